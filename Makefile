@@ -80,10 +80,14 @@ SYSCALL_BINS := $(SYSCALL_SRCS:tests/syscalls/%.c=$(BUILD)/tests/syscalls/%)
 
 HELPER_BIN := $(BUILD)/tests/helper/init
 
+# Benchmarks: bench/<name>.c are static workload programs; bench/run.sh drives them.
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+
 ALL_C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
 
 .PHONY: all deps install uninstall test unit-test integration-test syscall-test \
-	format format-check clean demo help test-programs
+	format format-check clean demo help test-programs bench
 
 all: $(BUILD)/runsc-c
 
@@ -145,6 +149,13 @@ $(HELPER_BIN): tests/helper/init.c
 	$(CC) $(TESTPROG_CFLAGS) -o $@ $<
 
 test-programs: $(SYSCALL_BINS) $(HELPER_BIN)
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTPROG_CFLAGS) -O2 -o $@ $< -lrt
+
+bench: $(BUILD)/runsc-c $(BENCH_BINS)
+	@BUILD=$(BUILD) bench/run.sh
 
 test: $(BUILD)/runsc-c $(UNIT_BINS) test-programs
 	@BUILD=$(BUILD) tests/run.sh
