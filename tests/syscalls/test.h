@@ -6,10 +6,17 @@
  */
 #pragma once
 
+/* Include this header first: the tests use GNU extensions of glibc. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Fails the test with the file, line, expression and errno when `x` is false. */
@@ -43,3 +50,50 @@
         fflush(stdout);      \
         exit(0);             \
     } while (0)
+
+/*
+ * Note for handlers: glibc declares kill(), raise(), syscall() ... with
+ * __attribute__((leaf)), so the compiler may keep a global in a register
+ * across them. Anything a signal handler writes must be volatile.
+ */
+
+/* Checks that two integer expressions are equal, printing both values when not. */
+#define CHECK_EQ(a, b)                                                                       \
+    do {                                                                                     \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                  \
+        if (a_ != b_) {                                                                      \
+            int e_ = errno;                                                                  \
+            fprintf(stderr, "FAIL %s:%d: %s == %s: %lld != %lld (errno %d: %s)\n", __FILE__, \
+                    __LINE__, #a, #b, a_, b_, e_, strerror(e_));                             \
+            exit(1);                                                                         \
+        }                                                                                    \
+    } while (0)
+
+/* Waits for child `pid` and returns its raw wait status; fails the test on error. */
+static inline int test_wait(pid_t pid)
+{
+    int status = 0;
+    pid_t r;
+    do {
+        r = waitpid(pid, &status, __WALL);
+    } while (r < 0 && errno == EINTR);
+    CHECK(r == pid);
+    return status;
+}
+
+/* Waits for child `pid` and checks that it exited normally with `code`. */
+static inline void test_wait_exit(pid_t pid, int code)
+{
+    int status = test_wait(pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != code) {
+        fprintf(stderr, "FAIL: child %d status 0x%x, want exit %d\n", (int)pid, status, code);
+        exit(1);
+    }
+}
+
+/* Creates a fresh directory under /tmp into `buf` (at least 32 bytes). */
+static inline void test_mkdtemp(char *buf)
+{
+    strcpy(buf, "/tmp/systest.XXXXXX");
+    CHECK(mkdtemp(buf) != NULL);
+}
