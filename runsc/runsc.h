@@ -55,3 +55,6 @@ int runsc_cmd_not_yet(struct runsc_global_opts *g, int argc, char **argv, rt_err
 int cmd_spec(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
 int cmd_features(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
 int cmd_do(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_state(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_list(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_delete(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
