@@ -48,13 +48,18 @@ tap_result() {
     return 1
 }
 
-# tap_run CMD [ARGS...]: runs an external command under `timeout`, with stdin
-# from $T_STDIN (default /dev/null). Sets T_RC, T_OUT and T_ERR (stdout and
-# stderr without their last newline). Never fails itself.
+# tap_run CMD [ARGS...]: runs an external command under `timeout`, in the
+# directory $T_CWD (default: the current one), with stdin from $T_STDIN
+# (default /dev/null). Sets T_RC, T_OUT and T_ERR (stdout and stderr without
+# their last newline). Never fails itself. Use `T_CWD=dir tap_run ...` rather
+# than a subshell: a subshell's test results are not counted.
 tap_run() {
     local out=$T_TMP/.out err=$T_TMP/.err
     T_RC=0
-    timeout -k 5 "$TAP_TIMEOUT" "$@" <"${T_STDIN:-/dev/null}" >"$out" 2>"$err" || T_RC=$?
+    # The outer 2>/dev/null silences bash's "Killed" notice when a command
+    # dies of a signal (timeout re-raises its child's signal).
+    { (cd "${T_CWD:-.}" && exec timeout -k 5 "$TAP_TIMEOUT" "$@") <"${T_STDIN:-/dev/null}" \
+        >"$out" 2>"$err"; } 2>/dev/null || T_RC=$?
     T_OUT=$(cat "$out")
     T_ERR=$(cat "$err")
     T_CMD="$*"
