@@ -21,7 +21,10 @@
 /* Creates the pipe (both ends close-on-exec): fds[0] read end, fds[1] write end. */
 int rt_sync_pipe(int fds[2], rt_error_t *err);
 
-/* Child: reports ready by writing one byte. Returns 0 or < 0 with *err. Does not close `fd`. */
+/*
+ * Child: reports ready by writing one byte. Returns 0 or < 0 with *err. Does
+ * not close `fd`. Only the failure path allocates (the error object).
+ */
 int rt_sync_ready(int fd, rt_error_t *err);
 
 /*

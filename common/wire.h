@@ -100,7 +100,9 @@ int rt_frame_send(int sock, const void *payload, size_t len, const int *fds, siz
  * Returns 1 for a frame, 0 when the peer closed cleanly before the first byte
  * of a frame, and < 0 with *err otherwise (EOF inside a frame is ECONNRESET
  * "connection closed in the middle of a frame"); on failure no buffer or
- * descriptor is left to the caller.
+ * descriptor is left to the caller, and the stream may be out of step (a
+ * refused frame is not skipped), so the caller drops the connection.
+ * Meant for blocking sockets: EAGAIN is an error like any other.
  */
 int rt_frame_recv(int sock, size_t max, uint8_t **payload, size_t *len, int *fds, size_t maxfds,
                   size_t *nfds, rt_error_t *err);
