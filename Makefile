@@ -86,6 +86,8 @@ BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 
 ALL_C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
 
+.SECONDARY: $(PROTO_C) $(PROTO_H)
+
 .PHONY: all deps install uninstall test unit-test integration-test syscall-test \
 	format format-check clean demo help test-programs bench
 
