@@ -178,7 +178,7 @@ void sp_path_at_offset(const char *text, size_t len, size_t offset, struct strbu
 
         /* Very deep paths are shortened: the first and last few levels tell the story. */
         if (shown > 16 && i == 8) {
-            strbuf_appendf(out, "...(%zu levels)...", shown - 16);
+            strbuf_appendf(out, "[...%zu levels...]", shown - 16);
             i = shown - 8;
             f = &frames[i];
         }
