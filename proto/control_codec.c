@@ -311,15 +311,15 @@ static void stdio_to_pb(const struct control_stdio *s, Control__Stdio *pb, Contr
 static void create_to_pb(const struct control_create *c, struct pb_create *pb)
 {
     control__create_container__init(&pb->msg);
-    pb->msg.container_id = c->container_id;
-    pb->msg.bundle = c->bundle;
-    pb->msg.spec_json.data = c->spec_json;
+    pb->msg.container_id = (char *)c->container_id;
+    pb->msg.bundle = (char *)c->bundle;
+    pb->msg.spec_json.data = (uint8_t *)c->spec_json;
     pb->msg.spec_json.len = c->spec_json_len;
     stdio_to_pb(&c->stdio, &pb->stdio, &pb->size);
     pb->msg.stdio = &pb->stdio;
     pb->msg.gofer_fd_count = c->gofer_fd_count;
     pb->msg.n_gofer_mounts = c->n_gofer_mounts;
-    pb->msg.gofer_mounts = c->gofer_mounts;
+    pb->msg.gofer_mounts = (char **)c->gofer_mounts;
     pb->msg.preserve_fd_count = c->preserve_fd_count;
 }
 
@@ -373,13 +373,13 @@ int control_request_encode(const struct control_request *req, uint8_t **out, siz
         msg.restore = &restore;
         break;
     case CONTROL_REQ_START:
-        start.container_id = req->container_id;
+        start.container_id = (char *)req->container_id;
         msg.req_case = CONTROL__REQUEST__REQ_START;
         msg.start = &start;
         break;
     case CONTROL_REQ_EXEC:
-        exec.container_id = req->exec.container_id;
-        exec.process_json.data = req->exec.process_json;
+        exec.container_id = (char *)req->exec.container_id;
+        exec.process_json.data = (uint8_t *)req->exec.process_json;
         exec.process_json.len = req->exec.process_json_len;
         stdio_to_pb(&req->exec.stdio, &exec_stdio, &exec_size);
         exec.stdio = &exec_stdio;
@@ -388,13 +388,13 @@ int control_request_encode(const struct control_request *req, uint8_t **out, siz
         msg.exec = &exec;
         break;
     case CONTROL_REQ_WAIT:
-        wait.container_id = req->wait.container_id;
+        wait.container_id = (char *)req->wait.container_id;
         wait.pid = req->wait.pid;
         msg.req_case = CONTROL__REQUEST__REQ_WAIT;
         msg.wait = &wait;
         break;
     case CONTROL_REQ_SIGNAL:
-        sig.container_id = req->signal.container_id;
+        sig.container_id = (char *)req->signal.container_id;
         sig.signo = req->signal.signo;
         sig.target = (Control__SignalTarget)req->signal.target;
         sig.pid = req->signal.pid;
@@ -410,12 +410,12 @@ int control_request_encode(const struct control_request *req, uint8_t **out, siz
         msg.resume = &resume;
         break;
     case CONTROL_REQ_PROCESSES:
-        processes.container_id = req->container_id;
+        processes.container_id = (char *)req->container_id;
         msg.req_case = CONTROL__REQUEST__REQ_PROCESSES;
         msg.processes = &processes;
         break;
     case CONTROL_REQ_STATS:
-        stats.container_id = req->container_id;
+        stats.container_id = (char *)req->container_id;
         msg.req_case = CONTROL__REQUEST__REQ_STATS;
         msg.stats = &stats;
         break;
@@ -425,7 +425,7 @@ int control_request_encode(const struct control_request *req, uint8_t **out, siz
         msg.checkpoint = &ckpt;
         break;
     case CONTROL_REQ_DESTROY:
-        destroy.container_id = req->container_id;
+        destroy.container_id = (char *)req->container_id;
         msg.req_case = CONTROL__REQUEST__REQ_DESTROY;
         msg.destroy = &destroy;
         break;
@@ -657,15 +657,21 @@ static int check_canonical(const ProtobufCMessage *msg, size_t len, rt_error_t *
     return 0;
 }
 
+/* Frees memory a decoded request owns through its const pointers. */
+static void free_const(const void *p)
+{
+    free((void *)p);
+}
+
 static void free_create(struct control_create *c)
 {
-    free(c->container_id);
-    free(c->bundle);
-    free(c->spec_json);
+    free_const(c->container_id);
+    free_const(c->bundle);
+    free_const(c->spec_json);
     if (c->gofer_mounts != NULL) {
         for (size_t i = 0; i < c->n_gofer_mounts; i++)
-            free(c->gofer_mounts[i]);
-        free(c->gofer_mounts);
+            free_const(c->gofer_mounts[i]);
+        free_const(c->gofer_mounts);
     }
 }
 
@@ -680,17 +686,17 @@ void control_request_free(struct control_request *req)
     case CONTROL_REQ_PROCESSES:
     case CONTROL_REQ_STATS:
     case CONTROL_REQ_DESTROY:
-        free(req->container_id);
+        free_const(req->container_id);
         break;
     case CONTROL_REQ_EXEC:
-        free(req->exec.container_id);
-        free(req->exec.process_json);
+        free_const(req->exec.container_id);
+        free_const(req->exec.process_json);
         break;
     case CONTROL_REQ_WAIT:
-        free(req->wait.container_id);
+        free_const(req->wait.container_id);
         break;
     case CONTROL_REQ_SIGNAL:
-        free(req->signal.container_id);
+        free_const(req->signal.container_id);
         break;
     default:
         break;

@@ -44,27 +44,27 @@ struct control_stdio {
 
 /* CreateContainer, and the container of a Restore. */
 struct control_create {
-    char *container_id;
-    char *bundle; /* may be "" */
-    uint8_t *spec_json;
+    const char *container_id;
+    const char *bundle; /* may be "" */
+    const uint8_t *spec_json;
     size_t spec_json_len; /* >= 1 */
     struct control_stdio stdio;
-    uint32_t gofer_fd_count; /* 0, or 1 + n_gofer_mounts */
-    char **gofer_mounts;     /* n_gofer_mounts absolute paths */
+    uint32_t gofer_fd_count;   /* 0, or 1 + n_gofer_mounts */
+    const char **gofer_mounts; /* n_gofer_mounts absolute paths */
     size_t n_gofer_mounts;
     uint32_t preserve_fd_count;
 };
 
 struct control_exec {
-    char *container_id;
-    uint8_t *process_json;
+    const char *container_id;
+    const uint8_t *process_json;
     size_t process_json_len; /* >= 1 */
     struct control_stdio stdio;
     uint32_t preserve_fd_count;
 };
 
 struct control_wait {
-    char *container_id;
+    const char *container_id;
     int32_t pid; /* 0: the container's init */
 };
 
@@ -76,7 +76,7 @@ enum control_signal_target {
 };
 
 struct control_signal {
-    char *container_id;
+    const char *container_id;
     int32_t signo; /* 0 (existence check) .. CONTROL_SIGNAL_MAX */
     enum control_signal_target target;
     int32_t pid; /* > 0 for CONTROL_SIGNAL_PROCESS, 0 otherwise */
@@ -105,16 +105,16 @@ enum control_request_kind {
 
 /*
  * One request. A decoded request owns its strings, buffers and `fds`
- * (release with control_request_free). A request built by a caller for
- * control_request_encode is only read: the caller keeps ownership of what it
- * points to and does not call control_request_free on it.
+ * (heap memory despite the const; release with control_request_free). A request built by a caller
+ * for control_request_encode is only read: the caller keeps ownership of what it points to and does
+ * not call control_request_free on it.
  */
 struct control_request {
     uint64_t id; /* chosen by the client, echoed in the response */
     enum control_request_kind kind;
     union {
         struct control_create create;   /* CREATE, and RESTORE's container */
-        char *container_id;             /* START, PROCESSES, STATS, DESTROY */
+        const char *container_id;       /* START, PROCESSES, STATS, DESTROY */
         struct control_exec exec;       /* EXEC */
         struct control_wait wait;       /* WAIT */
         struct control_signal signal;   /* SIGNAL */
