@@ -3,11 +3,11 @@
 # The command line: --version, --help, help and --help of every subcommand,
 # unknown commands and flags, the global flags runc/runsc clients pass, and
 # error reporting to stderr and to a runc-style JSON --log file (CONTRACT.md).
-# shellcheck source=../lib/tap.sh
+# shellcheck source=tests/lib/tap.sh
 source "$(dirname "$0")/../lib/tap.sh"
 
 COMMANDS=(create start run state list kill delete exec pause resume ps events wait update
-    features spec checkpoint restore do)
+    features spec checkpoint restore "do")
 
 # --version: exactly two lines.
 tap_run "$RUNSC" --version

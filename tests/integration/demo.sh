@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # scripts/demo.sh (`make demo`): it runs the busybox container and prints its
 # output, and it never pretends: it exits 0 exactly when the container ran.
-# shellcheck source=../lib/tap.sh
+# shellcheck source=tests/lib/tap.sh
 source "$(dirname "$0")/../lib/tap.sh"
 
 TAP_TIMEOUT=120 tap_run "$REPO/scripts/demo.sh" "$RUNSC"

@@ -3,7 +3,7 @@
 # The static test helper (tests/helper/init.c) run natively: every subcommand
 # the container tests rely on reports what the host kernel says, so a
 # difference inside the sandbox is the sandbox's, not the helper's.
-# shellcheck source=../lib/tap.sh
+# shellcheck source=tests/lib/tap.sh
 source "$(dirname "$0")/../lib/tap.sh"
 
 H=$HELPER

@@ -3,7 +3,7 @@
 # scripts/mkrootfs.sh: the busybox + helper root filesystem the integration
 # tests and the demo run in; complete, idempotent, and usable (run with chroot
 # when we are root).
-# shellcheck source=../lib/tap.sh
+# shellcheck source=tests/lib/tap.sh
 source "$(dirname "$0")/../lib/tap.sh"
 
 R=$T_TMP/rootfs
@@ -24,7 +24,7 @@ tap_result "$(cmp -s "$R/init" "$HELPER" && echo 0 || echo 1)" "/init is the hel
 tap_like "$(cat "$R/etc/passwd" 2>&1)" '^root:x:0:0:' "/etc/passwd has root"
 tap_like "$(cat "$R/etc/group" 2>&1)" '^root:x:0:' "/etc/group has root"
 tap_result "$([ -s "$R/etc/hostname" ] && echo 0 || echo 1)" "/etc/hostname is written"
-tap_is "$(ls -A "$R/proc" "$R/sys" "$R/dev" "$R/tmp" 2>&1 | grep -v -e ':$' -e '^$')" "" \
+tap_is "$(find "$R/proc" "$R/sys" "$R/dev" "$R/tmp" -mindepth 1 2>&1)" "" \
     "/proc /sys /dev /tmp exist and are empty"
 tap_is "$(stat -c %a "$R/tmp")" 1777 "/tmp is mode 1777"
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # `runsc-c spec` (writes a default config.json, refuses to overwrite one,
 # --bundle, --rootless) and `runsc-c features` (JSON with ociVersionMax).
-# shellcheck source=../lib/tap.sh
+# shellcheck source=tests/lib/tap.sh
 source "$(dirname "$0")/../lib/tap.sh"
 
 # json_check FILE FILTER NAME: passes when jq -e FILTER is true for FILE.

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
 # TAP helpers for integration scripts (bash): source this file, call the
 # tap_* assertions, end with `tap_done`. Each assertion prints one TAP line;
 # a failure prints its diagnostics as "# " lines right after it, which

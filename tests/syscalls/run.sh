@@ -32,7 +32,7 @@ run_mode() {
     else
         mkdir -p "$dir/$name.root"
         (cd "$dir" && timeout -k 5 "$PROG_TIMEOUT" \
-            "$RUNSC" --root "$dir/$name.root" do -- "$prog") \
+            "$RUNSC" --root "$dir/$name.root" "do" -- "$prog") \
             </dev/null >"$base.out" 2>"$base.err" || rc=$?
     fi
     echo "$rc" >"$base.rc"
