@@ -186,7 +186,7 @@ int cmd_delete(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *e
                         rt_error_msg(*err));
             rt_error_release(err);
         } else {
-            return rt_error_wrap(err, "delete (use --force to remove it anyway)");
+            return rt_error_wrap(err, "deleting container `%s` (--force removes it anyway)", id);
         }
     } else {
         enum container_status st = m->status;
