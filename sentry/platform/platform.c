@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The registry of platform backends. */
+#include <string.h>
+
+#include "sentry/platform/platform.h"
+
+static const struct platform_ops *const g_platforms[] = {
+    &g_platform_ptrace_ops,
+};
+
+const struct platform_ops *platform_lookup(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(g_platforms); i++) {
+        if (strcmp(g_platforms[i]->name, name) == 0)
+            return g_platforms[i];
+    }
+    return NULL;
+}

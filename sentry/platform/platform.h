@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The platform: how app code runs and traps to the sentry. One ops table, several backends. */
+#pragma once
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/common.h"
+#include "sentry/arch/arch.h"
+
+/*
+ * Three objects, all owned by the sentry kernel:
+ *  - struct platform: one backend instance per sentry.
+ *  - struct platform_as: one app address space (for ptrace: one host "stub"
+ *    process whose private memory is the app's memory).
+ *  - struct platform_ctx: one app thread's execution context (for ptrace: one
+ *    traced host thread of the stub).
+ *
+ * Threading: with the ptrace backend every call on an address space or a
+ * context must come from the host thread that created it (its tracer).
+ *
+ * Tiers: creation functions are host tier (rt_error_t). Everything the kernel
+ * calls on behalf of an app syscall is sentry tier and returns -Exxx exactly
+ * as Linux would for the same request; host failures are converted here.
+ */
+struct platform;
+struct platform_as;
+struct platform_ctx;
+
+/* Options for platform_ops.init. */
+struct platform_opts {
+    /*
+     * Keep each app thread and the sentry thread serving it on one vCPU: a
+     * cross-vCPU wake-up costs ~30 us on our VMs against ~3.6 us for a
+     * same-core ptrace round trip (reference/platform-bench.md).
+     */
+    bool pin_cpu;
+};
+
+/* A range of the address space the platform itself occupies (stub code, vDSO, vvar). */
+struct platform_range {
+    uintptr_t start;
+    uintptr_t end;
+    const char *name; /* Immutable, static storage. */
+};
+
+#define PLATFORM_MAX_RANGES 8
+
+/* What an address space looks like before the app maps anything. Immutable. */
+struct platform_as_info {
+    /* Ranges the app must never map over or unmap. */
+    struct platform_range reserved[PLATFORM_MAX_RANGES];
+    size_t nr_reserved;
+    /* The host vDSO mapped in the stub (0 if none): passed to the app as AT_SYSINFO_EHDR. */
+    uintptr_t vdso_base;
+};
+
+enum platform_event_kind {
+    /* The app executed a syscall instruction; registers hold its number and arguments. */
+    PLATFORM_EVENT_SYSCALL = 1,
+    /*
+     * A host signal reached the app thread (a fault such as SIGSEGV from its
+     * own code, or an asynchronous signal such as SIGINT from the terminal).
+     * The host signal was swallowed; the kernel decides what the app sees.
+     */
+    PLATFORM_EVENT_SIGNAL,
+    /* The host thread is gone (killed from outside); the context is dead. */
+    PLATFORM_EVENT_DEAD,
+};
+
+struct platform_event {
+    enum platform_event_kind kind;
+    int signo;      /* PLATFORM_EVENT_SIGNAL, or the killing signal for DEAD */
+    siginfo_t info; /* PLATFORM_EVENT_SIGNAL */
+};
+
+struct platform_ops {
+    const char *name;
+
+    /* Creates the backend. Host tier. */
+    int (*init)(const struct platform_opts *opts, struct platform **out, rt_error_t *err);
+    /* Destroys the backend; every address space must be released first. */
+    void (*fini)(struct platform *p);
+
+    /*
+     * Creates an empty address space (only the platform's reserved ranges are
+     * mapped) together with its first context, stopped. Host tier. The caller
+     * owns both and releases the context first.
+     */
+    int (*as_new)(struct platform *p, struct platform_as **out_as, struct platform_ctx **out_ctx,
+                  rt_error_t *err);
+    /* Kills the address space's host process(es) and frees it. */
+    void (*as_release)(struct platform_as *as);
+    /* Returns the reserved ranges and the vDSO of `as`. Borrowed, lives as long as `as`. */
+    const struct platform_as_info *(*as_info)(struct platform_as *as);
+
+    /*
+     * The mmap family, applied to the host mapping of `as`. The kernel's mm
+     * layer has already validated the request and chosen the address, so
+     * these always carry MAP_FIXED semantics and fd is -1 (anonymous) for now.
+     * Return 0 (mmap: the address) or -Exxx.
+     */
+    long (*as_mmap)(struct platform_as *as, uintptr_t addr, size_t len, int prot, int flags);
+    long (*as_munmap)(struct platform_as *as, uintptr_t addr, size_t len);
+    long (*as_mprotect)(struct platform_as *as, uintptr_t addr, size_t len, int prot);
+    /* Moves or resizes [old, old+old_len) to [new_addr, new_addr+new_len). */
+    long (*as_mremap)(struct platform_as *as, uintptr_t old, size_t old_len, size_t new_len,
+                      uintptr_t new_addr);
+    long (*as_madvise)(struct platform_as *as, uintptr_t addr, size_t len, int advice);
+
+    /*
+     * Copies between sentry memory and app memory without ever dereferencing
+     * an app pointer. Like Linux's copy_{from,to}_user, a copy stops at the
+     * first page that is unmapped or lacks the needed protection (read for
+     * as_read, write for as_write). Return the number of bytes copied (may be
+     * short), or -EFAULT when not even the first byte could be copied.
+     */
+    long (*as_read)(struct platform_as *as, void *dst, uintptr_t src, size_t len);
+    long (*as_write)(struct platform_as *as, uintptr_t dst, const void *src, size_t len);
+
+    /* Frees a context (its host thread must be dead or be killed with its address space). */
+    void (*ctx_release)(struct platform_ctx *ctx);
+    /* Reads the current registers of a stopped context (used once, to seed a new task). */
+    long (*ctx_get_regs)(struct platform_ctx *ctx, struct arch_regs *regs);
+    /*
+     * Runs the app thread with registers `regs` until it traps, then stores its
+     * registers back into `regs` and describes the trap in `*ev`. Returns 0,
+     * or -Exxx when the host failed in a way that makes the context unusable.
+     */
+    long (*ctx_switch)(struct platform_ctx *ctx, struct arch_regs *regs, struct platform_event *ev);
+};
+
+/* Returns the backend called `name` ("ptrace"), or NULL. */
+const struct platform_ops *platform_lookup(const char *name);
+
+/* The ptrace backend (sentry/platform/ptrace/). */
+extern const struct platform_ops g_platform_ptrace_ops;
