@@ -229,8 +229,13 @@ int main(int argc, char **argv)
 
     rt_log_set_ident("runsc-c");
     idx = parse_global_options(argc, argv, &g, &err);
-    if (idx < 0)
+    if (idx < 0) {
+        /* Flags parsed before the bad one still say where errors go. */
+        cleanup_error rt_error_t log_err = NULL;
+
+        rt_log_init(g.log, g.log_format, RT_LOG_INFO, &log_err);
         goto fail;
+    }
     if (idx == 0)
         return 0;
     if (g.root == NULL)
