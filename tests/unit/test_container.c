@@ -18,11 +18,18 @@
  * test is compiled into this test directly.
  */
 #include "runsc/container.c"
+#include "runsc/cmd_delete.c"
 
 #include "common/fileutil.h"
 #include "tests/unit/tap.h"
 
 static char g_tmp[256];
+
+/* cmd_delete's --help calls into main.c, which is not linked here. */
+void runsc_print_command_help(const char *name)
+{
+    printf("# help for %s\n", name);
+}
 
 static char *tmp_path(const char *name)
 {
@@ -580,7 +587,7 @@ static void test_process_stat(void)
     cleanup_error rt_error_t err = NULL;
     unsigned long long mine = 0, theirs = 0;
     char state = 0;
-    int pfd[2];
+    int pfd[2], ret;
     pid_t child;
 
     if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -604,10 +611,8 @@ static void test_process_stat(void)
         close(pfd[0]);
     }
     mine = start_of(getpid());
-    tap_ok(rt_process_stat(child, &state, &theirs, &err) == 0,
-           "parse stat of a child named "
-           "\"a) b (c) 1 2\": %s",
-           rt_error_msg(err));
+    ret = rt_process_stat(child, &state, &theirs, &err);
+    tap_ok(ret == 0, "parse stat of a child named \"a) b (c) 1 2\": %s", rt_error_msg(err));
     tap_ok(state == 'S' || state == 'R', "its state is S or R (%c)", state);
     tap_ok(theirs >= mine && theirs - mine < 100000, "its start time is plausible (%llu >= %llu)",
            theirs, mine);
@@ -726,6 +731,7 @@ static void test_list_and_remove(void)
     struct container_meta **list = NULL;
     cleanup_error rt_error_t err = NULL;
     size_t n = 0;
+    int ret;
 
     for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
         struct container_meta *m = container_meta_new(ids[i]);
@@ -735,9 +741,9 @@ static void test_list_and_remove(void)
         container_meta_free(m);
     }
     container_create_dir(root, "nometa", &err);
-    tap_ok(container_list(root, &list, &n, &err) == 0 && n == 3 &&
-               strcmp(list[0]->id, "alpha") == 0 && strcmp(list[1]->id, "mid") == 0 &&
-               strcmp(list[2]->id, "zeta") == 0,
+    ret = container_list(root, &list, &n, &err);
+    tap_ok(ret == 0 && n == 3 && strcmp(list[0]->id, "alpha") == 0 &&
+               strcmp(list[1]->id, "mid") == 0 && strcmp(list[2]->id, "zeta") == 0,
            "list: 3 containers sorted, the dir without meta.json skipped (n=%zu)", n);
     container_meta_list_free(list, n);
     list = NULL;
@@ -784,8 +790,8 @@ static void test_list_and_remove(void)
         mkdir(left, 0700);
         mkdir(sub, 0700);
         write_text(f, "x");
-        tap_ok(container_remove_dir(root, "alpha", &err) == 0, "remove alpha with leftovers: %s",
-               rt_error_msg(err));
+        ret = container_remove_dir(root, "alpha", &err);
+        tap_ok(ret == 0, "remove alpha with leftovers: %s", rt_error_msg(err));
         tap_ok(count_entries(root, "alpha") == 0, "alpha and its leftovers are gone");
         mkdir(left, 0700);
         mkdir(sub, 0700);
@@ -798,6 +804,152 @@ static void test_list_and_remove(void)
 
         tap_ok(container_resolve_id(root, "zeta", &id, &err) == 0, "zeta still there");
     }
+}
+
+/* A child that sleeps until killed; its start time goes to `*start`. */
+static pid_t spawn_sleeper(unsigned long long *start)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        for (;;)
+            pause();
+    }
+    *start = start_of(pid);
+    return pid;
+}
+
+/* Runs `runsc-c --root root delete ARGS...`; returns its result, the error in `*msg`. */
+static int run_delete(const char *root, char **msg, const char *a1, const char *a2)
+{
+    struct runsc_global_opts g = { .root = root };
+    char *argv[] = { (char *)"delete", (char *)a1, (char *)a2, NULL };
+    rt_error_t err = NULL;
+    int ret;
+
+    optind = 0;
+    ret = cmd_delete(&g, a2 ? 3 : 2, argv, &err);
+    *msg = xstrdup(rt_error_msg(err));
+    rt_error_release(&err);
+    return ret;
+}
+
+/* Returns true when `pid` (our child) was killed by SIGKILL; reaps it either way. */
+static bool was_killed(pid_t pid)
+{
+    int status;
+
+    if (waitpid(pid, &status, WNOHANG) != pid) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        return false;
+    }
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+static void test_delete(void)
+{
+    cleanup_free char *root = tmp_path("delete");
+    struct container_meta *m, *l;
+    unsigned long long s_st, w_st, g_st;
+    pid_t s, w, g;
+    char *msg = NULL;
+    int ret;
+
+    /* A running container that owns its sandbox. */
+    s = spawn_sleeper(&s_st);
+    w = spawn_sleeper(&w_st);
+    g = spawn_sleeper(&g_st);
+    m = container_meta_new("run1");
+    m->status = CONTAINER_RUNNING;
+    m->sandbox_id = xstrdup("run1");
+    m->sandbox_pid = s, m->sandbox_start_time = s_st;
+    m->waiter_pid = w, m->waiter_start_time = w_st;
+    m->gofer_pid = g, m->gofer_start_time = g_st;
+    l = save_and_load(root, m);
+    tap_ok(l != NULL && l->status == CONTAINER_RUNNING, "run1 is running");
+    container_meta_free(l);
+    container_meta_free(m);
+    ret = run_delete(root, &msg, "run1", NULL);
+    tap_ok(ret < 0 && contains(msg, "cannot delete running container run1, use --force"),
+           "delete of a running container without --force: %s", msg);
+    free(msg);
+    tap_ok(kill(s, 0) == 0 && kill(w, 0) == 0 && kill(g, 0) == 0, "nothing was killed");
+    ret = run_delete(root, &msg, "run", "--force");
+    tap_ok(ret == 0, "delete run --force (prefix, option "
+                     "after the id)");
+    free(msg);
+    tap_ok(was_killed(s) && was_killed(w) && was_killed(g), "sandbox, waiter and gofer SIGKILLed");
+    tap_ok(count_entries(root, "run1") == 0, "run1's directory is gone");
+
+    /* A pod member: its waiter and gofer die, the pod's sandbox does not. */
+    s = spawn_sleeper(&s_st);
+    w = spawn_sleeper(&w_st);
+    m = container_meta_new("member");
+    m->status = CONTAINER_RUNNING;
+    m->sandbox_id = xstrdup("pause");
+    m->sandbox_pid = s, m->sandbox_start_time = s_st;
+    m->waiter_pid = w, m->waiter_start_time = w_st;
+    container_meta_free(save_and_load(root, m));
+    container_meta_free(m);
+    ret = run_delete(root, &msg, "-f", "member");
+    tap_ok(ret == 0, "delete -f member");
+    free(msg);
+    tap_ok(was_killed(w), "the member's waiter is killed");
+    tap_ok(!was_killed(s), "the pod's sandbox is left alone");
+
+    /* Recorded pids now name other processes (wrong start times): never killed. */
+    s = spawn_sleeper(&s_st);
+    w = spawn_sleeper(&w_st);
+    m = container_meta_new("recycled");
+    m->status = CONTAINER_RUNNING;
+    m->sandbox_pid = s, m->sandbox_start_time = s_st + 1;
+    m->waiter_pid = w, m->waiter_start_time = w_st + 1;
+    container_meta_free(save_and_load(root, m));
+    container_meta_free(m);
+    ret = run_delete(root, &msg, "recycled", NULL);
+    tap_ok(ret == 0, "a container with recycled pids reads "
+                     "stopped and is deleted without --force");
+    free(msg);
+    tap_ok(!was_killed(s) && !was_killed(w), "the processes now owning those pids live on");
+
+    /* Unknown ids, leftovers, garbage. */
+    ret = run_delete(root, &msg, "--force", "nope");
+    tap_ok(ret == 0, "delete --force of an unknown id: 0");
+    free(msg);
+    ret = run_delete(root, &msg, "nope", NULL);
+    tap_ok(ret < 0 && contains(msg, "container `nope` does not exist"),
+           "delete of an unknown id without --force: %s", msg);
+    free(msg);
+    {
+        cleanup_free char *left = xasprintf("%s/gone~deleting", root);
+        cleanup_free char *bad = xasprintf("%s/bad", root);
+        cleanup_free char *badmeta = xasprintf("%s/bad/meta.json", root);
+        cleanup_free char *crashed = xasprintf("%s/crashed", root);
+
+        mkdir(left, 0700);
+        ret = run_delete(root, &msg, "-f", "gone");
+        tap_ok(ret == 0 && count_entries(root, "gone") == 0,
+               "a half-removed container is finished by the next delete");
+        free(msg);
+        mkdir(crashed, 0711);
+        ret = run_delete(root, &msg, "crashed", NULL);
+        tap_ok(ret == 0 && count_entries(root, "crashed") == 0,
+               "a directory without meta.json (crashed create) is removed");
+        free(msg);
+        mkdir(bad, 0711);
+        write_text(badmeta, "{\"version\":1,");
+        ret = run_delete(root, &msg, "bad", NULL);
+        tap_ok(ret < 0 && contains(msg, badmeta),
+               "garbage state without --force: an error naming the file");
+        free(msg);
+        ret = run_delete(root, &msg, "bad", "--force");
+        tap_ok(ret == 0 && count_entries(root, "bad") == 0, "garbage state with --force: removed");
+        free(msg);
+    }
+    ret = run_delete(root, &msg, "--help", NULL);
+    tap_ok(ret == 0, "delete --help");
+    free(msg);
 }
 
 static void test_digest(void)
@@ -819,8 +971,10 @@ static void test_digest(void)
         cleanup_free char *want = xasprintf("sha256:%s", v[i].hex);
 
         write_text(path, v[i].in);
-        tap_ok(container_config_digest(path, &d, &err) == 0 && str_eq(d, want),
-               "sha256 of a %zu-byte file (%s)", strlen(v[i].in), d ? d : rt_error_msg(err));
+        int ret = container_config_digest(path, &d, &err);
+
+        tap_ok(ret == 0 && str_eq(d, want), "sha256 of a %zu-byte file (%s)", strlen(v[i].in),
+               d ? d : rt_error_msg(err));
     }
     {
         /* One million 'a': many blocks, and reads that do not align with them. */
@@ -860,6 +1014,7 @@ int main(void)
     test_parallel_create();
     test_list_and_remove();
     test_digest();
+    test_delete();
 
     if (rt_remove_tree_at(AT_FDCWD, g_tmp, &err) < 0)
         tap_diag("cleanup: %s", rt_error_msg(err));
