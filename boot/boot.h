@@ -116,3 +116,34 @@ int control_conn_wait(struct control_conn *conn, int fd, int timeout_ms, rt_erro
 /* The client's credentials (from SO_PEERCRED at accept). */
 pid_t control_conn_peer_pid(const struct control_conn *conn);
 uid_t control_conn_peer_uid(const struct control_conn *conn);
+
+/* ---- the sandbox's seccomp filter (boot/filter.c) ---- */
+
+/*
+ * Installs the allowlist of boot/filter.c on every thread of the process.
+ * Anything else kills the process (the kernel logs an audit record naming
+ * the syscall number); with `trap`, a SIGSYS handler prints the number to
+ * the log (or stderr) first, for debugging. no_new_privs must already be
+ * set (or CAP_SYS_ADMIN held). Returns 0 or < 0 with *err.
+ */
+int boot_filter_install(bool trap, rt_error_t *err);
+
+/* Writes the filter's BPF program to `fd` (for inspection and tests). Returns 0 or < 0 with *err.
+ */
+int boot_filter_export(int fd, rt_error_t *err);
+
+/* The number of rules in the allowlist. */
+size_t boot_filter_rule_count(void);
+
+/* ---- the sandbox process (boot/boot.c) ---- */
+
+/*
+ * `runsc-c boot --spec-fd=N --control-fd=N --sync-fd=N --id=ID [--log-fd=N]
+ * [--log-format=text|json] [--debug]`, started by sandbox_start as pid 1 of
+ * new namespaces. Sets the sandbox up (boot/boot.c lists the steps: closing
+ * inherited fds, an empty read-only root, capabilities dropped,
+ * no_new_privs, the seccomp allowlist), reports ready (or its error) on the
+ * sync fd, then serves the control socket until a Shutdown request.
+ * Returns 0 after shutdown, or < 0 with *err.
+ */
+int boot_main(int argc, char **argv, rt_error_t *err);

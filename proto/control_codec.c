@@ -64,6 +64,15 @@ static int check_id(const char *field, const char *id, rt_error_t *err)
     return 0;
 }
 
+int control_id_validate(const char *field, const char *id, rt_error_t *err)
+{
+    if (check_id(field, id, err) < 0) {
+        (*err)->status = EINVAL;
+        return -EINVAL - 1;
+    }
+    return 0;
+}
+
 static int check_path(const char *field, const char *s, bool absolute, rt_error_t *err)
 {
     if (s == NULL)

@@ -175,6 +175,13 @@ struct control_response {
     };
 };
 
+/*
+ * Checks a container or sandbox id against DESIGN.md's rules
+ * (^[A-Za-z0-9_+.-]+$, not "." or "..", at most CONTROL_ID_MAX bytes);
+ * `field` names it in the message. Returns 0, or < 0 (EINVAL) with *err.
+ */
+int control_id_validate(const char *field, const char *id, rt_error_t *err);
+
 /* Returns the protocol name of a request kind ("create", "wait", ...), or "unknown". */
 const char *control_request_kind_name(enum control_request_kind kind);
 

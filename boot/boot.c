@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: Apache-2.0
+// `runsc-c boot`: the sandbox process sets itself up, drops privileges and serves the control
+// socket.
+#include <errno.h>
+#include <getopt.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "boot/boot.h"
+#include "common/common.h"
+#include "common/syscalls.h"
+#include "specutils/specutils.h"
+
+#define BOOT_SPEC_MAX (16u << 20)
+
+/*
+ * The capabilities the sandbox keeps; every other one leaves the effective,
+ * permitted, inheritable, ambient and bounding sets.
+ *
+ * - Tracing the stubs needs none: they are our own children, same uid, with
+ *   capability sets no larger than ours (ptrace_may_access), and with Yama
+ *   ptrace_scope 1 a parent may trace its descendants.
+ * - Nothing on the host is opened by path (the gofer does that), app
+ *   credentials and hostnames are the sentry's own: no DAC_*, SETUID,
+ *   SETGID, SYS_ADMIN, CHOWN, FOWNER.
+ * - Phase-1 networking serves the app's inet sockets with host sockets the
+ *   sentry opens in the pod's netns: an app running as root may bind a port
+ *   below 1024 (CAP_NET_BIND_SERVICE) and open raw/packet sockets for ping
+ *   and, in phase 2, the user-space stack (CAP_NET_RAW). The sentry checks
+ *   the app's own capability set before using either.
+ */
+static const int g_kept_caps[] = { CAP_NET_BIND_SERVICE, CAP_NET_RAW };
+
+struct boot_options {
+    int spec_fd, control_fd, sync_fd, log_fd;
+    const char *id;
+    enum rt_log_format log_format;
+    bool debug;
+};
+
+static int parse_fd(const char *flag, const char *s, int *out, rt_error_t *err)
+{
+    char *end = NULL;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 65535)
+        return rt_make_error(err, EINVAL, "boot: %s: `%s` is not a descriptor", flag, s);
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct boot_options *o, rt_error_t *err)
+{
+    enum { OPT_SPEC = 1, OPT_CONTROL, OPT_SYNC, OPT_LOG, OPT_LOG_FORMAT, OPT_ID, OPT_DEBUG };
+    static const struct option opts[] = {
+        { "spec-fd", required_argument, NULL, OPT_SPEC },
+        { "control-fd", required_argument, NULL, OPT_CONTROL },
+        { "sync-fd", required_argument, NULL, OPT_SYNC },
+        { "log-fd", required_argument, NULL, OPT_LOG },
+        { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+        { "id", required_argument, NULL, OPT_ID },
+        { "debug", no_argument, NULL, OPT_DEBUG },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+
+    *o = (struct boot_options){ -1, -1, -1, -1, NULL, RT_LOG_FORMAT_TEXT, false };
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        int ret = 0;
+
+        switch (c) {
+        case OPT_SPEC:
+            ret = parse_fd("--spec-fd", optarg, &o->spec_fd, err);
+            break;
+        case OPT_CONTROL:
+            ret = parse_fd("--control-fd", optarg, &o->control_fd, err);
+            break;
+        case OPT_SYNC:
+            ret = parse_fd("--sync-fd", optarg, &o->sync_fd, err);
+            break;
+        case OPT_LOG:
+            ret = parse_fd("--log-fd", optarg, &o->log_fd, err);
+            break;
+        case OPT_LOG_FORMAT:
+            if (!rt_log_parse_format(optarg, &o->log_format))
+                ret = rt_make_error(err, EINVAL, "boot: unknown log format `%s`", optarg);
+            break;
+        case OPT_ID:
+            o->id = optarg;
+            break;
+        case OPT_DEBUG:
+            o->debug = true;
+            break;
+        default:
+            return rt_make_error(err, EINVAL, "boot: unknown option `%s`", argv[optind - 1]);
+        }
+        if (ret < 0)
+            return ret;
+    }
+    if (optind != argc)
+        return rt_make_error(err, EINVAL, "boot: unexpected argument `%s`", argv[optind]);
+    if (o->spec_fd < 3 || o->control_fd < 3 || o->sync_fd < 3)
+        return rt_make_error(err, EINVAL,
+                             "boot: --spec-fd, --control-fd and --sync-fd are required (>= 3)");
+    return control_id_validate("boot: --id", o->id, err);
+}
+
+/* Makes every mount private, then pivots into an empty tmpfs and remounts it read-only. */
+static int enter_empty_root(rt_error_t *err)
+{
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return rt_make_error(err, errno, "making mounts private");
+    /*
+     * /proc exists on every host and nothing here needs it after this point:
+     * the tmpfs covers it (in our own mount namespace only) and becomes the
+     * root. pivot_root(".", ".") stacks the old root on the new one, and the
+     * detach removes it, which leaves no path to a host directory.
+     */
+    if (mount("runsc-root", "/proc", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "mode=0555,size=4k,nr_inodes=4") < 0)
+        return rt_make_error(err, errno, "mounting the empty root tmpfs");
+    if (chdir("/proc") < 0)
+        return rt_make_error(err, errno, "chdir to the new root");
+    if (rt_sys_pivot_root(".", ".") < 0)
+        return rt_make_error(err, errno, "pivot_root");
+    if (umount2(".", MNT_DETACH) < 0)
+        return rt_make_error(err, errno, "detaching the old root");
+    if (chdir("/") < 0)
+        return rt_make_error(err, errno, "chdir /");
+    if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              NULL) < 0)
+        return rt_make_error(err, errno, "remounting the root read-only");
+    return 0;
+}
+
+static bool is_kept_cap(int cap)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(g_kept_caps); i++) {
+        if (g_kept_caps[i] == cap)
+            return true;
+    }
+    return false;
+}
+
+static int drop_capabilities(rt_error_t *err)
+{
+    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+    struct __user_cap_data_struct data[2];
+
+    /* The bounding set first: it needs CAP_SETPCAP, which goes last. */
+    for (int cap = 0; cap < 64; cap++) {
+        if (is_kept_cap(cap))
+            continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+            if (errno == EINVAL)
+                break; /* past the kernel's last capability */
+            return rt_make_error(err, errno, "dropping capability %d from the bounding set", cap);
+        }
+    }
+    /* uid 0 must not regain capabilities through exec (which seccomp forbids anyway). */
+    if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED, 0, 0, 0) < 0)
+        return rt_make_error(err, errno, "setting securebits");
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+        return rt_make_error(err, errno, "clearing ambient capabilities");
+    memset(data, 0, sizeof(data));
+    for (size_t i = 0; i < ARRAY_SIZE(g_kept_caps); i++) {
+        int cap = g_kept_caps[i];
+
+        data[cap / 32].effective |= 1u << (cap % 32);
+        data[cap / 32].permitted |= 1u << (cap % 32);
+    }
+    if (syscall(SYS_capset, &hdr, data) < 0)
+        return rt_make_error(err, errno, "capset");
+    return 0;
+}
+
+static int shutdown_handler(void *ctx, rt_error_t *err)
+{
+    log_info("sandbox %s: shutdown requested", (const char *)ctx);
+    return 0;
+}
+
+/* Everything up to "ready", in order: this list is the sandbox's security story. */
+static int boot_setup(const struct boot_options *o, struct spec **spec, rt_error_t *err)
+{
+    cleanup_free char *json = NULL;
+    size_t len = 0;
+    int keep[4] = { o->spec_fd, o->control_fd, o->sync_fd, o->log_fd };
+
+    /* 1. Nothing inherited beyond the named descriptors (and stdio, /dev/null). */
+    if (rt_close_fds_except(keep, ARRAY_SIZE(keep)) < 0)
+        return rt_make_error(err, errno, "closing inherited descriptors");
+    /* 2. The log, while /proc can still turn the fd into a file of our own. */
+    if (o->log_fd >= 0) {
+        char path[64];
+
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", o->log_fd);
+        if (rt_log_init(path, o->log_format, o->debug ? RT_LOG_DEBUG : RT_LOG_INFO, err) < 0)
+            return -1;
+        close(o->log_fd);
+    }
+    rt_log_set_ident("runsc-c boot");
+    /*
+     * Log timestamps go through strftime, which reads /etc/localtime the
+     * first time: do it now, while the file is reachable and open is allowed.
+     */
+    tzset();
+    /* 3. We are pid 1 of a new pid namespace: sandbox_start cloned us with CLONE_NEWPID. */
+    if (getpid() != 1)
+        return rt_make_error(err, EINVAL,
+                             "boot: not pid 1 of a new pid namespace (started by hand?)");
+    /* 4. The spec, as validated by the runtime that started us. */
+    if (rt_read_fd_all(o->spec_fd, BOOT_SPEC_MAX, &json, &len, err) < 0)
+        return rt_error_wrap(err, "reading the spec");
+    close(o->spec_fd);
+    if (specutils_parse(json, len, spec, err) < 0)
+        return rt_error_wrap(err, "parsing the spec");
+    /* 5. An empty, read-only root: no host path is reachable from here on. */
+    if (enter_empty_root(err) < 0)
+        return rt_error_wrap(err, "entering the empty root");
+    /* 6. Privileges drop: the capabilities go, and no exec may ever gain new ones. */
+    if (drop_capabilities(err) < 0)
+        return rt_error_wrap(err, "dropping capabilities");
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return rt_make_error(err, errno, "setting no_new_privs");
+    return 0;
+}
+
+static int boot_run(const struct boot_options *o, rt_error_t *err)
+{
+    struct spec *spec = NULL;
+    struct control_server *srv = NULL;
+    struct control_handlers handlers = {
+        .ctx = (void *)o->id, .shutdown = shutdown_handler,
+        /*
+         * Every other request is answered ENOSYS "not yet supported by this
+         * sandbox" until the sentry's container API is connected here.
+         */
+    };
+    struct control_server_config cfg = {
+        .listen_fd = o->control_fd,
+        .owner_uid = geteuid(),
+        .handlers = &handlers,
+    };
+    bool ready = false;
+    int ret = -1;
+
+    if (boot_setup(o, &spec, err) < 0)
+        goto out;
+    /* 7. The control server's own resources (eventfd, memory) before the filter. */
+    if (control_server_new(&cfg, &srv, err) < 0)
+        goto out;
+    /* 8. The seccomp allowlist (boot/filter.c): the last step before serving. */
+    if (boot_filter_install(o->debug, err) < 0)
+        goto out;
+    /* 9. Ready: the parent's `create` may return. */
+    if (rt_sync_ready(o->sync_fd, err) < 0)
+        goto out;
+    ready = true;
+    close(o->sync_fd);
+    log_debug("sandbox %s: serving the control socket", o->id);
+    /* 10. Serve until a Shutdown request is answered. */
+    ret = control_server_run(srv, err);
+out:
+    if (ret < 0 && !ready) {
+        rt_sync_fail(o->sync_fd, *err);
+    }
+    /*
+     * After shutdown, threads may still be blocked in Waits: exiting ends
+     * them (and, as pid 1, everything in the sandbox), so the server is not
+     * freed here.
+     */
+    (void)srv;
+    specutils_free(spec);
+    return ret;
+}
+
+int boot_main(int argc, char **argv, rt_error_t *err)
+{
+    struct boot_options o;
+
+    if (parse_args(argc, argv, &o, err) < 0)
+        return -1;
+    return boot_run(&o, err);
+}
