@@ -13,31 +13,9 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fdutil.h"
 #include "common/fileutil.h"
 #include "common/xalloc.h"
-
-/* Static on purpose: common/fdutil.c has the public read/write-all helpers. */
-static int write_all_fd(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (n == 0) {
-            errno = EIO;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 static unsigned long long random_u64(void)
 {
@@ -89,8 +67,8 @@ int rt_write_file_atomic(int dirfd, const char *path, const void *data, size_t l
         ret = rt_make_error(err, errno, "chmod `%s/%s`", dir, tmp);
         goto fail;
     }
-    if (write_all_fd(fd, data, len) < 0) {
-        ret = rt_make_error(err, errno, "write `%s/%s`", dir, tmp);
+    if (rt_write_all(fd, data, len, err) < 0) {
+        ret = rt_error_wrap(err, "writing `%s/%s`", dir, tmp);
         goto fail;
     }
     if (fsync(fd) < 0) {

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fdutil.h"
 #include "common/fileutil.h"
 #include "runsc/container.h"
 #include "runsc/runsc.h"
@@ -266,30 +267,13 @@ int container_config_digest(const char *path, char **out, rt_error_t *err)
 
 /* ---- ids and directories ---- */
 
-static int mkdir_parents(const char *path, mode_t mode, rt_error_t *err)
-{
-    cleanup_free char *p = xstrdup(path);
-
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-            return rt_make_error(err, errno, "mkdir `%s`", p);
-        *s = '/';
-    }
-    if (mkdir(p, mode) < 0 && errno != EEXIST)
-        return rt_make_error(err, errno, "mkdir `%s`", p);
-    return 0;
-}
-
 int container_root_init(const char *root, rt_error_t *err)
 {
     struct stat st;
 
     if (root == NULL || root[0] == '\0')
         return rt_make_error(err, EINVAL, "state root: empty path");
-    if (mkdir_parents(root, 0711, err) < 0)
+    if (rt_mkdir_p(root, 0711, err) < 0)
         return rt_error_wrap(err, "creating state root");
     if (stat(root, &st) < 0)
         return rt_make_error(err, errno, "stat state root `%s`", root);
@@ -767,22 +751,8 @@ int container_meta_load(const char *root, const char *id, struct container_meta 
         return rt_make_error(err, errno, "stat `%s`", path);
     if (!S_ISREG(st.st_mode))
         return rt_make_error(err, EINVAL, "`%s` is not a regular file", path);
-    if (st.st_size > (off_t)META_MAX_BYTES)
-        return rt_make_error(err, EFBIG, "`%s` is larger than %u bytes", path, META_MAX_BYTES);
-    data = xmalloc((size_t)st.st_size + 1);
-    while (len < (size_t)st.st_size) {
-        ssize_t n = read(fd, data + len, (size_t)st.st_size - len);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return rt_make_error(err, errno, "read `%s`", path);
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    data[len] = '\0';
+    if (rt_read_fd_all(fd, META_MAX_BYTES, &data, &len, err) < 0)
+        return rt_error_wrap(err, "reading `%s`", path);
     if (container_meta_parse(data, len, path, &m, err) < 0)
         return -EINVAL - 1;
     if (strcmp(m->id, id) != 0) {
