@@ -39,7 +39,7 @@ static const struct runsc_command g_commands[] = {
       "register runsc-c with Docker" },
     { "uninstall", runsc_cmd_not_yet, "[--runtime NAME] [--config-file F]",
       "remove runsc-c from Docker's configuration" },
-    { "boot", runsc_cmd_not_yet, "(internal)", "the sandbox process", .internal = true },
+    { "boot", cmd_boot, "(internal)", "the sandbox process", .internal = true },
     { "gofer", runsc_cmd_not_yet, "(internal)", "the file proxy", .internal = true },
 };
 

@@ -230,6 +230,7 @@ static void test_sandbox(void)
     struct control_response resp;
     struct sandbox_config cfg;
     int leaked[2];
+    const char *exe;
     int log_fd, wstatus = -1;
 
     if (!tap_ok(mkdtemp(dir) != NULL && spec != NULL, "test directory and spec"))
@@ -239,8 +240,14 @@ static void test_sandbox(void)
     /* Like the containerd shim's fd 3: not close-on-exec, and it must not reach the sandbox. */
     socketpair(AF_UNIX, SOCK_STREAM, 0, leaked);
 
+    /* Under tests/run.sh, the real binary's `boot`; otherwise this binary's (see main). */
+    exe = getenv("RUNSC");
+    if (exe != NULL && access(exe, X_OK) < 0)
+        exe = NULL;
+    tap_diag("sandbox binary: %s", exe ? exe : "/proc/self/exe (this test)");
     cfg = (struct sandbox_config){
         .id = "sb-test",
+        .exe = exe,
         .state_dir = dir,
         .spec_json = spec,
         .spec_json_len = strlen(spec),
