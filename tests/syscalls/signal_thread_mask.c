@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Signal masks are per thread; a thread-directed signal stays pending on the blocking thread
- * only, and a process-directed one goes to a thread that does not block it. */
+/* Signal masks are per thread: a thread-directed signal stays pending on the blocking thread
+ * only (invisible to others' sigpending) and is delivered there once it unblocks; a
+ * process-directed one stays pending while every thread blocks it. */
 #include "test.h"
 
 #include <pthread.h>
