@@ -137,9 +137,24 @@ int control_call_timeout(const char *socket_path, const struct control_request *
     fd = control_connect(socket_path, timeout_ms, err);
     if (fd < 0)
         return -1;
-    if (rt_frame_send(fd, out, out_len, fds, nfds, err) < 0)
-        return rt_error_wrap(err, "sending %s request to the sandbox", name);
-    ret = rt_frame_recv(fd, RT_FRAME_MAX, &in, &in_len, rfds, CONTROL_MAX_FDS, &rnfds, err);
+    if (rt_frame_send(fd, out, out_len, fds, nfds, err) < 0) {
+        cleanup_error rt_error_t recv_err = NULL;
+        int st = rt_error_status(*err);
+
+        /*
+         * A server that refuses a connection (too many, wrong uid) answers
+         * and closes without reading, which can beat our send: its answer
+         * is still queued for us, and says more than EPIPE.
+         */
+        if ((st != EPIPE && st != ECONNRESET) ||
+            rt_frame_recv(fd, RT_FRAME_MAX, &in, &in_len, rfds, CONTROL_MAX_FDS, &rnfds,
+                          &recv_err) != 1)
+            return rt_error_wrap(err, "sending %s request to the sandbox", name);
+        rt_error_release(err);
+        ret = 1;
+    } else {
+        ret = rt_frame_recv(fd, RT_FRAME_MAX, &in, &in_len, rfds, CONTROL_MAX_FDS, &rnfds, err);
+    }
     if (ret == 0)
         return rt_make_error(err, ECONNRESET,
                              "%s request: the sandbox closed the connection without answering",
