@@ -36,6 +36,13 @@ WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-Wno-missing-field-initializers -Wundef -Wold-style-definition -Wcast-align \
 	-Wno-format-nonliteral
 
+# V=1 shows full command lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -I. -I$(BUILD) $(PKG_CFLAGS) \
 	-fno-strict-aliasing -MMD -MP
@@ -65,7 +72,7 @@ $(shell find $(1) -name '*.c' 2>/dev/null | sort)
 endef
 
 $(foreach m,$(MODULES),$(eval SRCS_$(m) := $(call module_srcs,$(m))))
-SRCS_proto := $(PROTO_C)
+SRCS_proto := $(PROTO_C) $(call module_srcs,proto)
 $(foreach m,$(MODULES),$(eval OBJS_$(m) := $(patsubst %.c,$(BUILD)/%.o,$(patsubst $(BUILD)/%,%,$(SRCS_$(m))))))
 ARCHIVES := $(foreach m,$(MODULES),$(BUILD)/lib$(m).a)
 
@@ -112,7 +119,7 @@ define archive_rule
 $(BUILD)/lib$(1).a: $$(OBJS_$(1))
 	@mkdir -p $$(dir $$@)
 	@rm -f $$@
-	$$(AR) rcs $$@ $$^
+	$(Q)$$(AR) rcs $$@ $$^
 endef
 $(foreach m,$(MODULES),$(eval $(call archive_rule,$(m))))
 
@@ -128,12 +135,14 @@ $(BUILD)/proto/%.pb-c.c $(BUILD)/proto/%.pb-c.h: proto/%.proto
 	protoc-c --c_out=$(BUILD) $<
 
 $(BUILD)/proto/%.pb-c.o: $(BUILD)/proto/%.pb-c.c
-	$(CC) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
 # All objects wait for generated headers.
 $(BUILD)/%.o: %.c | $(PROTO_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(ARCHIVES) tests/unit/tap.h | $(PROTO_H)
 	@mkdir -p $(dir $@)
