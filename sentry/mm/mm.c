@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The mmap family and brk: validate like Linux, choose addresses here, apply through the platform.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "sentry/mm/mm_internal.h"
+
+/* The gap Linux leaves between the stack and the mmap base (at least 128 MiB). */
+#define MM_STACK_GAP (128UL << 20)
+
+/* Host flags we pass through for an anonymous mapping; everything else is the sentry's business. */
+#define MM_HOST_MAP_FLAGS (MAP_PRIVATE | MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE)
+
+#define MM_PROT_MASK (PROT_READ | PROT_WRITE | PROT_EXEC)
+/* Linux's PROT_SEM (asm-generic/mman-common.h); glibc does not define it. */
+#ifndef PROT_SEM
+#define PROT_SEM 0x8
+#endif
+
+long mm_new(const struct platform_ops *ops, struct platform_as *as, struct mm **out)
+{
+    const struct platform_as_info *info = ops->as_info(as);
+    struct mm *mm = calloc(1, sizeof(*mm));
+    uintptr_t stack;
+
+    if (mm == NULL)
+        return -ENOMEM;
+    mm->ops = ops;
+    mm->as = as;
+    for (size_t i = 0; i < info->nr_reserved; i++) {
+        struct mm_vma v = {
+            .start = info->reserved[i].start,
+            .end = info->reserved[i].end,
+            .prot = PROT_READ,
+            .flags = MAP_PRIVATE,
+            .reserved = true,
+            .name = info->reserved[i].name,
+        };
+
+        if (vma_insert(mm, &v) < 0) {
+            mm_free(mm);
+            return -ENOMEM;
+        }
+    }
+    /*
+     * The stack goes at the top of the free user range, one guard page below
+     * whatever the platform reserved there; the mmap area starts a gap below
+     * it, as on Linux. No randomisation yet.
+     */
+    stack = vma_find_free_topdown(mm, MM_STACK_SIZE + 2 * ARCH_PAGE_SIZE, ARCH_TASK_SIZE);
+    if (stack == 0) {
+        mm_free(mm);
+        return -ENOMEM;
+    }
+    mm->stack_top = stack + MM_STACK_SIZE + ARCH_PAGE_SIZE;
+    mm->mmap_base = stack > MM_STACK_GAP ? stack - MM_STACK_GAP : stack;
+    *out = mm;
+    return 0;
+}
+
+void mm_free(struct mm *mm)
+{
+    if (mm == NULL)
+        return;
+    free(mm->vmas);
+    free(mm);
+}
+
+void mm_set_name(struct mm *mm, uintptr_t addr, const char *name)
+{
+    size_t i = vma_lower_bound(mm, addr);
+
+    if (i < mm->nr && mm->vmas[i].start <= addr)
+        mm->vmas[i].name = name;
+}
+
+/* Picks where a new mapping of `len` bytes goes: the hint if it is free, else top-down. */
+static uintptr_t choose_addr(struct mm *mm, uintptr_t hint, size_t len)
+{
+    if (hint != 0) {
+        hint = ARCH_PAGE_DOWN(hint);
+        if (hint >= MM_MIN_ADDR && hint <= ARCH_TASK_SIZE - len &&
+            !vma_overlaps(mm, hint, hint + len))
+            return hint;
+    }
+    return vma_find_free_topdown(mm, len, mm->mmap_base);
+}
+
+/* Removes [start, end) from the vma list after the host range was replaced or unmapped. */
+static long forget_range(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+    long ret = vma_remove_range(mm, start, end);
+
+    vma_merge_all(mm);
+    return ret;
+}
+
+long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    int type = flags & MAP_TYPE;
+    bool fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
+    struct mm_vma v;
+    uintptr_t where;
+    long ret;
+
+    if (len == 0)
+        return -EINVAL;
+    if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (off & (off_t)(ARCH_PAGE_SIZE - 1))
+        return -EINVAL;
+    if (len > ARCH_TASK_SIZE)
+        return -ENOMEM;
+    len = ARCH_PAGE_UP(len);
+    if (!(flags & MAP_ANONYMOUS))
+        return fd < 0 ? -EBADF : -ENODEV; /* no file supports mmap yet */
+    if (flags & MAP_HUGETLB)
+        return -ENOMEM; /* like a host without reserved huge pages */
+    if (fixed) {
+        if (addr & (ARCH_PAGE_SIZE - 1))
+            return -EINVAL;
+        if (addr > ARCH_TASK_SIZE - len)
+            return -ENOMEM;
+        if (addr < MM_MIN_ADDR)
+            return -EPERM;
+        if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
+            vma_overlaps(mm, addr, addr + len))
+            return -EEXIST;
+        if (vma_overlaps_reserved(mm, addr, addr + len))
+            return -ENOMEM;
+        where = addr;
+    } else {
+        where = choose_addr(mm, addr, len);
+        if (where == 0)
+            return -ENOMEM;
+    }
+    /* Make room first: a failed insertion must not leave a host mapping behind. */
+    ret = vma_remove_range(mm, where, where + len);
+    if (ret < 0)
+        return ret;
+    v = (struct mm_vma){
+        .start = where,
+        .end = where + len,
+        .prot = prot & MM_PROT_MASK,
+        .flags = (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) | MAP_ANONYMOUS,
+    };
+    ret = vma_insert(mm, &v);
+    if (ret < 0)
+        return ret;
+    ret = mm->ops->as_mmap(mm->as, where, len, v.prot,
+                           (flags & MM_HOST_MAP_FLAGS & ~MAP_SHARED_VALIDATE) | v.flags);
+    if (ret < 0) {
+        /* The host kept or dropped the old range; either way it is no longer ours to know. */
+        mm->ops->as_munmap(mm->as, where, len);
+        forget_range(mm, where, where + len);
+        return ret;
+    }
+    vma_merge_all(mm);
+    return (long)where;
+}
+
+long mm_munmap(struct mm *mm, uintptr_t addr, size_t len)
+{
+    long ret;
+
+    if ((addr & (ARCH_PAGE_SIZE - 1)) || len == 0 || len > ARCH_TASK_SIZE)
+        return -EINVAL;
+    len = ARCH_PAGE_UP(len);
+    if (addr > ARCH_TASK_SIZE - len)
+        return -EINVAL;
+    if (!vma_overlaps(mm, addr, addr + len))
+        return 0;
+    if (vma_overlaps_reserved(mm, addr, addr + len))
+        return -EINVAL;
+    ret = mm->ops->as_munmap(mm->as, addr, len);
+    if (ret < 0)
+        return ret;
+    return forget_range(mm, addr, addr + len);
+}
+
+long mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot)
+{
+    uintptr_t end;
+    long ret;
+
+    if (addr & (ARCH_PAGE_SIZE - 1))
+        return -EINVAL;
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP))
+        return -EINVAL;
+    if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP))
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    len = ARCH_PAGE_UP(len);
+    end = addr + len;
+    if (end <= addr || end > ARCH_TASK_SIZE)
+        return -ENOMEM;
+    if (!vma_covers(mm, addr, end))
+        return -ENOMEM;
+    if (vma_overlaps_reserved(mm, addr, end))
+        return -EACCES;
+    ret = vma_split_at(mm, addr);
+    if (ret == 0)
+        ret = vma_split_at(mm, end);
+    if (ret < 0)
+        return ret;
+    ret = mm->ops->as_mprotect(mm->as, addr, len, prot & MM_PROT_MASK);
+    if (ret < 0)
+        return ret;
+    for (size_t i = vma_lower_bound(mm, addr); i < mm->nr && mm->vmas[i].start < end; i++)
+        mm->vmas[i].prot = prot & MM_PROT_MASK;
+    vma_merge_all(mm);
+    return 0;
+}
+
+long mm_mremap(struct mm *mm, uintptr_t old, size_t old_len, size_t new_len, int flags,
+               uintptr_t new_addr)
+{
+    size_t i;
+    struct mm_vma v;
+    uintptr_t target;
+    long ret;
+
+    if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+        return -EINVAL;
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+        return -EINVAL;
+    if (flags & MREMAP_DONTUNMAP)
+        return -EINVAL; /* not supported yet */
+    if (old & (ARCH_PAGE_SIZE - 1))
+        return -EINVAL;
+    old_len = ARCH_PAGE_UP(old_len);
+    new_len = ARCH_PAGE_UP(new_len);
+    if (new_len == 0 || new_len > ARCH_TASK_SIZE)
+        return -EINVAL;
+    if (old_len == 0)
+        return -EINVAL; /* duplicating a private mapping: Linux says EINVAL too */
+    /* The old range must lie within one vma (Linux: EFAULT otherwise). */
+    i = vma_lower_bound(mm, old);
+    if (i >= mm->nr || mm->vmas[i].start > old || mm->vmas[i].end < old + old_len)
+        return -EFAULT;
+    if (mm->vmas[i].reserved)
+        return -EFAULT;
+    v = mm->vmas[i];
+
+    if (flags & MREMAP_FIXED) {
+        if (new_addr & (ARCH_PAGE_SIZE - 1))
+            return -EINVAL;
+        if (new_addr > ARCH_TASK_SIZE - new_len || new_addr < MM_MIN_ADDR)
+            return -EINVAL;
+        if (new_addr < old + old_len && old < new_addr + new_len)
+            return -EINVAL;
+        if (vma_overlaps_reserved(mm, new_addr, new_addr + new_len))
+            return -ENOMEM;
+        ret = mm_munmap(mm, new_addr, new_len);
+        if (ret < 0)
+            return ret;
+        target = new_addr;
+        goto move;
+    }
+    if (new_len <= old_len) {
+        if (new_len < old_len) {
+            ret = mm_munmap(mm, old + new_len, old_len - new_len);
+            if (ret < 0)
+                return ret;
+        }
+        return (long)old;
+    }
+    /* Grow in place when the pages after the old range are free. */
+    if (old + new_len <= ARCH_TASK_SIZE && old + new_len > old &&
+        !vma_overlaps(mm, old + old_len, old + new_len)) {
+        ret = mm->ops->as_mremap(mm->as, old, old_len, new_len, old);
+        if (ret < 0)
+            return ret;
+        v.start = old + old_len;
+        v.end = old + new_len;
+        ret = vma_insert(mm, &v);
+        vma_merge_all(mm);
+        return ret < 0 ? ret : (long)old;
+    }
+    if (!(flags & MREMAP_MAYMOVE))
+        return -ENOMEM;
+    target = vma_find_free_topdown(mm, new_len, mm->mmap_base);
+    if (target == 0)
+        return -ENOMEM;
+
+move:
+    ret = vma_remove_range(mm, old, old + old_len);
+    if (ret < 0)
+        return ret;
+    v.start = target;
+    v.end = target + new_len;
+    v.name = NULL;
+    ret = vma_insert(mm, &v);
+    if (ret < 0)
+        return ret;
+    ret = mm->ops->as_mremap(mm->as, old, old_len, new_len, target);
+    if (ret < 0) {
+        /* Undo the bookkeeping: the host left the old mapping where it was. */
+        vma_remove_range(mm, target, target + new_len);
+        v.start = old;
+        v.end = old + old_len;
+        vma_insert(mm, &v);
+        vma_merge_all(mm);
+        return ret;
+    }
+    vma_merge_all(mm);
+    return (long)target;
+}
+
+long mm_madvise(struct mm *mm, uintptr_t addr, size_t len, int advice)
+{
+    uintptr_t end;
+
+    if (addr & (ARCH_PAGE_SIZE - 1))
+        return -EINVAL;
+    switch (advice) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+    case MADV_DONTNEED:
+    case MADV_FREE:
+    case MADV_DONTFORK:
+    case MADV_DOFORK:
+    case MADV_MERGEABLE:
+    case MADV_UNMERGEABLE:
+    case MADV_HUGEPAGE:
+    case MADV_NOHUGEPAGE:
+    case MADV_DONTDUMP:
+    case MADV_DODUMP:
+    case MADV_COLD:
+    case MADV_PAGEOUT:
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (len == 0)
+        return 0;
+    len = ARCH_PAGE_UP(len);
+    end = addr + len;
+    if (end <= addr || end > ARCH_TASK_SIZE)
+        return -EINVAL;
+    if (!vma_covers(mm, addr, end))
+        return -ENOMEM;
+    if (vma_overlaps_reserved(mm, addr, end))
+        return -EINVAL;
+    /* Only the advice that changes what the app observes has to reach the host. */
+    if (advice == MADV_DONTNEED || advice == MADV_FREE)
+        return mm->ops->as_madvise(mm->as, addr, len, advice);
+    return 0;
+}
+
+void mm_set_brk_start(struct mm *mm, uintptr_t start)
+{
+    mm->brk_start = start;
+    mm->brk = start;
+}
+
+long mm_brk(struct mm *mm, uintptr_t new_brk)
+{
+    uintptr_t old_top = ARCH_PAGE_UP(mm->brk), new_top;
+    long ret;
+
+    if (new_brk < mm->brk_start || new_brk > ARCH_TASK_SIZE)
+        return (long)mm->brk;
+    new_top = ARCH_PAGE_UP(new_brk);
+    if (new_top < old_top) {
+        if (mm_munmap(mm, new_top, old_top - new_top) < 0)
+            return (long)mm->brk;
+    } else if (new_top > old_top) {
+        /* Linux also keeps a guard gap below the next mapping; we need only no overlap. */
+        if (vma_overlaps(mm, old_top, new_top))
+            return (long)mm->brk;
+        ret = mm_mmap(mm, old_top, new_top - old_top, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        if (ret < 0)
+            return (long)mm->brk;
+        mm_set_name(mm, old_top, "[heap]");
+    }
+    mm->brk = new_brk;
+    return (long)mm->brk;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The app's address space: the vma list, the mmap family, brk, and copying app memory. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sentry/platform/platform.h"
+
+struct task;
+
+/* Linux's vm.mmap_min_addr default: nothing may be mapped below it. */
+#define MM_MIN_ADDR 0x10000UL
+/* Linux's vm.max_map_count default. */
+#define MM_MAX_VMAS 65530
+/* Size reserved for the initial stack (RLIMIT_STACK's usual 8 MiB; mapped lazily by the host). */
+#define MM_STACK_SIZE (8UL << 20)
+
+/* One mapping. Ranges are page aligned, half open, sorted and never overlap. */
+struct mm_vma {
+    uintptr_t start;
+    uintptr_t end;
+    int prot;         /* PROT_READ | PROT_WRITE | PROT_EXEC */
+    int flags;        /* MAP_PRIVATE or MAP_SHARED, MAP_ANONYMOUS */
+    bool reserved;    /* owned by the platform (stub, vDSO): the app may not touch it */
+    const char *name; /* "[heap]", "[stack]", "[vdso]", ... or NULL. Static storage. */
+};
+
+/*
+ * An address space. Single-threaded use for now (one app thread per mm); the
+ * later thread work adds a lock here. The platform address space is not owned.
+ */
+struct mm {
+    const struct platform_ops *ops;
+    struct platform_as *as;
+    struct mm_vma *vmas; /* owned array, nr used of cap */
+    size_t nr;
+    size_t cap;
+    uintptr_t stack_top; /* chosen at creation: the initial stack ends here */
+    uintptr_t mmap_base; /* top-down allocations start below this */
+    uintptr_t brk_start; /* set by the loader; 0 until then */
+    uintptr_t brk;
+};
+
+/*
+ * Creates the mm of a fresh platform address space: records its reserved
+ * ranges and places the stack and the mmap base. Returns 0 or -ENOMEM.
+ */
+long mm_new(const struct platform_ops *ops, struct platform_as *as, struct mm **out);
+
+/* Frees the mm (not the platform address space). */
+void mm_free(struct mm *mm);
+
+/* mmap(2) semantics; returns the address or -Exxx. Only anonymous mappings for now (fd ignored). */
+long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int fd, off_t off);
+/* munmap(2), mprotect(2), mremap(2), madvise(2) semantics; 0 (mremap: the address) or -Exxx. */
+long mm_munmap(struct mm *mm, uintptr_t addr, size_t len);
+long mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot);
+long mm_mremap(struct mm *mm, uintptr_t old, size_t old_len, size_t new_len, int flags,
+               uintptr_t new_addr);
+long mm_madvise(struct mm *mm, uintptr_t addr, size_t len, int advice);
+
+/* brk(2): moves the break when possible and returns the (new or unchanged) break. */
+long mm_brk(struct mm *mm, uintptr_t new_brk);
+
+/* Sets the start of the heap (the page-aligned end of the loaded image). */
+void mm_set_brk_start(struct mm *mm, uintptr_t start);
+
+/* Names the vma containing `addr` (for /proc/self/maps later and for debugging). */
+void mm_set_name(struct mm *mm, uintptr_t addr, const char *name);
+
+/*
+ * Copying app memory. The sentry never dereferences an app pointer.
+ * mm_copy_in/out copy all `len` bytes or return -EFAULT (like Linux's
+ * copy_{from,to}_user as seen by a syscall); the _partial forms return the
+ * number of bytes copied before the first bad page, or -EFAULT for none.
+ */
+long mm_copy_in(struct mm *mm, void *dst, uintptr_t src, size_t len);
+long mm_copy_out(struct mm *mm, uintptr_t dst, const void *src, size_t len);
+long mm_copy_in_partial(struct mm *mm, void *dst, uintptr_t src, size_t len);
+long mm_copy_out_partial(struct mm *mm, uintptr_t dst, const void *src, size_t len);
+
+/* The same on the task's address space. */
+long task_copy_in(struct task *t, void *dst, uintptr_t src, size_t len);
+long task_copy_out(struct task *t, uintptr_t dst, const void *src, size_t len);
+long task_copy_in_partial(struct task *t, void *dst, uintptr_t src, size_t len);
+long task_copy_out_partial(struct task *t, uintptr_t dst, const void *src, size_t len);
+
+/*
+ * Copies a NUL-terminated string of at most `size - 1` bytes into `dst`.
+ * Returns its length, -EFAULT, or -ENAMETOOLONG when no NUL was found in
+ * `size` bytes (callers pick the Linux errno for their case from that).
+ */
+long task_copy_in_string(struct task *t, uintptr_t src, char *dst, size_t size);

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Signal syscalls: sigaction and mask bookkeeping, sigaltstack, and signals to oneself. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "sentry/mm/mm.h"
+#include "sentry/syscalls/syscalls_internal.h"
+
+#define SIGBIT(sig) (1ULL << ((sig)-1))
+/* SIGKILL and SIGSTOP can be neither caught nor blocked. */
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+/* The kernel's SS_AUTODISARM flag of sigaltstack(2). */
+#define KERNEL_SS_AUTODISARM (1U << 31)
+
+long sys_rt_sigaction(struct task *t, const struct sys_args *a)
+{
+    int sig = (int)a->a[0];
+    struct kernel_sigaction act;
+    long ret;
+
+    if (a->a[3] != sizeof(uint64_t))
+        return -EINVAL;
+    if (sig < 1 || sig > KERNEL_NSIG)
+        return -EINVAL;
+    if (a->a[1] != 0 && (sig == SIGKILL || sig == SIGSTOP))
+        return -EINVAL;
+    if (a->a[1] != 0 && (ret = task_copy_in(t, &act, a->a[1], sizeof(act))) < 0)
+        return ret;
+    if (a->a[2] != 0 &&
+        (ret = task_copy_out(t, a->a[2], &t->tg->actions[sig - 1], sizeof(act))) < 0)
+        return ret;
+    if (a->a[1] != 0) {
+        act.mask &= ~UNBLOCKABLE;
+        t->tg->actions[sig - 1] = act;
+    }
+    return 0;
+}
+
+long sys_rt_sigprocmask(struct task *t, const struct sys_args *a)
+{
+    uint64_t set, old = t->sigmask;
+    long ret;
+
+    if (a->a[3] != sizeof(uint64_t))
+        return -EINVAL;
+    if (a->a[1] != 0) {
+        ret = task_copy_in(t, &set, a->a[1], sizeof(set));
+        if (ret < 0)
+            return ret;
+        set &= ~UNBLOCKABLE;
+        switch ((int)a->a[0]) {
+        case SIG_BLOCK:
+            t->sigmask |= set;
+            break;
+        case SIG_UNBLOCK:
+            t->sigmask &= ~set;
+            break;
+        case SIG_SETMASK:
+            t->sigmask = set;
+            break;
+        default:
+            return -EINVAL;
+        }
+    }
+    if (a->a[2] != 0 && (ret = task_copy_out(t, a->a[2], &old, sizeof(old))) < 0) {
+        t->sigmask = old;
+        return ret;
+    }
+    return 0;
+}
+
+long sys_sigaltstack(struct task *t, const struct sys_args *a)
+{
+    stack_t ss, old = {
+        .ss_sp = (void *)(uintptr_t)t->altstack_sp,
+        .ss_size = t->altstack_size,
+        .ss_flags = t->altstack_size == 0 ? SS_DISABLE : t->altstack_flags,
+    };
+    long ret;
+
+    if (a->a[0] != 0) {
+        ret = task_copy_in(t, &ss, a->a[0], sizeof(ss));
+        if (ret < 0)
+            return ret;
+        if ((unsigned int)ss.ss_flags & ~(SS_DISABLE | KERNEL_SS_AUTODISARM))
+            return -EINVAL;
+        if (ss.ss_flags & SS_DISABLE) {
+            t->altstack_sp = 0;
+            t->altstack_size = 0;
+            t->altstack_flags = 0;
+        } else {
+            if (ss.ss_size < (size_t)MINSIGSTKSZ)
+                return -ENOMEM;
+            t->altstack_sp = (uintptr_t)ss.ss_sp;
+            t->altstack_size = ss.ss_size;
+            t->altstack_flags = ss.ss_flags;
+        }
+    }
+    if (a->a[1] != 0 && (ret = task_copy_out(t, a->a[1], &old, sizeof(old))) < 0)
+        return ret;
+    return 0;
+}
+
+/* Sends `sig` to the calling process itself. */
+static long signal_self(struct task *t, int sig)
+{
+    struct platform_event ev;
+
+    if (sig < 0 || sig > KERNEL_NSIG)
+        return -EINVAL;
+    if (sig == 0)
+        return 0;
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = PLATFORM_EVENT_SIGNAL;
+    ev.signo = sig;
+    ev.info.si_signo = sig;
+    ev.info.si_code = SI_TKILL;
+    task_handle_host_signal(t, &ev);
+    return 0;
+}
+
+long sys_kill(struct task *t, const struct sys_args *a)
+{
+    int pid = (int)a->a[0];
+
+    if (pid != t->tg->pid && pid != 0 && pid != -1 && pid != -t->tg->pgid)
+        return -ESRCH;
+    return signal_self(t, (int)a->a[1]);
+}
+
+long sys_tgkill(struct task *t, const struct sys_args *a)
+{
+    if ((int)a->a[0] <= 0 || (int)a->a[1] <= 0)
+        return -EINVAL;
+    if ((int)a->a[0] != t->tg->pid || (int)a->a[1] != t->tid)
+        return -ESRCH;
+    return signal_self(t, (int)a->a[2]);
+}
+
+long sys_tkill(struct task *t, const struct sys_args *a)
+{
+    if ((int)a->a[0] <= 0)
+        return -EINVAL;
+    if ((int)a->a[0] != t->tid)
+        return -ESRCH;
+    return signal_self(t, (int)a->a[1]);
+}

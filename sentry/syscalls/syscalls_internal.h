@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Handler declarations shared by the syscall table and the sys_<family>.c files. */
+#pragma once
+
+#include "sentry/kernel/kernel.h"
+#include "sentry/syscalls/syscalls.h"
+
+/* sys_file.c */
+long sys_read(struct task *t, const struct sys_args *a);
+long sys_write(struct task *t, const struct sys_args *a);
+long sys_readv(struct task *t, const struct sys_args *a);
+long sys_writev(struct task *t, const struct sys_args *a);
+long sys_pread64(struct task *t, const struct sys_args *a);
+long sys_pwrite64(struct task *t, const struct sys_args *a);
+long sys_lseek(struct task *t, const struct sys_args *a);
+long sys_close(struct task *t, const struct sys_args *a);
+long sys_dup(struct task *t, const struct sys_args *a);
+long sys_dup2(struct task *t, const struct sys_args *a);
+long sys_dup3(struct task *t, const struct sys_args *a);
+long sys_fcntl(struct task *t, const struct sys_args *a);
+long sys_ioctl(struct task *t, const struct sys_args *a);
+long sys_fstat(struct task *t, const struct sys_args *a);
+long sys_newfstatat(struct task *t, const struct sys_args *a);
+long sys_statx(struct task *t, const struct sys_args *a);
+long sys_open(struct task *t, const struct sys_args *a);
+long sys_openat(struct task *t, const struct sys_args *a);
+long sys_stat(struct task *t, const struct sys_args *a);
+long sys_lstat(struct task *t, const struct sys_args *a);
+long sys_access(struct task *t, const struct sys_args *a);
+long sys_faccessat(struct task *t, const struct sys_args *a);
+long sys_faccessat2(struct task *t, const struct sys_args *a);
+long sys_readlink(struct task *t, const struct sys_args *a);
+long sys_readlinkat(struct task *t, const struct sys_args *a);
+long sys_getcwd(struct task *t, const struct sys_args *a);
+long sys_umask(struct task *t, const struct sys_args *a);
+
+/* sys_mm.c */
+long sys_brk(struct task *t, const struct sys_args *a);
+long sys_mmap(struct task *t, const struct sys_args *a);
+long sys_munmap(struct task *t, const struct sys_args *a);
+long sys_mprotect(struct task *t, const struct sys_args *a);
+long sys_mremap(struct task *t, const struct sys_args *a);
+long sys_madvise(struct task *t, const struct sys_args *a);
+
+/* sys_process.c */
+long sys_exit(struct task *t, const struct sys_args *a);
+long sys_exit_group(struct task *t, const struct sys_args *a);
+long sys_getpid(struct task *t, const struct sys_args *a);
+long sys_gettid(struct task *t, const struct sys_args *a);
+long sys_getppid(struct task *t, const struct sys_args *a);
+long sys_getuid(struct task *t, const struct sys_args *a);
+long sys_geteuid(struct task *t, const struct sys_args *a);
+long sys_getgid(struct task *t, const struct sys_args *a);
+long sys_getegid(struct task *t, const struct sys_args *a);
+long sys_getresuid(struct task *t, const struct sys_args *a);
+long sys_getresgid(struct task *t, const struct sys_args *a);
+long sys_getgroups(struct task *t, const struct sys_args *a);
+long sys_getpgrp(struct task *t, const struct sys_args *a);
+long sys_getpgid(struct task *t, const struct sys_args *a);
+long sys_getsid(struct task *t, const struct sys_args *a);
+long sys_uname(struct task *t, const struct sys_args *a);
+long sys_arch_prctl(struct task *t, const struct sys_args *a);
+long sys_set_tid_address(struct task *t, const struct sys_args *a);
+long sys_set_robust_list(struct task *t, const struct sys_args *a);
+long sys_prlimit64(struct task *t, const struct sys_args *a);
+long sys_getrlimit(struct task *t, const struct sys_args *a);
+long sys_setrlimit(struct task *t, const struct sys_args *a);
+long sys_sched_getaffinity(struct task *t, const struct sys_args *a);
+long sys_sched_yield(struct task *t, const struct sys_args *a);
+long sys_getcpu(struct task *t, const struct sys_args *a);
+long sys_wait4(struct task *t, const struct sys_args *a);
+long sys_waitid(struct task *t, const struct sys_args *a);
+
+/* sys_signal.c */
+long sys_rt_sigaction(struct task *t, const struct sys_args *a);
+long sys_rt_sigprocmask(struct task *t, const struct sys_args *a);
+long sys_sigaltstack(struct task *t, const struct sys_args *a);
+long sys_kill(struct task *t, const struct sys_args *a);
+long sys_tgkill(struct task *t, const struct sys_args *a);
+long sys_tkill(struct task *t, const struct sys_args *a);
+
+/* sys_time.c */
+long sys_clock_gettime(struct task *t, const struct sys_args *a);
+long sys_clock_getres(struct task *t, const struct sys_args *a);
+long sys_gettimeofday(struct task *t, const struct sys_args *a);
+long sys_time(struct task *t, const struct sys_args *a);
+long sys_nanosleep(struct task *t, const struct sys_args *a);
+long sys_clock_nanosleep(struct task *t, const struct sys_args *a);
+long sys_getrandom(struct task *t, const struct sys_args *a);

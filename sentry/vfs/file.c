@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* File descriptions: allocation and reference counting. */
+#include <fcntl.h>
+#include <stdlib.h>
+
+#include "sentry/vfs/vfs.h"
+
+struct file *file_new(const struct file_ops *ops, unsigned int flags, void *priv)
+{
+    struct file *f = calloc(1, sizeof(*f));
+
+    if (f == NULL)
+        return NULL;
+    f->refs = 1;
+    f->ops = ops;
+    f->flags = flags;
+    f->priv = priv;
+    return f;
+}
+
+struct file *get_file(struct file *f)
+{
+    f->refs++;
+    return f;
+}
+
+void put_file(struct file *f)
+{
+    if (f == NULL || --f->refs > 0)
+        return;
+    if (f->ops->release != NULL)
+        f->ops->release(f);
+    free(f);
+}
+
+bool file_is_readable(const struct file *f)
+{
+    return (f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_ACCMODE) == O_RDWR;
+}
+
+bool file_is_writable(const struct file *f)
+{
+    return (f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_ACCMODE) == O_RDWR;
+}
