@@ -50,6 +50,7 @@ static struct thread_group *thread_group_new(struct kernel *k)
     tg->pgid = tg->pid;
     tg->sid = tg->pid;
     tg->umask = 022;
+    tg->dumpable = true;
     /* First light: the sandbox starts with the limits the sentry was given. */
     for (int r = 0; r < RLIM_NLIMITS; r++)
         getrlimit(r, &tg->rlimits[r]);
@@ -90,6 +91,11 @@ int kernel_start_init(struct kernel *k, const struct kernel_exec_args *args, str
     t->k = k;
     t->tg = thread_group_new(k);
     t->tid = t->tg->pid;
+    {
+        const char *base = strrchr(args->host_path, '/');
+
+        snprintf(t->comm, sizeof(t->comm), "%s", base != NULL ? base + 1 : args->host_path);
+    }
     if (k->pops->as_new(k->plat, &t->as, &t->ctx, err) < 0) {
         kernel_task_free(t);
         return rt_error_wrap(err, "creating the init address space");

@@ -69,6 +69,9 @@ struct thread_group {
     struct kernel_sigaction actions[KERNEL_NSIG];
     struct rlimit rlimits[RLIM_NLIMITS];
     unsigned int umask;
+    unsigned long personality;
+    bool child_subreaper;
+    bool dumpable;
     bool exiting;
     int exit_status; /* a wait(2) status: (code << 8) or the killing signal */
 };
@@ -89,6 +92,9 @@ struct task {
     uint64_t altstack_sp; /* sigaltstack(2) bookkeeping */
     uint64_t altstack_size;
     int altstack_flags;
+    char comm[16]; /* prctl(PR_SET_NAME), NUL-terminated */
+    int pdeathsig;
+    bool no_new_privs;
     bool exited; /* left the run loop; no more syscalls */
     /* Set by handlers that replaced the registers (no return value is written). */
     bool regs_replaced;

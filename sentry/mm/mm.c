@@ -110,6 +110,9 @@ long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int
         return -EINVAL;
     if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
         return -EINVAL;
+    /* Linux accepts MAP_SHARED_VALIDATE only for file mappings. */
+    if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
+        return -EINVAL;
     if (off & (off_t)(ARCH_PAGE_SIZE - 1))
         return -EINVAL;
     if (len > ARCH_TASK_SIZE)

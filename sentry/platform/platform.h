@@ -122,6 +122,16 @@ struct platform_ops {
 
     /* Frees a context (its host thread must be dead or be killed with its address space). */
     void (*ctx_release)(struct platform_ctx *ctx);
+    /*
+     * The extended FPU state (XSAVE layout, as PTRACE_GETREGSET NT_X86_XSTATE
+     * gives it) of a stopped context, for signal frames. get: copies at most
+     * `size` bytes and returns the state's size (may exceed `size`) or -Exxx;
+     * set: returns 0 or -Exxx (EINVAL for a malformed state).
+     */
+    long (*ctx_get_fpstate)(struct platform_ctx *ctx, void *buf, size_t size);
+    long (*ctx_set_fpstate)(struct platform_ctx *ctx, const void *buf, size_t size);
+    /* CPU time consumed by the context's host thread, in ns, or -Exxx. */
+    long (*ctx_cpu_time)(struct platform_ctx *ctx, uint64_t *ns);
     /* Reads the current registers of a stopped context (used once, to seed a new task). */
     long (*ctx_get_regs)(struct platform_ctx *ctx, struct arch_regs *regs);
     /*

@@ -5,7 +5,12 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <time.h>
+#include <errno.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -285,4 +290,158 @@ long sys_waitid(struct task *t, const struct sys_args *a)
     if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
         return -EINVAL;
     return -ECHILD;
+}
+
+/* prctl(2) options that are plain per-task or per-process state. */
+long sys_prctl(struct task *t, const struct sys_args *a)
+{
+    char name[sizeof(t->comm)];
+    long ret;
+
+    switch ((int)a->a[0]) {
+    case PR_SET_NAME:
+        ret = task_copy_in_string(t, a->a[1], name, sizeof(name));
+        if (ret == -EFAULT)
+            return ret;
+        /* Longer names are truncated, not refused. */
+        memcpy(t->comm, name, sizeof(name));
+        t->comm[sizeof(t->comm) - 1] = '\0';
+        return 0;
+    case PR_GET_NAME:
+        return task_copy_out(t, a->a[1], t->comm, sizeof(t->comm));
+    case PR_SET_PDEATHSIG:
+        if (a->a[1] > KERNEL_NSIG)
+            return -EINVAL;
+        t->pdeathsig = (int)a->a[1];
+        return 0;
+    case PR_GET_PDEATHSIG:
+        return task_copy_out(t, a->a[1], &t->pdeathsig, sizeof(t->pdeathsig));
+    case PR_GET_DUMPABLE:
+        return t->tg->dumpable;
+    case PR_SET_DUMPABLE:
+        if (a->a[1] > 1)
+            return -EINVAL;
+        t->tg->dumpable = a->a[1] == 1;
+        return 0;
+    case PR_SET_CHILD_SUBREAPER:
+        t->tg->child_subreaper = a->a[1] != 0;
+        return 0;
+    case PR_GET_CHILD_SUBREAPER: {
+        int v = t->tg->child_subreaper;
+
+        return task_copy_out(t, a->a[1], &v, sizeof(v));
+    }
+    case PR_SET_NO_NEW_PRIVS:
+        if (a->a[1] != 1 || a->a[2] != 0 || a->a[3] != 0 || a->a[4] != 0)
+            return -EINVAL;
+        t->no_new_privs = true;
+        return 0;
+    case PR_GET_NO_NEW_PRIVS:
+        if (a->a[1] != 0 || a->a[2] != 0 || a->a[3] != 0 || a->a[4] != 0)
+            return -EINVAL;
+        return t->no_new_privs;
+    case PR_GET_SECCOMP:
+        return 0;
+    case PR_CAPBSET_READ:
+        /* The sandbox's root keeps the full bounding set (CAP_LAST_CAP is 40). */
+        return a->a[1] <= 40 ? 1 : -EINVAL;
+    case PR_GET_TIMERSLACK:
+        return 50000;
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_personality(struct task *t, const struct sys_args *a)
+{
+    unsigned long old = t->tg->personality;
+
+    if ((unsigned int)a->a[0] != 0xffffffffU)
+        t->tg->personality = (unsigned int)a->a[0];
+    return (long)old;
+}
+
+long sys_sched_setaffinity(struct task *t, const struct sys_args *a)
+{
+    int pid = (int)a->a[0];
+    uint64_t mask[16];
+    size_t len = a->a[1] > sizeof(mask) ? sizeof(mask) : a->a[1];
+    bool any = false;
+    long ret;
+
+    if (pid != 0 && pid != t->tg->pid)
+        return -ESRCH;
+    memset(mask, 0, sizeof(mask));
+    ret = task_copy_in(t, mask, a->a[2], len);
+    if (ret < 0)
+        return ret;
+    for (unsigned int c = 0; c < t->k->nr_cpus && c < 64 * ARRAY_SIZE(mask); c++)
+        any |= (mask[c / 64] >> (c % 64)) & 1;
+    /* The sentry places threads itself (same vCPU as their server); the mask is accepted. */
+    return any ? 0 : -EINVAL;
+}
+
+/* The CPU time of `t`, from its host thread (attributed to user time). */
+static uint64_t task_cpu_ns(struct task *t)
+{
+    uint64_t ns = 0;
+
+    if (t->k->pops->ctx_cpu_time(t->ctx, &ns) < 0)
+        return 0;
+    return ns;
+}
+
+long sys_getrusage(struct task *t, const struct sys_args *a)
+{
+    int who = (int)a->a[0];
+    struct rusage ru;
+    uint64_t ns;
+
+    if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
+        return -EINVAL;
+    memset(&ru, 0, sizeof(ru));
+    if (who != RUSAGE_CHILDREN) {
+        ns = task_cpu_ns(t);
+        ru.ru_utime.tv_sec = (time_t)(ns / 1000000000ULL);
+        ru.ru_utime.tv_usec = (suseconds_t)(ns % 1000000000ULL / 1000);
+    }
+    return task_copy_out(t, a->a[1], &ru, sizeof(ru));
+}
+
+long sys_times(struct task *t, const struct sys_args *a)
+{
+    struct timespec now;
+    struct tms tm;
+    long ret;
+
+    memset(&tm, 0, sizeof(tm));
+    tm.tms_utime = (clock_t)(task_cpu_ns(t) / (1000000000ULL / 100));
+    if (a->a[0] != 0 && (ret = task_copy_out(t, a->a[0], &tm, sizeof(tm))) < 0)
+        return ret;
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    /* Clock ticks (USER_HZ = 100) since boot. */
+    return (long)(now.tv_sec * 100 + now.tv_nsec / 10000000);
+}
+
+long sys_sysinfo(struct task *t, const struct sys_args *a)
+{
+    struct sysinfo si, host;
+    struct timespec now;
+
+    if (sysinfo(&host) < 0)
+        return -errno;
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    memset(&si, 0, sizeof(si));
+    si.uptime = now.tv_sec;
+    /* First light: the memory figures are the host's; the sandbox's own accounting comes later. */
+    si.totalram = host.totalram;
+    si.freeram = host.freeram;
+    si.bufferram = host.bufferram;
+    si.totalswap = 0;
+    si.freeswap = 0;
+    si.procs = 1;
+    si.totalhigh = 0;
+    si.freehigh = 0;
+    si.mem_unit = host.mem_unit;
+    return task_copy_out(t, a->a[0], &si, sizeof(si));
 }

@@ -70,31 +70,50 @@ long sys_rt_sigprocmask(struct task *t, const struct sys_args *a)
     return 0;
 }
 
+/* Linux's MINSIGSTKSZ for the sigaltstack size check (the kernel's constant, not glibc's sysconf).
+ */
+#define KERNEL_MINSIGSTKSZ 2048
+
+/* True when the app's stack pointer lies on its alternate signal stack. */
+static bool on_altstack(const struct task *t)
+{
+    uint64_t sp = t->regs.r.rsp;
+
+    return t->altstack_size != 0 && sp > t->altstack_sp && sp - t->altstack_sp <= t->altstack_size;
+}
+
 long sys_sigaltstack(struct task *t, const struct sys_args *a)
 {
     stack_t ss, old = {
         .ss_sp = (void *)(uintptr_t)t->altstack_sp,
         .ss_size = t->altstack_size,
-        .ss_flags = t->altstack_size == 0 ? SS_DISABLE : t->altstack_flags,
+        .ss_flags = t->altstack_size == 0 ? SS_DISABLE
+                                          : (on_altstack(t) ? SS_ONSTACK : 0) | t->altstack_flags,
     };
     long ret;
 
     if (a->a[0] != 0) {
+        int mode;
+
         ret = task_copy_in(t, &ss, a->a[0], sizeof(ss));
         if (ret < 0)
             return ret;
-        if ((unsigned int)ss.ss_flags & ~(SS_DISABLE | KERNEL_SS_AUTODISARM))
+        mode = ss.ss_flags & ~(int)KERNEL_SS_AUTODISARM;
+        if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
             return -EINVAL;
-        if (ss.ss_flags & SS_DISABLE) {
+        if (on_altstack(t))
+            return -EPERM;
+        if (mode == SS_DISABLE) {
             t->altstack_sp = 0;
             t->altstack_size = 0;
             t->altstack_flags = 0;
         } else {
-            if (ss.ss_size < (size_t)MINSIGSTKSZ)
+            /* SS_ONSTACK is accepted as 0 for compatibility, as Linux does. */
+            if (ss.ss_size < KERNEL_MINSIGSTKSZ)
                 return -ENOMEM;
             t->altstack_sp = (uintptr_t)ss.ss_sp;
             t->altstack_size = ss.ss_size;
-            t->altstack_flags = ss.ss_flags;
+            t->altstack_flags = ss.ss_flags & (int)KERNEL_SS_AUTODISARM;
         }
     }
     if (a->a[1] != 0 && (ret = task_copy_out(t, a->a[1], &old, sizeof(old))) < 0)

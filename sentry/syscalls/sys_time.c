@@ -30,12 +30,23 @@ static bool is_host_clock(clockid_t id)
 
 long sys_clock_gettime(struct task *t, const struct sys_args *a)
 {
+    clockid_t id = (clockid_t)a->a[0];
     struct timespec ts;
+    uint64_t ns;
+    long ret;
 
-    if (!is_host_clock((clockid_t)a->a[0]))
+    if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID) {
+        /* One thread per process for now: both are the host thread's CPU time. */
+        ret = t->k->pops->ctx_cpu_time(t->ctx, &ns);
+        if (ret < 0)
+            return ret;
+        ts.tv_sec = (time_t)(ns / 1000000000ULL);
+        ts.tv_nsec = (long)(ns % 1000000000ULL);
+    } else if (!is_host_clock(id)) {
         return -EINVAL;
-    if (clock_gettime((clockid_t)a->a[0], &ts) < 0)
+    } else if (clock_gettime(id, &ts) < 0) {
         return -errno;
+    }
     return task_copy_out(t, a->a[1], &ts, sizeof(ts));
 }
 
@@ -142,4 +153,16 @@ long sys_getrandom(struct task *t, const struct sys_args *a)
         return -errno;
     ret = task_copy_out(t, a->a[0], buf, (size_t)n);
     return ret < 0 ? ret : n;
+}
+
+long sys_clock_settime(struct task *t, const struct sys_args *a)
+{
+    struct timespec ts;
+    long ret = task_copy_in(t, &ts, a->a[1], sizeof(ts));
+
+    if (ret < 0)
+        return ret;
+    if ((clockid_t)a->a[0] == CLOCK_REALTIME)
+        return timespec_valid(&ts) ? -EPERM : -EINVAL;
+    return -EINVAL;
 }

@@ -70,6 +70,12 @@ long sys_sched_yield(struct task *t, const struct sys_args *a);
 long sys_getcpu(struct task *t, const struct sys_args *a);
 long sys_wait4(struct task *t, const struct sys_args *a);
 long sys_waitid(struct task *t, const struct sys_args *a);
+long sys_prctl(struct task *t, const struct sys_args *a);
+long sys_personality(struct task *t, const struct sys_args *a);
+long sys_sched_setaffinity(struct task *t, const struct sys_args *a);
+long sys_getrusage(struct task *t, const struct sys_args *a);
+long sys_times(struct task *t, const struct sys_args *a);
+long sys_sysinfo(struct task *t, const struct sys_args *a);
 
 /* sys_signal.c */
 long sys_rt_sigaction(struct task *t, const struct sys_args *a);
@@ -87,3 +93,4 @@ long sys_time(struct task *t, const struct sys_args *a);
 long sys_nanosleep(struct task *t, const struct sys_args *a);
 long sys_clock_nanosleep(struct task *t, const struct sys_args *a);
 long sys_getrandom(struct task *t, const struct sys_args *a);
+long sys_clock_settime(struct task *t, const struct sys_args *a);

@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <elf.h>
 #include <unistd.h>
 
 #include "common/xalloc.h"
@@ -267,6 +269,40 @@ static long ptrace_ctx_get_regs(struct platform_ctx *ctx, struct arch_regs *regs
     return 0;
 }
 
+static long ptrace_ctx_get_fpstate(struct platform_ctx *ctx, void *buf, size_t size)
+{
+    struct iovec iov = { .iov_base = buf, .iov_len = size };
+
+    if (ptrace(PTRACE_GETREGSET, ctx->tid, (void *)NT_X86_XSTATE, &iov) < 0)
+        return -errno;
+    return (long)iov.iov_len;
+}
+
+static long ptrace_ctx_set_fpstate(struct platform_ctx *ctx, const void *buf, size_t size)
+{
+    struct iovec iov = { .iov_base = (void *)buf, .iov_len = size };
+
+    if (ptrace(PTRACE_SETREGSET, ctx->tid, (void *)NT_X86_XSTATE, &iov) < 0)
+        return -errno;
+    return 0;
+}
+
+static long ptrace_ctx_cpu_time(struct platform_ctx *ctx, uint64_t *ns)
+{
+    /*
+     * MAKE_PROCESS_CPUCLOCK(tid, CPUCLOCK_SCHED): Linux refuses thread clocks
+     * of other processes but reads a process clock through any of its threads.
+     * With one thread per stub that is the thread's time.
+     */
+    clockid_t id = (clockid_t)((~(unsigned int)ctx->tid << 3) | 2);
+    struct timespec ts;
+
+    if (clock_gettime(id, &ts) < 0)
+        return -errno;
+    *ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+    return 0;
+}
+
 /* Returns true when `a` and `b` differ in anything but %rax. */
 static bool regs_differ_beyond_rax(const struct user_regs_struct *a,
                                    const struct user_regs_struct *b)
@@ -364,6 +400,9 @@ const struct platform_ops g_platform_ptrace_ops = {
     .as_read = ptrace_as_read,
     .as_write = ptrace_as_write,
     .ctx_release = ptrace_ctx_release,
+    .ctx_get_fpstate = ptrace_ctx_get_fpstate,
+    .ctx_set_fpstate = ptrace_ctx_set_fpstate,
+    .ctx_cpu_time = ptrace_ctx_cpu_time,
     .ctx_get_regs = ptrace_ctx_get_regs,
     .ctx_switch = ptrace_ctx_switch,
 };
