@@ -71,7 +71,8 @@ diag() {
 }
 
 main() {
-    local dir names=() name n=0 nfail=0
+    local names=() name n=0 nfail=0
+    # Global, so the EXIT trap (run after main returns) still sees it.
     dir=$(mktemp -d "${TMPDIR:-/tmp}/runsc-c-syscalls.XXXXXX")
     trap 'rm -rf "$dir"' EXIT
     if [ $# -gt 0 ]; then
