@@ -79,3 +79,66 @@ void arch_regs_init_exec(struct arch_regs *regs, uintptr_t entry, uintptr_t sp);
 
 /* Formats the registers for a crash report into `buf` (always NUL-terminated). */
 void arch_regs_format(const struct arch_regs *regs, char *buf, size_t size);
+
+/* ---- Signal frames (signal_amd64.c) ---- */
+
+#include <signal.h>
+
+/* Largest XSAVE area we handle (AMX makes it ~11 KiB on current CPUs). */
+#define ARCH_XSTATE_MAX (32 * 1024)
+
+/* What a new signal frame records and where it goes. */
+struct arch_sigframe_args {
+    int signo;
+    const siginfo_t *info;
+    uint64_t handler;
+    uint64_t restorer; /* sa_restorer: the handler's return address */
+    uint64_t old_mask; /* the mask to restore on sigreturn */
+    uint64_t sp;       /* top of the stack to build on (already the altstack top if switching) */
+    bool on_new_stack; /* sp is an altstack top: no red zone below it */
+    stack_t saved_altstack;
+    /* The thread's XSAVE area (non-compacted, as PTRACE_GETREGSET gives it). */
+    const void *xstate;
+    size_t xstate_size;
+    uint64_t xfeatures; /* XCR0: the features present in `xstate` */
+};
+
+/*
+ * Lays out an x86-64 rt_sigframe (pretcode, ucontext, siginfo, then the
+ * XSAVE area with its magic words) for `regs` as Linux does, in a new buffer
+ * `*out` (freed by the caller) of `*out_len` bytes to be copied to app
+ * address `*out_addr`. Then points `regs` at the handler. Returns 0 or
+ * -ENOMEM.
+ */
+long arch_sigframe_build(struct arch_regs *regs, const struct arch_sigframe_args *args, void **out,
+                         size_t *out_len, uintptr_t *out_addr);
+
+/* The part of a frame rt_sigreturn reads first: ucontext without the XSAVE area. */
+struct arch_sigreturn_state {
+    uint64_t mask;
+    stack_t altstack;
+    uint64_t fpstate; /* app address of the saved XSAVE/FXSAVE area, 0 if none */
+};
+
+/*
+ * Parses the ucontext at the start of `frame` (`len` bytes copied from the
+ * app at the sigreturn stack pointer - 8) into `regs` and `*st`, keeping
+ * the segment selectors of `regs` and clearing flags the app may not set.
+ * Returns the number of bytes of the frame header, or -EFAULT if `len` is too short.
+ */
+long arch_sigreturn_parse(struct arch_regs *regs, const void *frame, size_t len,
+                          struct arch_sigreturn_state *st);
+
+/* Size of the frame header arch_sigreturn_parse needs. */
+size_t arch_sigframe_header_size(void);
+
+/*
+ * Validates a saved FP area read from the app (`len` bytes at most) and
+ * returns the number of bytes forming a full XSAVE image in `buf`, or -EFAULT.
+ * An FXSAVE-only area (no magic) is widened to an XSAVE image with only
+ * x87/SSE state in place, over `size` bytes of `buf`.
+ */
+long arch_fpstate_from_frame(void *buf, size_t len, size_t size);
+
+/* Returns XCR0 of the CPU (the user state components XSAVE manages). */
+uint64_t arch_xcr0(void);

@@ -68,6 +68,8 @@ struct thread_group {
     int sid;
     struct kernel_sigaction actions[KERNEL_NSIG];
     struct rlimit rlimits[RLIM_NLIMITS];
+    uint64_t pending; /* process-directed pending signals (kill), bit signo - 1 */
+    siginfo_t pending_info[KERNEL_NSIG];
     unsigned int umask;
     unsigned long personality;
     bool child_subreaper;
@@ -87,6 +89,8 @@ struct task {
     struct arch_regs regs;    /* the thread's registers while the sentry serves it */
     int tid;
     uint64_t sigmask; /* blocked signals, bit signo - 1 */
+    uint64_t pending; /* thread-directed pending signals (tgkill, faults), bit signo - 1 */
+    siginfo_t pending_info[KERNEL_NSIG];
     uint64_t clear_child_tid;
     uint64_t robust_list;
     uint64_t altstack_sp; /* sigaltstack(2) bookkeeping */
@@ -138,6 +142,38 @@ void task_exit_group(struct task *t, int status);
 
 /* Handles a host signal reported for `t` (a fault or an asynchronous signal). */
 void task_handle_host_signal(struct task *t, const struct platform_event *ev);
+
+/*
+ * Makes `info->si_signo` pending for `t` (a standard signal already pending
+ * is not queued twice). Delivery happens before `t` next runs.
+ */
+void task_send_signal(struct task *t, const siginfo_t *info);
+
+/* Like task_send_signal, directed at the whole process of `t` (kill(2)). */
+void task_send_group_signal(struct task *t, const siginfo_t *info);
+
+/* Discards pending instances of `sig` (its action became "ignore"). */
+void task_discard_signal(struct task *t, int sig);
+
+/* Returns the pending signals of `t` (its own and its process's). */
+uint64_t task_pending_signals(const struct task *t);
+
+/*
+ * Like task_send_signal for a signal caused by the current instruction: if
+ * it is blocked or ignored, it is unblocked and reset to SIG_DFL (Linux's
+ * force_sig_info), so it cannot be lost or loop forever.
+ */
+void task_force_signal(struct task *t, const siginfo_t *info);
+
+/*
+ * Delivers the pending, unblocked signals of `t`: default actions, or a
+ * signal frame on the app's stack for a handler. Called by the run loop
+ * before it resumes the app.
+ */
+void task_deliver_signals(struct task *t);
+
+/* rt_sigreturn: restores the context saved in the frame at the app's stack. Returns 0 or -Exxx. */
+long task_sigreturn(struct task *t);
 
 /* Returns the RLIMIT_NOFILE soft limit of `t`'s process. */
 unsigned long task_nofile_limit(const struct task *t);

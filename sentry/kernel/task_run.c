@@ -21,7 +21,14 @@ int kernel_task_run(struct task *t)
     struct platform_event ev;
 
     while (!t->exited) {
-        long ret = t->k->pops->ctx_switch(t->ctx, &t->regs, &ev);
+        long ret;
+
+        if (task_pending_signals(t) & ~t->sigmask) {
+            task_deliver_signals(t);
+            if (t->exited)
+                break;
+        }
+        ret = t->k->pops->ctx_switch(t->ctx, &t->regs, &ev);
 
         if (ret < 0) {
             log_error("sentry: task %d: platform switch failed: %s", t->tid, strerror((int)-ret));

@@ -201,10 +201,21 @@ long mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot)
     end = addr + len;
     if (end <= addr || end > ARCH_TASK_SIZE)
         return -ENOMEM;
-    if (!vma_covers(mm, addr, end))
-        return -ENOMEM;
     if (vma_overlaps_reserved(mm, addr, end))
         return -EACCES;
+    if (!vma_covers(mm, addr, end)) {
+        /* Linux changes the mapped prefix before it meets the hole, then says ENOMEM. */
+        size_t i = vma_lower_bound(mm, addr);
+        uintptr_t cur = addr;
+
+        while (i < mm->nr && mm->vmas[i].start == cur && cur < end) {
+            cur = mm->vmas[i].end < end ? mm->vmas[i].end : end;
+            i++;
+        }
+        if (cur > addr && (ret = mm_mprotect(mm, addr, cur - addr, prot)) < 0)
+            return ret;
+        return -ENOMEM;
+    }
     ret = vma_split_at(mm, addr);
     if (ret == 0)
         ret = vma_split_at(mm, end);

@@ -33,6 +33,11 @@ long sys_rt_sigaction(struct task *t, const struct sys_args *a)
     if (a->a[1] != 0) {
         act.mask &= ~UNBLOCKABLE;
         t->tg->actions[sig - 1] = act;
+        /* POSIX: making a signal ignored discards it if pending, blocked or not. */
+        if (act.handler == (uint64_t)(uintptr_t)SIG_IGN ||
+            (act.handler == (uint64_t)(uintptr_t)SIG_DFL &&
+             (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH)))
+            task_discard_signal(t, sig);
     }
     return 0;
 }
@@ -121,22 +126,53 @@ long sys_sigaltstack(struct task *t, const struct sys_args *a)
     return 0;
 }
 
-/* Sends `sig` to the calling process itself. */
-static long signal_self(struct task *t, int sig)
+/* Sends `sig` to the calling process itself, with si_code `code`. */
+static long signal_self_code(struct task *t, int sig, int code)
 {
-    struct platform_event ev;
+    siginfo_t info;
 
     if (sig < 0 || sig > KERNEL_NSIG)
         return -EINVAL;
     if (sig == 0)
         return 0;
-    memset(&ev, 0, sizeof(ev));
-    ev.kind = PLATFORM_EVENT_SIGNAL;
-    ev.signo = sig;
-    ev.info.si_signo = sig;
-    ev.info.si_code = SI_TKILL;
-    task_handle_host_signal(t, &ev);
+    memset(&info, 0, sizeof(info));
+    info.si_signo = sig;
+    info.si_code = code;
+    info.si_pid = t->tg->pid;
+    info.si_uid = 0;
+    if (code == SI_TKILL)
+        task_send_signal(t, &info);
+    else
+        task_send_group_signal(t, &info);
     return 0;
+}
+
+static long signal_self(struct task *t, int sig)
+{
+    return signal_self_code(t, sig, SI_USER);
+}
+
+long sys_rt_sigreturn(struct task *t, const struct sys_args *a)
+{
+    long ret = task_sigreturn(t);
+
+    if (ret < 0) {
+        siginfo_t segv = { .si_signo = SIGSEGV, .si_code = SI_KERNEL };
+
+        /* A bad frame kills with SIGSEGV, as on Linux. */
+        task_force_signal(t, &segv);
+        t->regs_replaced = true;
+    }
+    return 0;
+}
+
+long sys_rt_sigpending(struct task *t, const struct sys_args *a)
+{
+    uint64_t set = task_pending_signals(t) & t->sigmask;
+
+    if (a->a[1] > sizeof(uint64_t))
+        return -EINVAL;
+    return task_copy_out(t, a->a[0], &set, a->a[1]);
 }
 
 long sys_kill(struct task *t, const struct sys_args *a)
@@ -154,7 +190,7 @@ long sys_tgkill(struct task *t, const struct sys_args *a)
         return -EINVAL;
     if ((int)a->a[0] != t->tg->pid || (int)a->a[1] != t->tid)
         return -ESRCH;
-    return signal_self(t, (int)a->a[2]);
+    return signal_self_code(t, (int)a->a[2], SI_TKILL);
 }
 
 long sys_tkill(struct task *t, const struct sys_args *a)
@@ -163,5 +199,5 @@ long sys_tkill(struct task *t, const struct sys_args *a)
         return -EINVAL;
     if ((int)a->a[0] != t->tid)
         return -ESRCH;
-    return signal_self(t, (int)a->a[1]);
+    return signal_self_code(t, (int)a->a[1], SI_TKILL);
 }

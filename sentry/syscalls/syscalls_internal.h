@@ -84,6 +84,8 @@ long sys_sigaltstack(struct task *t, const struct sys_args *a);
 long sys_kill(struct task *t, const struct sys_args *a);
 long sys_tgkill(struct task *t, const struct sys_args *a);
 long sys_tkill(struct task *t, const struct sys_args *a);
+long sys_rt_sigreturn(struct task *t, const struct sys_args *a);
+long sys_rt_sigpending(struct task *t, const struct sys_args *a);
 
 /* sys_time.c */
 long sys_clock_gettime(struct task *t, const struct sys_args *a);
