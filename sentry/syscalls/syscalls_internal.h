@@ -96,3 +96,6 @@ long sys_nanosleep(struct task *t, const struct sys_args *a);
 long sys_clock_nanosleep(struct task *t, const struct sys_args *a);
 long sys_getrandom(struct task *t, const struct sys_args *a);
 long sys_clock_settime(struct task *t, const struct sys_args *a);
+/* sys_futex.c */
+long sys_futex(struct task *t, const struct sys_args *a);
+long sys_get_robust_list(struct task *t, const struct sys_args *a);
