@@ -136,6 +136,7 @@ static const struct filter_rule g_rules[] = {
     ALLOW(mknodat),
     ALLOW(unlinkat),
     ALLOW(renameat2),
+    ALLOW(renameat), /* glibc's renameat2 with flags 0 */
     ALLOW(linkat),
     ALLOW(symlinkat),
     ALLOW(readlinkat),
