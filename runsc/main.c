@@ -40,7 +40,7 @@ static const struct runsc_command g_commands[] = {
     { "uninstall", runsc_cmd_not_yet, "[--runtime NAME] [--config-file F]",
       "remove runsc-c from Docker's configuration" },
     { "boot", cmd_boot, "(internal)", "the sandbox process", .internal = true },
-    { "gofer", runsc_cmd_not_yet, "(internal)", "the file proxy", .internal = true },
+    { "gofer", cmd_gofer, "(internal)", "the file proxy", .internal = true },
 };
 
 static const struct runsc_command *find_command(const char *name)

@@ -59,3 +59,4 @@ int cmd_state(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *er
 int cmd_list(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
 int cmd_delete(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
 int cmd_boot(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_gofer(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
