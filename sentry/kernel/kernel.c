@@ -2,6 +2,7 @@
 /* The kernel object and the creation of the init process. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -142,4 +143,55 @@ unsigned long task_nofile_limit(const struct task *t)
     rlim_t cur = t->tg->rlimits[RLIMIT_NOFILE].rlim_cur;
 
     return cur > INT32_MAX ? INT32_MAX : (unsigned long)cur;
+}
+
+long kernel_task_exec(struct task *t, const char *host_path, char *const argv[], char *const envp[])
+{
+    struct task nt = *t;
+    cleanup_error rt_error_t err = NULL;
+    const char *base;
+    long ret;
+
+    nt.as = NULL;
+    nt.ctx = NULL;
+    nt.mm = NULL;
+    if (t->k->pops->as_new(t->k->plat, &nt.as, &nt.ctx, &err) < 0) {
+        log_warning("sentry: execve: %s", rt_error_msg(err));
+        return -ENOMEM;
+    }
+    ret = mm_new(t->k->pops, nt.as, &nt.mm);
+    if (ret == 0)
+        ret = t->k->pops->ctx_get_regs(nt.ctx, &nt.regs);
+    if (ret == 0)
+        ret = loader_exec_host_path(&nt, host_path, argv, envp);
+    if (ret < 0) {
+        mm_free(nt.mm);
+        t->k->pops->ctx_release(nt.ctx);
+        t->k->pops->as_release(nt.as);
+        return ret;
+    }
+    /* Point of no return: the old image goes. */
+    mm_free(t->mm);
+    t->k->pops->ctx_release(t->ctx);
+    t->k->pops->as_release(t->as);
+    t->as = nt.as;
+    t->ctx = nt.ctx;
+    t->mm = nt.mm;
+    t->regs = nt.regs;
+    fd_table_close_on_exec(t->fdt);
+    /* Caught signals revert to SIG_DFL; ignored ones stay ignored. */
+    for (int i = 0; i < KERNEL_NSIG; i++) {
+        struct kernel_sigaction *act = &t->tg->actions[i];
+
+        if (act->handler != (uint64_t)(uintptr_t)SIG_IGN)
+            memset(act, 0, sizeof(*act));
+    }
+    t->altstack_sp = 0;
+    t->altstack_size = 0;
+    t->altstack_flags = 0;
+    t->clear_child_tid = 0;
+    t->robust_list = 0;
+    base = strrchr(host_path, '/');
+    snprintf(t->comm, sizeof(t->comm), "%s", base != NULL ? base + 1 : host_path);
+    return 0;
 }

@@ -131,6 +131,16 @@ int kernel_start_init(struct kernel *k, const struct kernel_exec_args *args, str
  */
 int kernel_task_run(struct task *t);
 
+/*
+ * Replaces the program of `t` (execve): loads `host_path` into a new address
+ * space and, only once that worked, drops the old one, closes close-on-exec
+ * fds and resets caught signals. `argv`/`envp` are sentry memory. Returns 0
+ * (the registers now start the new program) or -Exxx with `t` unchanged.
+ * FIRST LIGHT: the path is a host path; the gofer replaces this.
+ */
+long kernel_task_exec(struct task *t, const char *host_path, char *const argv[],
+                      char *const envp[]);
+
 /* Frees a task that left the run loop, and its address space. */
 void kernel_task_free(struct task *t);
 

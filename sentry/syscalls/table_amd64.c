@@ -66,7 +66,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [56] = { .name = "clone", .note = "not yet: threads and fork come with the next platform step", ARGS(SA_HEX, SA_HEX, SA_PTR, SA_PTR, SA_HEX) },
     [57] = { .name = "fork", .note = "not yet: needs an injected clone of the stub" },
     [58] = { .name = "vfork", .note = "not yet: needs an injected clone of the stub" },
-    [59] = { .name = "execve", .note = "not yet: needs the loader on a gofer path", ARGS(SA_PATH, SA_PTR, SA_PTR) },
+    [59] = { .name = "execve", .fn = sys_execve, .support = SYS_SUPPORT_PARTIAL, .note = "first light: the path is a host path (runsc-c do runs with the host / as root); #! scripts; no setuid", ARGS(SA_PATH, SA_PTR, SA_PTR) },
     [60] = { .name = "exit", .fn = sys_exit, .support = SYS_SUPPORT_PARTIAL, .note = "single-threaded processes: ends the thread group", ARGS(SA_INT) },
     [61] = { .name = "wait4", .fn = sys_wait4, .support = SYS_SUPPORT_PARTIAL, .note = "no children can exist yet (no fork): ECHILD", ARGS(SA_INT, SA_PTR, SA_HEX, SA_PTR) },
     [62] = { .name = "kill", .fn = sys_kill, .support = SYS_SUPPORT_PARTIAL, .note = "own process only", ARGS(SA_INT, SA_SIGNO) },

@@ -130,3 +130,14 @@ long fd_table_set_cloexec(struct fd_table *fdt, int fd, bool cloexec)
     fdt->slots[fd].cloexec = cloexec;
     return 0;
 }
+
+void fd_table_close_on_exec(struct fd_table *fdt)
+{
+    for (size_t i = 0; i < fdt->cap; i++) {
+        if (fdt->slots[i].file != NULL && fdt->slots[i].cloexec) {
+            put_file(fdt->slots[i].file);
+            fdt->slots[i].file = NULL;
+            fdt->slots[i].cloexec = false;
+        }
+    }
+}

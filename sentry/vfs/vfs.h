@@ -81,6 +81,9 @@ long fd_table_install_at(struct fd_table *fdt, int fd, struct file *f, bool cloe
 /* Closes `fd`. Returns 0 or -EBADF. */
 long fd_table_close(struct fd_table *fdt, int fd);
 
+/* Closes every fd marked close-on-exec (execve). */
+void fd_table_close_on_exec(struct fd_table *fdt);
+
 /* Reads / sets the close-on-exec flag of `fd`. Return 0/1 resp. 0, or -EBADF. */
 long fd_table_get_cloexec(struct fd_table *fdt, int fd);
 long fd_table_set_cloexec(struct fd_table *fdt, int fd, bool cloexec);
