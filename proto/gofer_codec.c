@@ -316,8 +316,7 @@ int gofer_request_validate(const struct gofer_request *req, rt_error_t *err)
 
 static int validate_response(enum gofer_op op, const struct gofer_response *r, rt_error_t *err)
 {
-    if (!is_known_op(op))
-        return rt_make_error(err, EINVAL, "response to an unknown operation %d", (int)op);
+    /* An error reply is the same for every op (and answers undecodable requests too). */
     if (r->errnum != 0) {
         if (r->errnum < 0 || r->errnum > 4095)
             return rt_make_error(err, EINVAL, "error.errnum: %d is not an errno", r->errnum);
@@ -325,6 +324,8 @@ static int validate_response(enum gofer_op op, const struct gofer_response *r, r
             return rt_make_error(err, EINVAL, "an error reply with a result");
         return 0;
     }
+    if (!is_known_op(op))
+        return rt_make_error(err, EINVAL, "response to an unknown operation %d", (int)op);
     if (r->kind != gofer_op_result_kind(op))
         return rt_make_error(err, EINVAL, "%s: reply of the wrong kind %d", gofer_op_name(op),
                              (int)r->kind);
