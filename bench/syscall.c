@@ -58,7 +58,7 @@ int main(int argc, char **argv)
         per[b] = (now_ns() - start) / (double)n;
     }
     qsort(per, BATCHES, sizeof(per[0]), cmp_double);
-    printf("getppid: %.0f ns/call (min %.0f, max %.0f; %ld calls x %d batches)\n",
-           per[BATCHES / 2], per[0], per[BATCHES - 1], n, BATCHES);
+    printf("getppid: %.0f ns/call (min %.0f, max %.0f; %ld calls x %d batches)\n", per[BATCHES / 2],
+           per[0], per[BATCHES - 1], n, BATCHES);
     return 0;
 }
