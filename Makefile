@@ -61,7 +61,7 @@ override LDFLAGS += -fsanitize=undefined
 endif
 
 # Library folders, in link order (a module may call those after it).
-MODULES := boot sandbox sentry gofer specutils proto common
+MODULES := runsc boot sandbox sentry gofer specutils proto common
 
 PROTOS := $(wildcard proto/*.proto)
 PROTO_C := $(PROTOS:%.proto=$(BUILD)/%.pb-c.c)
@@ -72,12 +72,13 @@ $(shell find $(1) -name '*.c' 2>/dev/null | sort)
 endef
 
 $(foreach m,$(MODULES),$(eval SRCS_$(m) := $(call module_srcs,$(m))))
+# runsc/main.c holds main() and goes into the binary only; the rest of runsc/ is an archive.
+SRCS_runsc := $(filter-out runsc/main.c,$(SRCS_runsc))
 SRCS_proto := $(PROTO_C) $(call module_srcs,proto)
 $(foreach m,$(MODULES),$(eval OBJS_$(m) := $(patsubst %.c,$(BUILD)/%.o,$(patsubst $(BUILD)/%,%,$(SRCS_$(m))))))
 ARCHIVES := $(foreach m,$(MODULES),$(BUILD)/lib$(m).a)
 
-RUNSC_SRCS := $(sort $(wildcard runsc/*.c))
-RUNSC_OBJS := $(RUNSC_SRCS:%.c=$(BUILD)/%.o)
+RUNSC_OBJS := $(BUILD)/runsc/main.o
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)

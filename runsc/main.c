@@ -8,100 +8,6 @@
 
 #include "runsc/runsc.h"
 
-static const struct runsc_command g_commands[] = {
-    { "create", runsc_cmd_not_yet,
-      "[--bundle DIR] [--pid-file F] [--console-socket S] [--preserve-fds N] ID",
-      "create a container" },
-    { "start", runsc_cmd_not_yet, "ID", "start the process of a created container" },
-    { "run", runsc_cmd_not_yet, "[--bundle DIR] [--detach] [--pid-file F] ID",
-      "create and start a container" },
-    { "state", cmd_state, "ID", "print the OCI state of a container" },
-    { "list", cmd_list, "[--format table|json] [--quiet]", "list containers" },
-    { "kill", runsc_cmd_not_yet, "[--all] ID [SIGNAL]", "send a signal to a container" },
-    { "delete", cmd_delete, "[--force] ID", "delete a container" },
-    { "exec", runsc_cmd_not_yet, "[--process P.json | ARGS...] [options] ID",
-      "run a new process in a container" },
-    { "pause", runsc_cmd_not_yet, "ID", "pause all processes of a container" },
-    { "resume", runsc_cmd_not_yet, "ID", "resume a paused container" },
-    { "ps", runsc_cmd_not_yet, "[--format table|json] ID", "list the processes of a container" },
-    { "events", runsc_cmd_not_yet, "[--stats] [--interval D] ID", "print container events" },
-    { "wait", runsc_cmd_not_yet, "ID", "wait for a container to exit" },
-    { "update", runsc_cmd_not_yet, "[--resources FILE|-] ID", "update resource limits" },
-    { "features", cmd_features, "", "print the features this runtime supports (JSON)" },
-    { "spec", cmd_spec, "[--bundle DIR] [--rootless]", "write a default config.json" },
-    { "checkpoint", runsc_cmd_not_yet, "--image-path DIR [--leave-running] ID",
-      "checkpoint a running sandbox" },
-    { "restore", runsc_cmd_not_yet, "--image-path DIR --bundle DIR [--detach] ID",
-      "restore a sandbox from a checkpoint" },
-    { "do", cmd_do, "[--root DIR] -- CMD [ARGS...]",
-      "run a command in a sandbox with the host's / as its root" },
-    { "install", runsc_cmd_not_yet, "[--runtime NAME] [--config-file F] [-- ARGS...]",
-      "register runsc-c with Docker" },
-    { "uninstall", runsc_cmd_not_yet, "[--runtime NAME] [--config-file F]",
-      "remove runsc-c from Docker's configuration" },
-    { "boot", cmd_boot, "(internal)", "the sandbox process", .internal = true },
-    { "gofer", cmd_gofer, "(internal)", "the file proxy", .internal = true },
-};
-
-static const struct runsc_command *find_command(const char *name)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(g_commands); i++) {
-        if (strcmp(g_commands[i].name, name) == 0)
-            return &g_commands[i];
-    }
-    return NULL;
-}
-
-const char *runsc_default_root(void)
-{
-    static char buf[4096];
-    const char *xdg;
-
-    if (geteuid() == 0)
-        return "/run/runsc-c";
-    xdg = getenv("XDG_RUNTIME_DIR");
-    if (xdg != NULL && xdg[0] == '/') {
-        snprintf(buf, sizeof(buf), "%s/runsc-c", xdg);
-        return buf;
-    }
-    snprintf(buf, sizeof(buf), "/tmp/runsc-c-%u", (unsigned)geteuid());
-    return buf;
-}
-
-void runsc_print_command_help(const char *name)
-{
-    const struct runsc_command *c = find_command(name);
-
-    if (c == NULL)
-        return;
-    printf("Usage: runsc-c [global options] %s %s\n\n%s\n", c->name, c->args, c->summary);
-}
-
-static void print_usage(FILE *out)
-{
-    fprintf(out, "Usage: runsc-c [global options] COMMAND [options] [ARGS...]\n\n"
-                 "A sandboxed OCI container runtime: every system call of a container is\n"
-                 "served by an application kernel, never by the host kernel.\n\nCommands:\n");
-    for (size_t i = 0; i < ARRAY_SIZE(g_commands); i++) {
-        if (!g_commands[i].internal)
-            fprintf(out, "  %-12s %s\n", g_commands[i].name, g_commands[i].summary);
-    }
-    fprintf(out,
-            "\nGlobal options:\n"
-            "  --root DIR            state directory (default %s)\n"
-            "  --log FILE            append log records to FILE\n"
-            "  --log-format text|json\n"
-            "  --debug               log debug records\n"
-            "  --debug-log DIR/      one debug log per command and sandbox process\n"
-            "  --strace              trace the sandbox's system calls\n"
-            "  --platform ptrace     how system calls are intercepted\n"
-            "  --network sandbox|none|host\n"
-            "  --overlay[=none]      rootfs overlay (default: in-sentry tmpfs upper)\n"
-            "  --systemd-cgroup, --rootless=BOOL, --criu PATH (accepted for runc compatibility)\n"
-            "  --version, --help\n",
-            runsc_default_root());
-}
-
 static void print_version(void)
 {
     printf("runsc-c version %s\nspec: %s\n", RUNSC_VERSION, RUNSC_OCI_VERSION);
@@ -207,7 +113,7 @@ static int parse_global_options(int argc, char **argv, struct runsc_global_opts 
             return 0;
         case 'h':
         case OPT_HELP:
-            print_usage(stdout);
+            runsc_print_usage(stdout);
             return 0;
         case ':':
             return rt_make_error(err, 0, "option `%s` needs a value", argv[optind - 1]);
@@ -244,13 +150,13 @@ int main(int argc, char **argv)
         goto fail;
 
     if (strcmp(argv[idx], "help") == 0) {
-        if (idx + 1 < argc && find_command(argv[idx + 1]) != NULL)
+        if (idx + 1 < argc && runsc_find_command(argv[idx + 1]) != NULL)
             runsc_print_command_help(argv[idx + 1]);
         else
-            print_usage(stdout);
+            runsc_print_usage(stdout);
         return 0;
     }
-    cmd = find_command(argv[idx]);
+    cmd = runsc_find_command(argv[idx]);
     if (cmd == NULL) {
         rt_make_error(&err, 0, "unknown command `%s`; see `runsc-c --help`", argv[idx]);
         goto fail;
@@ -266,20 +172,4 @@ int main(int argc, char **argv)
 fail:
     rt_log_fatal_error(err);
     return 1;
-}
-
-int runsc_cmd_not_yet(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
-{
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            runsc_print_command_help(argv[0]);
-            return 0;
-        }
-        if (strcmp(argv[i], "--") == 0)
-            break;
-    }
-    return rt_make_error(err, 0,
-                         "%s: not supported yet: this build of runsc-c cannot run containers "
-                         "(the sandbox lifecycle has not landed)",
-                         argv[0]);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "common/common.h"
 
@@ -42,6 +43,12 @@ struct runsc_command {
 
 /* Returns the default state root: /run/runsc-c for root, $XDG_RUNTIME_DIR/runsc-c otherwise. */
 const char *runsc_default_root(void);
+
+/* Returns the subcommand named `name`, or NULL. */
+const struct runsc_command *runsc_find_command(const char *name);
+
+/* Prints the global usage text (commands and global options) to `out`. */
+void runsc_print_usage(FILE *out);
 
 /* Prints the usage of `cmd` (its synopsis and summary) to stdout. */
 void runsc_print_command_help(const char *name);

@@ -13,23 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
-/*
- * runsc/ is linked into the binary only, not into an archive, so the unit under
- * test is compiled into this test directly.
- */
-#include "runsc/container.c"
-#include "runsc/cmd_delete.c"
+#include "runsc/container.h"
+#include "runsc/runsc.h"
 
 #include "common/fileutil.h"
 #include "tests/unit/tap.h"
 
 static char g_tmp[256];
-
-/* cmd_delete's --help calls into main.c, which is not linked here. */
-void runsc_print_command_help(const char *name)
-{
-    printf("# help for %s\n", name);
-}
 
 static char *tmp_path(const char *name)
 {
