@@ -12,6 +12,8 @@
 
 struct mm;
 struct fd_table;
+struct vfs_fs;
+struct mount_ns;
 
 /* What uname(2) reports: fixed, never the host's. */
 #define KERNEL_UNAME_SYSNAME "Linux"
@@ -57,6 +59,7 @@ struct kernel {
     char hostname[65];
     int next_pid;
     unsigned int nr_cpus; /* what the app sees (sched_getaffinity); Immutable */
+    struct mount_ns *mntns; /* the init mount namespace (sentry/vfs); owned, NULL without one */
 };
 
 /* A process: the tasks sharing a pid, signal actions and resource limits. */
@@ -84,6 +87,7 @@ struct task {
     struct thread_group *tg;
     struct mm *mm;
     struct fd_table *fdt;
+    struct vfs_fs *fs; /* root and cwd (sentry/vfs); NULL before a root is mounted */
     struct platform_as *as;   /* owned by the task for now (one task per process) */
     struct platform_ctx *ctx; /* owned */
     struct arch_regs regs;    /* the thread's registers while the sentry serves it */

@@ -141,3 +141,48 @@ void fd_table_close_on_exec(struct fd_table *fdt)
         }
     }
 }
+
+struct fd_table *fd_table_copy(struct fd_table *src)
+{
+    struct fd_table *fdt = fd_table_new();
+
+    if (fdt == NULL)
+        return NULL;
+    if (grow(fdt, src->cap) < 0) {
+        put_fd_table(fdt);
+        return NULL;
+    }
+    for (size_t i = 0; i < src->cap; i++) {
+        if (src->slots[i].file != NULL)
+            fdt->slots[i].file = get_file(src->slots[i].file);
+        fdt->slots[i].cloexec = src->slots[i].cloexec;
+    }
+    return fdt;
+}
+
+void fd_table_close_range(struct fd_table *fdt, unsigned int first, unsigned int last,
+                          bool cloexec_only)
+{
+    for (size_t i = first; i < fdt->cap && i <= last; i++) {
+        if (fdt->slots[i].file == NULL)
+            continue;
+        if (cloexec_only) {
+            fdt->slots[i].cloexec = true;
+        } else {
+            struct file *f = fdt->slots[i].file;
+
+            fdt->slots[i].file = NULL;
+            fdt->slots[i].cloexec = false;
+            put_file(f);
+        }
+    }
+}
+
+int fd_table_max_fd(struct fd_table *fdt)
+{
+    for (size_t i = fdt->cap; i > 0; i--) {
+        if (fdt->slots[i - 1].file != NULL)
+            return (int)i;
+    }
+    return 0;
+}

@@ -30,6 +30,8 @@ void put_file(struct file *f)
         return;
     if (f->ops->release != NULL)
         f->ops->release(f);
+    put_dentry(f->dentry);
+    put_mount(f->mnt);
     free(f);
 }
 
@@ -41,4 +43,14 @@ bool file_is_readable(const struct file *f)
 bool file_is_writable(const struct file *f)
 {
     return (f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_ACCMODE) == O_RDWR;
+}
+
+struct inode *file_inode(const struct file *f)
+{
+    return f->dentry != NULL ? f->dentry->inode : NULL;
+}
+
+int vfs_file_host_fd(struct file *f)
+{
+    return f->ops->host_fd != NULL ? f->ops->host_fd(f) : -1;
 }

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Credentials and Linux's discretionary access checks (generic_permission). */
+#include <errno.h>
+
+#include "sentry/kernel/kernel.h"
+#include "sentry/vfs/vfs.h"
+
+void vfs_task_cred(const struct task *t, struct vfs_cred *c)
+{
+    (void)t;
+    /*
+     * The sandbox runs everything as root with the full capability set until
+     * the kernel tracks credentials (setuid & co.); then they come from `t`.
+     */
+    *c = (struct vfs_cred){
+        .fsuid = 0,
+        .fsgid = 0,
+        .cap_dac_override = true,
+        .cap_dac_read_search = true,
+        .cap_fowner = true,
+        .cap_chown = true,
+        .cap_fsetid = true,
+        .cap_mknod = true,
+    };
+}
+
+static bool in_group(const struct vfs_cred *c, uint32_t gid)
+{
+    if (c->fsgid == gid)
+        return true;
+    for (size_t i = 0; i < c->ngroups; i++) {
+        if (c->groups[i] == gid)
+            return true;
+    }
+    return false;
+}
+
+long vfs_permission(const struct vfs_cred *c, const struct inode *ino, int mask)
+{
+    uint32_t mode = ino->st.st_mode;
+    unsigned int bits;
+
+    if (c->fsuid == ino->st.st_uid)
+        bits = (mode >> 6) & 7;
+    else if (in_group(c, ino->st.st_gid))
+        bits = (mode >> 3) & 7;
+    else
+        bits = mode & 7;
+    if (((unsigned int)mask & ~bits) == 0)
+        return 0;
+    /* CAP_DAC_OVERRIDE: read and write anything; execute only if some x bit is set (or a dir). */
+    if (c->cap_dac_override) {
+        if (!(mask & VFS_MAY_EXEC) || S_ISDIR(mode) || (mode & 0111))
+            return 0;
+    }
+    /* CAP_DAC_READ_SEARCH: read files, read and search directories. */
+    if (c->cap_dac_read_search) {
+        if (mask == VFS_MAY_READ || (S_ISDIR(mode) && !(mask & VFS_MAY_WRITE)))
+            return 0;
+    }
+    return -EACCES;
+}
+
+bool vfs_is_owner(const struct vfs_cred *c, const struct inode *ino)
+{
+    return c->fsuid == ino->st.st_uid || c->cap_fowner;
+}
