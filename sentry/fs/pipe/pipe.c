@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Pipes and FIFOs: a ring buffer shared by read and write ends. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "sentry/fs/pipe/pipe.h"
+#include "sentry/kernel/kernel.h"
+#include "sentry/mm/mm.h"
+#include "sentry/vfs/vfs.h"
+
+__thread struct task *g_pipe_current_task;
+
+struct pipe {
+    int refs;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* signalled on every change below */
+    char *buf;         /* ring of `size` bytes; Protected by mu */
+    size_t size, head, len;
+    int readers, writers; /* open ends; Protected by mu */
+    bool had_writer;      /* a FIFO reader sees EOF only once a writer came and went */
+};
+
+struct pipe *pipe_new(void)
+{
+    struct pipe *p = calloc(1, sizeof(*p));
+
+    if (p == NULL)
+        return NULL;
+    p->size = PIPE_DEFAULT_SIZE;
+    p->buf = malloc(p->size);
+    if (p->buf == NULL) {
+        free(p);
+        return NULL;
+    }
+    p->refs = 1;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    return p;
+}
+
+void put_pipe(struct pipe *p)
+{
+    if (p == NULL || __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p->buf);
+    free(p);
+}
+
+static struct pipe *get_pipe(struct pipe *p)
+{
+    __atomic_add_fetch(&p->refs, 1, __ATOMIC_ACQ_REL);
+    return p;
+}
+
+/*
+ * Waits for a change of the pipe (mu held). Returns 0, or -EINTR when the
+ * current task has an unblocked signal pending. Waits are sliced so that a
+ * signal sent by another task is seen within a few milliseconds.
+ */
+static long wait_locked(struct pipe *p)
+{
+    struct task *t = g_pipe_current_task;
+    struct timespec ts;
+
+    if (t != NULL && (task_pending_signals(t) & ~t->sigmask))
+        return -EINTR;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 5 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+    if (t != NULL && (task_pending_signals(t) & ~t->sigmask))
+        return -EINTR;
+    return 0;
+}
+
+static long pipe_read(struct file *f, void *buf, size_t len)
+{
+    struct pipe *p = f->priv;
+    size_t done = 0;
+    long ret = 0;
+
+    pthread_mutex_lock(&p->mu);
+    while (p->len == 0) {
+        if (p->writers == 0 && (p->had_writer || !(f->flags & O_NONBLOCK)))
+            goto out;
+        if (p->writers == 0 && !p->had_writer)
+            goto out; /* a FIFO opened O_RDONLY|O_NONBLOCK with no writer yet: EOF */
+        if (f->flags & O_NONBLOCK) {
+            ret = -EAGAIN;
+            goto out;
+        }
+        ret = wait_locked(p);
+        if (ret < 0)
+            goto out;
+    }
+    while (done < len && p->len > 0) {
+        size_t chunk = p->size - p->head;
+
+        if (chunk > p->len)
+            chunk = p->len;
+        if (chunk > len - done)
+            chunk = len - done;
+        memcpy((char *)buf + done, p->buf + p->head, chunk);
+        p->head = (p->head + chunk) % p->size;
+        p->len -= chunk;
+        done += chunk;
+    }
+    pthread_cond_broadcast(&p->cv);
+out:
+    pthread_mutex_unlock(&p->mu);
+    return done > 0 ? (long)done : ret;
+}
+
+static void send_sigpipe(void)
+{
+    struct task *t = g_pipe_current_task;
+    siginfo_t info;
+
+    if (t == NULL)
+        return;
+    memset(&info, 0, sizeof(info));
+    info.si_signo = SIGPIPE;
+    info.si_code = SI_USER;
+    info.si_pid = t->tg->pid;
+    task_send_signal(t, &info);
+}
+
+static long pipe_write(struct file *f, const void *buf, size_t len)
+{
+    struct pipe *p = f->priv;
+    size_t done = 0;
+    long ret = 0;
+
+    pthread_mutex_lock(&p->mu);
+    while (done < len) {
+        size_t room, n;
+
+        if (p->readers == 0) {
+            ret = -EPIPE;
+            break;
+        }
+        room = p->size - p->len;
+        /* Writes of at most PIPE_BUF bytes are atomic: all or (block / EAGAIN) nothing. */
+        if (room == 0 || (len <= PIPE_BUF && room < len)) {
+            if (f->flags & O_NONBLOCK) {
+                ret = -EAGAIN;
+                break;
+            }
+            ret = wait_locked(p);
+            if (ret < 0)
+                break;
+            continue;
+        }
+        n = len - done < room ? len - done : room;
+        for (size_t i = 0; i < n;) {
+            size_t tail = (p->head + p->len) % p->size;
+            size_t chunk = p->size - tail;
+
+            if (chunk > n - i)
+                chunk = n - i;
+            memcpy(p->buf + tail, (const char *)buf + done + i, chunk);
+            p->len += chunk;
+            i += chunk;
+        }
+        done += n;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (ret == -EPIPE && done == 0)
+        send_sigpipe();
+    return done > 0 ? (long)done : ret;
+}
+
+static unsigned int pipe_poll(struct file *f)
+{
+    struct pipe *p = f->priv;
+    unsigned int ev = 0;
+
+    pthread_mutex_lock(&p->mu);
+    if (file_is_readable(f)) {
+        if (p->len > 0)
+            ev |= POLLIN | POLLRDNORM;
+        if (p->writers == 0 && p->had_writer)
+            ev |= POLLHUP;
+    }
+    if (file_is_writable(f)) {
+        if (p->size - p->len >= PIPE_BUF)
+            ev |= POLLOUT | POLLWRNORM;
+        if (p->readers == 0)
+            ev |= POLLERR;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return ev;
+}
+
+static long pipe_ioctl(struct file *f, struct task *t, unsigned int cmd, uint64_t arg)
+{
+    struct pipe *p = f->priv;
+    int n;
+
+    switch (cmd) {
+    case FIONREAD:
+        pthread_mutex_lock(&p->mu);
+        n = (int)p->len;
+        pthread_mutex_unlock(&p->mu);
+        return task_copy_out(t, arg, &n, sizeof(n));
+    case FIONBIO: {
+        long ret = task_copy_in(t, &n, arg, sizeof(n));
+
+        if (ret < 0)
+            return ret;
+        if (n)
+            f->flags |= O_NONBLOCK;
+        else
+            f->flags &= ~(unsigned int)O_NONBLOCK;
+        return 0;
+    }
+    default:
+        return -ENOTTY;
+    }
+}
+
+static long pipe_fstat(struct file *f, struct stat *st)
+{
+    if (f->dentry != NULL)
+        return vfs_inode_getattr(f->dentry->inode, st);
+    memset(st, 0, sizeof(*st));
+    st->st_mode = S_IFIFO | 0600;
+    st->st_nlink = 1;
+    st->st_blksize = 4096;
+    st->st_ino = (ino_t)(uintptr_t)f->priv >> 4;
+    st->st_dev = 0xc;
+    return 0;
+}
+
+static void pipe_release(struct file *f)
+{
+    struct pipe *p = f->priv;
+
+    pthread_mutex_lock(&p->mu);
+    if (file_is_readable(f))
+        p->readers--;
+    if (file_is_writable(f))
+        p->writers--;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    put_pipe(p);
+}
+
+static const struct file_ops g_pipe_ops = {
+    .name = "pipe",
+    .read = pipe_read,
+    .write = pipe_write,
+    .ioctl = pipe_ioctl,
+    .fstat = pipe_fstat,
+    .poll = pipe_poll,
+    .release = pipe_release,
+};
+
+bool pipe_is_pipe(const struct file *f)
+{
+    return f->ops == &g_pipe_ops;
+}
+
+/* Makes a file for one end (mu held by the caller when the pipe is shared). */
+static struct file *end_new(struct pipe *p, unsigned int flags)
+{
+    struct file *f = file_new(&g_pipe_ops, flags, p);
+
+    if (f == NULL)
+        return NULL;
+    get_pipe(p);
+    if (file_is_readable(f))
+        p->readers++;
+    if (file_is_writable(f)) {
+        p->writers++;
+        p->had_writer = true;
+    }
+    return f;
+}
+
+long pipe_create(unsigned int flags, struct file **rd, struct file **wr)
+{
+    struct pipe *p = pipe_new();
+    unsigned int st = flags & (O_NONBLOCK | O_DIRECT);
+
+    if (p == NULL)
+        return -ENOMEM;
+    *rd = end_new(p, O_RDONLY | st);
+    *wr = end_new(p, O_WRONLY | st);
+    put_pipe(p);
+    if (*rd == NULL || *wr == NULL) {
+        put_file(*rd);
+        put_file(*wr);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+long pipe_fifo_open(struct pipe *p, unsigned int flags, struct file **out)
+{
+    unsigned int acc = flags & O_ACCMODE;
+    struct file *f;
+    long ret = 0;
+
+    pthread_mutex_lock(&p->mu);
+    if (acc == O_WRONLY && p->readers == 0 && (flags & O_NONBLOCK)) {
+        pthread_mutex_unlock(&p->mu);
+        return -ENXIO;
+    }
+    f = end_new(p, flags);
+    if (f == NULL) {
+        pthread_mutex_unlock(&p->mu);
+        return -ENOMEM;
+    }
+    if (acc == O_RDONLY && !(flags & O_NONBLOCK)) {
+        p->had_writer = p->writers > 0;
+        while (p->writers == 0 && ret == 0)
+            ret = wait_locked(p);
+    } else if (acc == O_WRONLY) {
+        while (p->readers == 0 && ret == 0)
+            ret = wait_locked(p);
+    }
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    if (ret < 0) {
+        put_file(f);
+        return ret;
+    }
+    *out = f;
+    return 0;
+}
+
+long pipe_get_size(struct file *f)
+{
+    return (long)((struct pipe *)f->priv)->size;
+}
+
+long pipe_set_size(struct file *f, unsigned long size)
+{
+    struct pipe *p = f->priv;
+    size_t want = 4096;
+    char *nb;
+
+    if (size > PIPE_MAX_SIZE)
+        return -EPERM;
+    while (want < size)
+        want *= 2;
+    pthread_mutex_lock(&p->mu);
+    if (want < p->len) {
+        pthread_mutex_unlock(&p->mu);
+        return -EBUSY;
+    }
+    nb = malloc(want);
+    if (nb == NULL) {
+        pthread_mutex_unlock(&p->mu);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < p->len; i++)
+        nb[i] = p->buf[(p->head + i) % p->size];
+    free(p->buf);
+    p->buf = nb;
+    p->head = 0;
+    p->size = want;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return (long)want;
+}
