@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The gofer client: each inode holds a gofer fid; file bytes go through the donated host fds. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/common.h"
+#include "common/wire.h"
+#include "proto/gofer_codec.h"
+#include "sentry/fs/gofer/goferfs.h"
+#include "sentry/vfs/vfs.h"
+
+/* Entries asked for per Getdents request. */
+#define DIRENT_BATCH 256
+
+struct gofer_client {
+    int sock;     /* owned */
+    uint64_t tag; /* last tag sent */
+    bool dead;    /* the connection broke: everything fails with EIO */
+};
+
+struct gofer_inode {
+    struct gofer_client *c; /* Not owned: the super block's. */
+    uint64_t fid;
+};
+
+static const struct inode_ops g_gofer_ops;
+
+/*
+ * One exchange. Returns 0 with `*resp` (free with gofer_response_free) and
+ * the donated fd in `*fd` (when the op carries one, else -1), the gofer's
+ * errno as -Exxx, or -EIO when the exchange failed (the connection is then
+ * dropped for good: the stream is out of step).
+ */
+static long call(struct gofer_client *c, struct gofer_request *req, struct gofer_response *resp,
+                 int *fd)
+{
+    cleanup_error rt_error_t err = NULL;
+    cleanup_free uint8_t *out = NULL;
+    cleanup_free uint8_t *in = NULL;
+    size_t len = 0, nfds = 0;
+    int fds[GOFER_MAX_FDS_PER_REPLY + 1] = { -1, -1 };
+
+    memset(resp, 0, sizeof(*resp));
+    if (fd != NULL)
+        *fd = -1;
+    if (c->dead)
+        return -EIO;
+    req->tag = ++c->tag;
+    if (gofer_request_encode(req, &out, &len, &err) < 0) {
+        /* Our own request is bad (a name the codec refuses): not the gofer's fault. */
+        int e = rt_error_status(err);
+
+        return -(e > 0 ? e : EINVAL);
+    }
+    if (rt_frame_send(c->sock, out, len, NULL, 0, &err) < 0 ||
+        rt_frame_recv(c->sock, 0, &in, &len, fds, GOFER_MAX_FDS_PER_REPLY + 1, &nfds, &err) <= 0)
+        goto broken;
+    if (gofer_response_decode(req->op, in, len, fds, nfds, resp, &err) < 0)
+        goto broken;
+    if (resp->tag != req->tag) {
+        gofer_response_free(resp);
+        rt_close_fd_array(fds, nfds);
+        goto broken;
+    }
+    if (resp->errnum != 0) {
+        int e = resp->errnum;
+
+        gofer_response_free(resp);
+        return -e;
+    }
+    if (nfds > 0) {
+        if (fd != NULL)
+            *fd = fds[0];
+        else
+            close(fds[0]);
+    }
+    return 0;
+broken:
+    log_warning("sentry: gofer %s: %s; the file system now fails with EIO", gofer_op_name(req->op),
+                err != NULL ? rt_error_msg(err) : "reply out of step");
+    c->dead = true;
+    return -EIO;
+}
+
+static struct gofer_inode *gi(struct inode *ino)
+{
+    return ino->priv;
+}
+
+static struct gofer_client *client_of(struct inode *ino)
+{
+    return gi(ino)->c;
+}
+
+static void stat_from_gofer(struct stat *st, const struct gofer_stat *g)
+{
+    st->st_ino = g->ino;
+    st->st_mode = g->mode;
+    st->st_nlink = g->nlink;
+    st->st_uid = g->uid;
+    st->st_gid = g->gid;
+    st->st_rdev = g->rdev;
+    st->st_size = g->size;
+    st->st_blksize = g->blksize;
+    st->st_blocks = g->blocks;
+    st->st_atim.tv_sec = g->atime_sec;
+    st->st_atim.tv_nsec = g->atime_nsec;
+    st->st_mtim.tv_sec = g->mtime_sec;
+    st->st_mtim.tv_nsec = g->mtime_nsec;
+    st->st_ctim.tv_sec = g->ctime_sec;
+    st->st_ctim.tv_nsec = g->ctime_nsec;
+}
+
+static void close_fid(struct gofer_client *c, uint64_t fid)
+{
+    struct gofer_request req = { .op = GOFER_OP_CLOSE, .fids = &fid, .n_fids = 1 };
+    struct gofer_response resp;
+
+    if (call(c, &req, &resp, NULL) == 0)
+        gofer_response_free(&resp);
+}
+
+/* Wraps a FID result as a new inode; on OOM the fid is closed. */
+static long inode_from_fid(struct super_block *sb, struct gofer_client *c,
+                           const struct gofer_response *resp, struct inode **out)
+{
+    struct gofer_inode *g = calloc(1, sizeof(*g));
+    struct inode *ino;
+
+    if (g == NULL) {
+        close_fid(c, resp->fid.fid);
+        return -ENOMEM;
+    }
+    g->c = c;
+    g->fid = resp->fid.fid;
+    ino = inode_new(sb, &g_gofer_ops, g);
+    if (ino == NULL) {
+        close_fid(c, g->fid);
+        free(g);
+        return -ENOMEM;
+    }
+    stat_from_gofer(&ino->st, &resp->fid.stat);
+    ino->st.st_dev = sb->dev;
+    *out = ino;
+    return 0;
+}
+
+static long fid_call(struct inode *dir, struct gofer_request *req, struct inode **out, int *fd)
+{
+    struct gofer_response resp;
+    long ret = call(client_of(dir), req, &resp, fd);
+
+    if (ret < 0)
+        return ret;
+    if (out != NULL)
+        ret = inode_from_fid(dir->sb, client_of(dir), &resp, out);
+    else
+        close_fid(client_of(dir), resp.fid.fid);
+    gofer_response_free(&resp);
+    return ret;
+}
+
+static long simple_call(struct inode *ino, struct gofer_request *req)
+{
+    struct gofer_response resp;
+    long ret = call(client_of(ino), req, &resp, NULL);
+
+    if (ret == 0)
+        gofer_response_free(&resp);
+    return ret;
+}
+
+static void touch_dir(struct inode *dir)
+{
+    struct stat st;
+
+    /* Refreshes the cached attributes (nlink, times) after a change; failures keep the old. */
+    if (dir->ops->getattr != NULL)
+        dir->ops->getattr(dir, &st);
+}
+
+static long g_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+    struct gofer_request req = { .op = GOFER_OP_WALK, .fid = gi(dir)->fid, .name = name };
+
+    return fid_call(dir, &req, out, NULL);
+}
+
+static long fd_file_new(int fd, unsigned int flags, struct file **out)
+{
+    struct vfs_fd_file *h = calloc(1, sizeof(*h));
+
+    if (h == NULL) {
+        close(fd);
+        return -ENOMEM;
+    }
+    h->fd = fd;
+    *out = file_new(&g_vfs_fd_file_ops, flags, h);
+    if (*out == NULL) {
+        close(fd);
+        free(h);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* The open flags the gofer should open the host file with. */
+static uint32_t host_open_flags(unsigned int flags)
+{
+    return (flags & (O_ACCMODE | O_DIRECT | O_SYNC | O_DSYNC | O_NOATIME)) | O_CLOEXEC;
+}
+
+static long g_create(struct inode *dir, const char *name, uint32_t mode, const struct vfs_owner *o,
+                     unsigned int flags, struct inode **out, struct file **fout)
+{
+    struct gofer_request req = {
+        .op = GOFER_OP_CREATE,
+        .fid = gi(dir)->fid,
+        .name = name,
+        .flags = host_open_flags(flags),
+        .mode = mode & 07777,
+        .uid = o->uid,
+        .gid = o->gid,
+    };
+    int fd = -1;
+    long ret = fid_call(dir, &req, out, &fd);
+
+    if (ret < 0)
+        return ret;
+    touch_dir(dir);
+    if (fd < 0) {
+        put_inode(*out);
+        return -EIO;
+    }
+    ret = fd_file_new(fd, flags, fout);
+    if (ret < 0)
+        put_inode(*out);
+    return ret;
+}
+
+static long g_mkdir(struct inode *dir, const char *name, uint32_t mode, const struct vfs_owner *o)
+{
+    struct gofer_request req = { .op = GOFER_OP_MKDIR,
+                                 .fid = gi(dir)->fid,
+                                 .name = name,
+                                 .mode = mode & 07777,
+                                 .uid = o->uid,
+                                 .gid = o->gid };
+    long ret = fid_call(dir, &req, NULL, NULL);
+
+    if (ret == 0)
+        touch_dir(dir);
+    return ret;
+}
+
+static long g_mknod(struct inode *dir, const char *name, uint32_t mode, uint64_t rdev,
+                    const struct vfs_owner *o)
+{
+    struct gofer_request req = { .op = GOFER_OP_MKNOD,
+                                 .fid = gi(dir)->fid,
+                                 .name = name,
+                                 .mode = mode,
+                                 .rdev = rdev,
+                                 .uid = o->uid,
+                                 .gid = o->gid };
+    long ret = fid_call(dir, &req, NULL, NULL);
+
+    if (ret == 0)
+        touch_dir(dir);
+    return ret;
+}
+
+static long g_symlink(struct inode *dir, const char *name, const char *target,
+                      const struct vfs_owner *o)
+{
+    struct gofer_request req = { .op = GOFER_OP_SYMLINK,
+                                 .fid = gi(dir)->fid,
+                                 .name = name,
+                                 .name2 = target,
+                                 .uid = o->uid,
+                                 .gid = o->gid };
+    long ret = fid_call(dir, &req, NULL, NULL);
+
+    if (ret == 0)
+        touch_dir(dir);
+    return ret;
+}
+
+static long g_link(struct inode *dir, const char *name, struct inode *target)
+{
+    struct gofer_request req = {
+        .op = GOFER_OP_LINK, .fid = gi(dir)->fid, .name = name, .fid2 = gi(target)->fid
+    };
+    long ret;
+
+    if (target->sb != dir->sb)
+        return -EXDEV;
+    ret = fid_call(dir, &req, NULL, NULL);
+    if (ret == 0) {
+        touch_dir(dir);
+        touch_dir(target);
+    }
+    return ret;
+}
+
+static long g_unlink(struct inode *dir, const char *name)
+{
+    struct gofer_request req = { .op = GOFER_OP_UNLINK, .fid = gi(dir)->fid, .name = name };
+    long ret = simple_call(dir, &req);
+
+    if (ret == 0)
+        touch_dir(dir);
+    return ret;
+}
+
+static long g_rmdir(struct inode *dir, const char *name)
+{
+    struct gofer_request req = { .op = GOFER_OP_RMDIR, .fid = gi(dir)->fid, .name = name };
+    long ret = simple_call(dir, &req);
+
+    if (ret == 0)
+        touch_dir(dir);
+    return ret;
+}
+
+static long g_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname,
+                     unsigned int flags)
+{
+    struct gofer_request req = { .op = GOFER_OP_RENAME,
+                                 .fid = gi(odir)->fid,
+                                 .name = oname,
+                                 .fid2 = gi(ndir)->fid,
+                                 .name2 = nname,
+                                 .flags = flags };
+    long ret = simple_call(odir, &req);
+
+    if (ret == 0) {
+        touch_dir(odir);
+        if (ndir != odir)
+            touch_dir(ndir);
+    }
+    return ret;
+}
+
+static long g_readlink(struct inode *ino, char *buf, size_t size)
+{
+    struct gofer_request req = { .op = GOFER_OP_READLINK, .fid = gi(ino)->fid };
+    struct gofer_response resp;
+    long ret = call(client_of(ino), &req, &resp, NULL);
+    size_t len;
+
+    if (ret < 0)
+        return ret;
+    len = strlen(resp.readlink);
+    if (len > size)
+        len = size;
+    memcpy(buf, resp.readlink, len);
+    gofer_response_free(&resp);
+    return (long)len;
+}
+
+static long g_getattr(struct inode *ino, struct stat *st)
+{
+    struct gofer_request req = { .op = GOFER_OP_STAT, .fid = gi(ino)->fid };
+    struct gofer_response resp;
+    long ret = call(client_of(ino), &req, &resp, NULL);
+
+    if (ret < 0)
+        return ret;
+    /* The file type of an inode never changes; a gofer claiming otherwise is not believed. */
+    if ((resp.stat.mode & S_IFMT) != (ino->st.st_mode & S_IFMT)) {
+        gofer_response_free(&resp);
+        return -EIO;
+    }
+    stat_from_gofer(&ino->st, &resp.stat);
+    ino->st.st_dev = ino->sb->dev;
+    *st = ino->st;
+    gofer_response_free(&resp);
+    return 0;
+}
+
+static long g_setattr(struct inode *ino, const struct vfs_setattr *sa)
+{
+    struct gofer_request req = { .op = GOFER_OP_SETATTR, .fid = gi(ino)->fid };
+    struct gofer_response resp;
+    long ret;
+
+    if (sa->mask & VFS_ATTR_MODE) {
+        req.setattr.mask |= GOFER_SETATTR_MODE;
+        req.setattr.mode = sa->mode & 07777;
+    }
+    if (sa->mask & VFS_ATTR_UID) {
+        req.setattr.mask |= GOFER_SETATTR_UID;
+        req.setattr.uid = sa->uid;
+    }
+    if (sa->mask & VFS_ATTR_GID) {
+        req.setattr.mask |= GOFER_SETATTR_GID;
+        req.setattr.gid = sa->gid;
+    }
+    if (sa->mask & VFS_ATTR_SIZE) {
+        req.setattr.mask |= GOFER_SETATTR_SIZE;
+        req.setattr.size = (uint64_t)sa->size;
+    }
+    if (sa->mask & VFS_ATTR_ATIME_NOW) {
+        req.setattr.mask |= GOFER_SETATTR_ATIME_NOW;
+    } else if (sa->mask & VFS_ATTR_ATIME) {
+        req.setattr.mask |= GOFER_SETATTR_ATIME;
+        req.setattr.atime_sec = sa->atime.tv_sec;
+        req.setattr.atime_nsec = (uint32_t)sa->atime.tv_nsec;
+    }
+    if (sa->mask & VFS_ATTR_MTIME_NOW) {
+        req.setattr.mask |= GOFER_SETATTR_MTIME_NOW;
+    } else if (sa->mask & VFS_ATTR_MTIME) {
+        req.setattr.mask |= GOFER_SETATTR_MTIME;
+        req.setattr.mtime_sec = sa->mtime.tv_sec;
+        req.setattr.mtime_nsec = (uint32_t)sa->mtime.tv_nsec;
+    }
+    if (req.setattr.mask == 0)
+        return 0;
+    ret = call(client_of(ino), &req, &resp, NULL);
+    if (ret < 0)
+        return ret;
+    if ((resp.stat.mode & S_IFMT) == (ino->st.st_mode & S_IFMT)) {
+        stat_from_gofer(&ino->st, &resp.stat);
+        ino->st.st_dev = ino->sb->dev;
+    }
+    gofer_response_free(&resp);
+    return 0;
+}
+
+/* Directory files: ".", "..", then the gofer's entries; f->pos counts entries. */
+struct gofer_dir {
+    int64_t index;   /* the f->pos `cookie` continues from */
+    uint64_t cookie; /* the gofer's offset after entry `index - 1` */
+};
+
+static long dir_readdir(struct file *f, vfs_filldir_fn fill, void *ctx)
+{
+    struct inode *dir = file_inode(f);
+    struct gofer_dir *gd = f->priv;
+
+    if (f->pos == 0) {
+        if (!fill(ctx, ".", 1, dir->st.st_ino, 1, DT_DIR))
+            return 0;
+        f->pos = 1;
+    }
+    if (f->pos == 1) {
+        struct dentry *p = f->dentry->parent != NULL ? f->dentry->parent : f->dentry;
+
+        if (!fill(ctx, "..", 2, p->inode->st.st_ino, 2, DT_DIR))
+            return 0;
+        f->pos = 2;
+    }
+    if (gd->index != f->pos) {
+        /* A seek elsewhere: start over and skip to the entry asked for. */
+        gd->index = 2;
+        gd->cookie = 0;
+    }
+    for (;;) {
+        struct gofer_request req = { .op = GOFER_OP_GETDENTS,
+                                     .fid = gi(dir)->fid,
+                                     .offset = gd->cookie,
+                                     .count = DIRENT_BATCH };
+        struct gofer_response resp;
+        long ret = call(client_of(dir), &req, &resp, NULL);
+
+        if (ret < 0)
+            return ret;
+        if (resp.dirents.n == 0) {
+            gofer_response_free(&resp);
+            return 0;
+        }
+        for (size_t i = 0; i < resp.dirents.n; i++) {
+            const struct gofer_dirent *e = &resp.dirents.v[i];
+
+            if (gd->index >= f->pos) {
+                if (!fill(ctx, e->name, strlen(e->name), e->ino, gd->index + 1, e->type)) {
+                    gofer_response_free(&resp);
+                    return 0;
+                }
+                f->pos = gd->index + 1;
+            }
+            gd->index++;
+            gd->cookie = e->offset;
+        }
+        gofer_response_free(&resp);
+    }
+}
+
+static long dir_lseek(struct file *f, int64_t off, int whence)
+{
+    if (whence == SEEK_SET && off >= 0) {
+        f->pos = off;
+        return off;
+    }
+    if (whence == SEEK_CUR && f->pos + off >= 0) {
+        f->pos += off;
+        return f->pos;
+    }
+    return -EINVAL;
+}
+
+static long dir_fstat(struct file *f, struct stat *st)
+{
+    return vfs_inode_getattr(file_inode(f), st);
+}
+
+static void dir_release(struct file *f)
+{
+    free(f->priv);
+}
+
+static const struct file_ops g_gofer_dir_ops = {
+    .name = "gofer-dir",
+    .lseek = dir_lseek,
+    .fstat = dir_fstat,
+    .readdir = dir_readdir,
+    .release = dir_release,
+};
+
+static long g_open(struct inode *ino, unsigned int flags, struct file **out)
+{
+    struct gofer_request req = { .op = GOFER_OP_OPEN, .fid = gi(ino)->fid };
+    struct gofer_response resp;
+    int fd = -1;
+    long ret;
+
+    if (S_ISDIR(ino->st.st_mode)) {
+        struct gofer_dir *gd = calloc(1, sizeof(*gd));
+
+        if (gd == NULL)
+            return -ENOMEM;
+        gd->index = 2;
+        *out = file_new(&g_gofer_dir_ops, flags, gd);
+        if (*out == NULL) {
+            free(gd);
+            return -ENOMEM;
+        }
+        return 0;
+    }
+    if (!S_ISREG(ino->st.st_mode))
+        return -ENXIO; /* FIFOs, sockets and devices of the host are not reachable */
+    req.flags = host_open_flags(flags);
+    ret = call(client_of(ino), &req, &resp, &fd);
+    if (ret < 0)
+        return ret;
+    gofer_response_free(&resp);
+    if (fd < 0)
+        return -EIO;
+    return fd_file_new(fd, flags, out);
+}
+
+static long g_statfs(struct inode *ino, struct statfs *sf)
+{
+    struct gofer_request req = { .op = GOFER_OP_STATFS, .fid = gi(ino)->fid };
+    struct gofer_response resp;
+    long ret = call(client_of(ino), &req, &resp, NULL);
+
+    if (ret < 0)
+        return ret;
+    memset(sf, 0, sizeof(*sf));
+    sf->f_type = (long)resp.statfs.type;
+    sf->f_bsize = (long)resp.statfs.bsize;
+    sf->f_blocks = resp.statfs.blocks;
+    sf->f_bfree = resp.statfs.bfree;
+    sf->f_bavail = resp.statfs.bavail;
+    sf->f_files = resp.statfs.files;
+    sf->f_ffree = resp.statfs.ffree;
+    sf->f_namelen = (long)resp.statfs.namelen;
+    sf->f_frsize = (long)resp.statfs.frsize;
+    sf->f_flags = (long)resp.statfs.flags;
+    gofer_response_free(&resp);
+    return 0;
+}
+
+static void g_release(struct inode *ino)
+{
+    struct gofer_inode *g = gi(ino);
+
+    close_fid(g->c, g->fid);
+    free(g);
+}
+
+static const struct inode_ops g_gofer_ops = {
+    .lookup = g_lookup,
+    .create = g_create,
+    .mkdir = g_mkdir,
+    .mknod = g_mknod,
+    .symlink = g_symlink,
+    .link = g_link,
+    .unlink = g_unlink,
+    .rmdir = g_rmdir,
+    .rename = g_rename,
+    .readlink = g_readlink,
+    .getattr = g_getattr,
+    .setattr = g_setattr,
+    .open = g_open,
+    .statfs = g_statfs,
+    .release = g_release,
+};
+
+static void client_release(struct super_block *sb)
+{
+    struct gofer_client *c = sb->priv;
+
+    close(c->sock);
+    free(c);
+}
+
+struct super_block *goferfs_new(int sock_fd, int *errnum)
+{
+    struct gofer_client *c = calloc(1, sizeof(*c));
+    struct gofer_request req = { .op = GOFER_OP_ATTACH };
+    struct gofer_response resp;
+    struct super_block *sb;
+    long ret;
+
+    if (c == NULL) {
+        close(sock_fd);
+        *errnum = ENOMEM;
+        return NULL;
+    }
+    c->sock = sock_fd;
+    sb = super_block_new("9p");
+    if (sb == NULL) {
+        close(sock_fd);
+        free(c);
+        *errnum = ENOMEM;
+        return NULL;
+    }
+    sb->priv = c;
+    sb->release = client_release;
+    ret = call(c, &req, &resp, NULL);
+    if (ret == 0) {
+        ret = inode_from_fid(sb, c, &resp, &sb->root);
+        gofer_response_free(&resp);
+    }
+    if (ret == 0 && !S_ISDIR(sb->root->st.st_mode))
+        ret = -ENOTDIR;
+    if (ret < 0) {
+        put_super_block(sb);
+        *errnum = (int)-ret;
+        return NULL;
+    }
+    return sb;
+}
