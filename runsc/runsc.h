@@ -67,3 +67,5 @@ int cmd_list(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err
 int cmd_delete(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
 int cmd_boot(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
 int cmd_gofer(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_install(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_uninstall(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
