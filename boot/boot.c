@@ -244,10 +244,7 @@ static int boot_run(const struct boot_options *o, rt_error_t *err)
     struct control_server *srv = NULL;
     struct control_handlers handlers = {
         .ctx = (void *)o->id, .shutdown = shutdown_handler,
-        /*
-         * Every other request is answered ENOSYS "not yet supported by this
-         * sandbox" until the sentry's container API is connected here.
-         */
+        /* The container handlers come from boot/containers.c; the rest answer ENOSYS. */
     };
     struct control_server_config cfg = {
         .listen_fd = o->control_fd,
@@ -257,6 +254,7 @@ static int boot_run(const struct boot_options *o, rt_error_t *err)
     bool ready = false;
     int ret = -1;
 
+    boot_containers_handlers(&handlers);
     if (boot_setup(o, &spec, err) < 0)
         goto out;
     /* 7. The control server's own resources (eventfd, memory) before the filter. */

@@ -117,6 +117,17 @@ int control_conn_wait(struct control_conn *conn, int fd, int timeout_ms, rt_erro
 pid_t control_conn_peer_pid(const struct control_conn *conn);
 uid_t control_conn_peer_uid(const struct control_conn *conn);
 
+/* ---- the sandbox's containers (boot/containers.c) ---- */
+
+/*
+ * Fills the container handlers of `h` (create, start, wait, signal,
+ * processes, destroy) with the sandbox's container registry. A Wait for a
+ * container's init (pid 0) ties the container to the waiting connection:
+ * when the client goes away first, the container is killed (DESIGN.md
+ * section 1: the waiter's death kills its container).
+ */
+void boot_containers_handlers(struct control_handlers *h);
+
 /* ---- the sandbox's seccomp filter (boot/filter.c) ---- */
 
 /*

@@ -14,6 +14,8 @@
 #include "common/fileutil.h"
 #include "runsc/container.h"
 #include "runsc/runsc.h"
+#include "sandbox/sandbox.h"
+#include "specutils/specutils.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -105,6 +107,45 @@ static void wait_victims(struct victim *v, size_t n)
 }
 
 /*
+ * Tells the pod's sandbox to forget a member container (its processes go
+ * with it). The sandbox's own container needs no message: it is killed whole.
+ */
+static void destroy_in_sandbox(const struct container_meta *m)
+{
+    cleanup_error rt_error_t e = NULL;
+    struct control_request req = { .kind = CONTROL_REQ_DESTROY, .container_id = m->id };
+    struct control_response resp = { 0 };
+
+    if (m->control_socket == NULL || m->sandbox_pid <= 0 ||
+        !rt_process_is_alive(m->sandbox_pid, m->sandbox_start_time))
+        return;
+    if (control_call_timeout(m->control_socket, &req, NULL, 0, 5000, &resp, &e) < 0)
+        log_debug("destroying `%s` in its sandbox: %s", m->id, rt_error_msg(e));
+    control_response_free(&resp);
+}
+
+/* After the processes are gone: the cgroup, then the poststop hooks (failures only logged). */
+static void cleanup_after(const char *root, const struct container_meta *m)
+{
+    cleanup_error rt_error_t e = NULL;
+    cleanup_spec struct spec *spec = NULL;
+    struct cgroup *cg = NULL;
+
+    if (runsc_container_cgroup(root, m->id, &cg, &e) == 0) {
+        if (cg->ops->freeze(cg, false, &e) < 0)
+            rt_error_release(&e);
+        if (cg->ops->destroy(cg, &e) < 0)
+            log_warning("%s", rt_error_msg(e));
+        cgroup_free(cg);
+    }
+    rt_error_release(&e);
+    if (m->bundle == NULL || specutils_load(m->bundle, m->config_path, &spec, &e) < 0)
+        return;
+    if (runsc_run_hooks(m, &spec->hooks.poststop, "poststop", &e) < 0)
+        log_warning("%s", rt_error_msg(e));
+}
+
+/*
  * Kills the processes recorded for `m`: its waiter, the waiters of its execs,
  * its gofer and, when this container owns the sandbox, the sandbox itself.
  * Each is verified by start time first.
@@ -114,6 +155,9 @@ static void kill_container(const struct container_meta *m)
     size_t n = 0;
     struct victim *v = xcalloc(m->n_execs + 3, sizeof(*v));
     bool owns_sandbox = m->sandbox_id == NULL || strcmp(m->sandbox_id, m->id) == 0;
+
+    if (!owns_sandbox)
+        destroy_in_sandbox(m);
 
     for (size_t i = 0; i < m->n_execs; i++)
         v[n++] = (struct victim){ "exec waiter", m->execs[i].waiter_pid,
@@ -196,8 +240,19 @@ int cmd_delete(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *e
             return rt_make_error(err, 0, "cannot delete %s container %s, use --force",
                                  container_status_name(st), id);
         }
+        if (st == CONTAINER_PAUSED) {
+            cleanup_error rt_error_t e = NULL;
+            struct cgroup *cg = NULL;
+
+            /* Frozen processes do not die of SIGKILL until thawed. */
+            if (runsc_container_cgroup(g->root, id, &cg, &e) == 0 &&
+                cg->ops->freeze(cg, false, &e) < 0)
+                log_warning("%s", rt_error_msg(e));
+            cgroup_free(cg);
+        }
         /* Also for a stopped one: its gofer or waiters may linger. */
         kill_container(m);
+        cleanup_after(g->root, m);
         container_meta_free(m);
     }
     if (container_remove_dir(g->root, id, err) < 0)

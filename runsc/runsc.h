@@ -5,7 +5,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <sys/types.h>
+
 #include "common/common.h"
+
+struct cgroup;
+struct container_meta;
+struct spec_hook_list;
 
 #define RUNSC_VERSION     "0.1.0"
 #define RUNSC_OCI_VERSION "1.2.0"
@@ -69,3 +75,82 @@ int cmd_boot(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err
 int cmd_gofer(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
 int cmd_install(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
 int cmd_uninstall(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_create(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_start(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_run(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_kill(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_wait(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_exec(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_ps(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_events(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_update(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_pause(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+int cmd_resume(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err);
+
+/* ---- shared by the lifecycle commands (runsc/cmd_create.c, cmd_start.c, cmd_kill.c) ---- */
+
+/* create's and run's arguments; strings point into argv. */
+struct runsc_create_args {
+    const char *id, *bundle, *pid_file, *console_socket;
+    int preserve_fds;
+    bool detach; /* run only */
+    bool help;
+};
+
+/* Parses create's (or, with allow_detach, run's) options and the ID. Returns 0 or < 0 with *err. */
+int runsc_parse_create_args(const char *cmd, int argc, char **argv, bool allow_detach,
+                            struct runsc_create_args *a, rt_error_t *err);
+
+/*
+ * Creates the container `a->id`: state, cgroup, gofer, sandbox (or joins the
+ * pod's), the container in it, hooks, the waiter (our child, *waiter), the
+ * pid file last. On failure everything started is killed and the state
+ * removed. Returns 0 or < 0 with *err.
+ */
+int runsc_create(struct runsc_global_opts *g, const struct runsc_create_args *a, pid_t *waiter,
+                 rt_error_t *err);
+
+/* Starts the created container `id` (control Start, poststart hooks). Returns 0 or < 0. */
+int runsc_start(struct runsc_global_opts *g, const char *id, rt_error_t *err);
+
+/* Returns a new string "<root>/<id>/<name>" (owned by the caller). */
+char *runsc_state_file(const char *root, const char *id, const char *name);
+
+/* Writes `pid` to `path` atomically. Returns 0 or < 0 with *err. */
+int runsc_write_pid_file(const char *path, pid_t pid, rt_error_t *err);
+
+/* Opens the cgroup recorded at create for container `id` (*out: cgroup_free). Returns 0 or < 0. */
+int runsc_container_cgroup(const char *root, const char *id, struct cgroup **out, rt_error_t *err);
+
+/* Reads the exit code the waiter recorded for `id`. Returns 0, or -1 when there is none. */
+int runsc_container_exit_status(const char *root, const char *id, int *code);
+
+/* Runs `hooks` with the state of `m` on stdin; `what` names them. Returns 0 or < 0 with *err. */
+int runsc_run_hooks(const struct container_meta *m, const struct spec_hook_list *hooks,
+                    const char *what, rt_error_t *err);
+
+/*
+ * Opens a pty, sends its master to `console_socket` and stores the replica
+ * in *replica (owned by the caller). Returns 0 or < 0 with *err.
+ */
+int runsc_open_console(const char *console_socket, int *replica, rt_error_t *err);
+
+/*
+ * Forks a waiter (sandbox/waiter.c) for process `pid` (0: the init) of
+ * container `id`, which records the exit code in `status_path` (or not, when
+ * NULL). Returns its pid (our child) or < 0 with *err.
+ */
+pid_t runsc_fork_waiter(const char *socket_path, const char *id, int32_t pid,
+                        const char *status_path, rt_error_t *err);
+
+/* Parses a signal number or name ("9", "KILL", "SIGKILL", "RTMIN+1"). Returns 0 or < 0 with *err.
+ */
+int runsc_parse_signal(const char *s, int *signo, rt_error_t *err);
+
+/*
+ * Loads container `arg` (an id or unique prefix) into *m (container_meta_free)
+ * and checks its status is one of `allowed` (a bit mask of 1 << status);
+ * `what` names the command in errors. Returns 0 or < 0 with *err.
+ */
+int runsc_load_container(const char *root, const char *arg, unsigned allowed, const char *what,
+                         struct container_meta **m, rt_error_t *err);

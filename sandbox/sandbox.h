@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "common/error.h"
@@ -11,6 +12,7 @@
 #include "proto/control_codec.h"
 
 struct spec;
+struct spec_resources;
 
 /* ---- control socket client (sandbox/control_client.c) ---- */
 
@@ -96,3 +98,129 @@ int sandbox_start(const struct sandbox_config *cfg, struct sandbox *out, rt_erro
 
 /* Frees what `sb` owns (closes the pidfd); the process keeps running. */
 void sandbox_release(struct sandbox *sb);
+
+/* ---- cgroups (sandbox/cgroup.c) ---- */
+struct cgroup;
+
+/* Resource usage read from a cgroup; a counter the hierarchy lacks stays 0. */
+struct cgroup_stats {
+    uint64_t cpu_total_ns, cpu_user_ns, cpu_system_ns;
+    uint64_t memory_usage, memory_max_usage, memory_limit; /* bytes; limit 0: none */
+    uint64_t pids_current, pids_limit;                     /* limit 0: none */
+};
+
+/*
+ * One backend. Every op works on the directories of `cg` (one per v1
+ * controller, or the single v2 directory) and returns 0 or < 0 with *err.
+ */
+struct cgroup_ops {
+    const char *name; /* "v1" or "v2" */
+    /* Creates the directories (and, for v2, enables the controllers in the parents). */
+    int (*create)(struct cgroup *cg, rt_error_t *err);
+    /* Writes the limits of `r` (memory, cpu, cpuset, pids); absent parts are left alone. */
+    int (*apply)(struct cgroup *cg, const struct spec_resources *r, rt_error_t *err);
+    /* Moves process `pid` into the cgroup. */
+    int (*add_pid)(struct cgroup *cg, pid_t pid, rt_error_t *err);
+    int (*stats)(struct cgroup *cg, struct cgroup_stats *out, rt_error_t *err);
+    /* Freezes (true) or thaws (false) every process of the cgroup and waits until it is done. */
+    int (*freeze)(struct cgroup *cg, bool frozen, rt_error_t *err);
+    /* Removes the directories; a missing one is fine. */
+    int (*destroy)(struct cgroup *cg, rt_error_t *err);
+};
+
+extern const struct cgroup_ops g_cgroup_v1_ops;
+extern const struct cgroup_ops g_cgroup_v2_ops;
+
+/* A v1 hierarchy as found in /proc/self/mountinfo or given by a test. */
+#define CGROUP_V1_MAX_CONTROLLERS 8
+
+struct cgroup {
+    const struct cgroup_ops *ops; /* Immutable. */
+    char *mount_root;             /* owned: "/sys/fs/cgroup" (a test: any directory) */
+    char *path;                   /* owned: absolute path inside the hierarchy, "/runsc-c/ID" */
+    /* v1 only: which controllers exist (as directories mount_root/<name>). */
+    bool has_controller[CGROUP_V1_MAX_CONTROLLERS];
+};
+
+/* The v1 controllers runsc-c manages, in the order of cgroup.has_controller. */
+extern const char *const g_cgroup_v1_controllers[CGROUP_V1_MAX_CONTROLLERS];
+
+/*
+ * Describes the cgroup for `cgroups_path` (the spec's linux.cgroupsPath, or
+ * NULL: "runsc-c/<id>") under `mount_root` (NULL: /sys/fs/cgroup). v2 is
+ * used when `<mount_root>/cgroup.controllers` exists (a unified host), v1
+ * otherwise (legacy and hybrid hosts, like ours). A relative path is placed
+ * below the caller's own cgroup (read from /proc/self/cgroup; "/" when not
+ * found), as runc does, so that nesting under a supervisor's cgroup holds;
+ * an absolute one is taken from the hierarchy root. "systemd" slice syntax
+ * ("slice:prefix:name") is refused with ENOTSUP. Nothing is created. *out
+ * is owned by the caller (cgroup_free). Returns 0 or < 0 with *err.
+ */
+int cgroup_open(const char *mount_root, const char *cgroups_path, const char *id,
+                struct cgroup **out, rt_error_t *err);
+
+/* Frees `cg` (the cgroup itself stays). NULL is fine. */
+void cgroup_free(struct cgroup *cg);
+
+/*
+ * Converts OCI cpu.shares (2..262144) to a cgroup v2 cpu.weight (1..10000),
+ * the formula runc and crun use. 0 stays 0 (unset).
+ */
+uint64_t cgroup_shares_to_weight(uint64_t shares);
+
+/* ---- OCI hooks (sandbox/hooks.c) ---- */
+
+struct spec_hook_list;
+
+/*
+ * Runs every hook of `hooks` in order, as the OCI spec says: `path` with
+ * `args` (args[0] is argv[0]) and `env`, the container's state JSON
+ * `state_json` on its stdin, stdout and stderr to the log (or /dev/null),
+ * killed after its timeout. `what` names the phase ("prestart") in errors.
+ * The first hook that fails (non-zero exit, signal, timeout) stops the list.
+ * Returns 0 or < 0 with *err.
+ */
+int hooks_run(const struct spec_hook_list *hooks, const char *what, const char *state_json,
+              rt_error_t *err);
+
+/* ---- the gofer process (sandbox/gofer_spawn.c) ---- */
+
+struct gofer_spawn_config {
+    const char *exe;    /* the runsc-c binary; NULL: /proc/self/exe */
+    const char *rootfs; /* the directory it serves */
+    bool readonly;
+    int log_fd; /* -1, or a file for the gofer's log; not taken */
+    enum rt_log_format log_format;
+    bool debug;
+};
+
+/*
+ * Starts `runsc-c gofer` serving `cfg->rootfs` on one end of a new socket
+ * pair, with no descriptor of ours but its named ones, and waits until it is
+ * ready. On success *pid is its pid (our child; the caller or its subreaper
+ * reaps it) and *sentry_fd the other end of the pair, to hand to the sandbox
+ * (owned by the caller). Returns 0 or < 0 with *err (the gofer's own message).
+ */
+int gofer_spawn(const struct gofer_spawn_config *cfg, pid_t *pid, int *sentry_fd, rt_error_t *err);
+
+/* ---- the waiter (sandbox/waiter.c) ---- */
+
+struct waiter_config {
+    const char *socket_path;  /* the sandbox's control socket */
+    const char *container_id; /* the container waited for */
+    int32_t pid;              /* 0: the container's init; > 0: an exec'd process */
+    const char *status_path;  /* where the exit status is recorded (atomically), or NULL */
+};
+
+/*
+ * The waiter process's body, run in a child forked by `create` / `exec` /
+ * `run` (DESIGN.md section 1): it waits for the process on the control socket
+ * (the sandbox ties the process's life to this wait: if the waiter dies, the
+ * process is killed), forwards every signal it receives into the sandbox,
+ * writes the exit status to `status_path`, and exits with it (128+N when
+ * killed by signal N; 255 when the sandbox went away). Never returns.
+ */
+void __attribute__((noreturn)) waiter_main(const struct waiter_config *cfg);
+
+/* Converts a wait(2) status into a shell-style exit code (128+N for a signal). */
+int waiter_exit_code(int wait_status);
