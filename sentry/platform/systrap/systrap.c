@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The systrap platform: app threads run in a stub whose seccomp filter turns
+ * every app syscall into SIGSYS; the stub's handler hands the signal frame to
+ * the sentry through shared memory and a futex, and the sentry edits the
+ * frame (all registers, the FPU state) before the handler returns to the app
+ * with rt_sigreturn. Faults and other signals take the same path. mm changes
+ * are syscalls the parked handler runs on the sentry's request. No ptrace.
+ */
+#include <asm/prctl.h>
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/xalloc.h"
+#include "sentry/platform/systrap/systrap.h"
+#include "sentry/platform/systrap/systrap_internal.h"
+
+/* How long the sentry sleeps on a stub before checking that the stub is still alive. */
+#define SYSTRAP_LIVENESS_NS (100 * 1000 * 1000L)
+
+/* The kernel's x86-64 struct ucontext up to the signal mask (glibc's ucontext_t differs). */
+struct kucontext {
+    uint64_t flags;
+    uint64_t link;
+    stack_t stack;
+    uint64_t gregs[23];
+    uint64_t fpstate;
+    uint64_t reserved1[8];
+    uint64_t sigmask;
+};
+
+/* Indexes of kucontext.gregs (struct sigcontext order). */
+enum {
+    G_R8,
+    G_R9,
+    G_R10,
+    G_R11,
+    G_R12,
+    G_R13,
+    G_R14,
+    G_R15,
+    G_RDI,
+    G_RSI,
+    G_RBP,
+    G_RBX,
+    G_RDX,
+    G_RAX,
+    G_RCX,
+    G_RSP,
+    G_RIP,
+    G_EFL,
+    G_CSGSFS,
+    G_ERR,
+    G_TRAPNO,
+    G_OLDMASK,
+    G_CR2,
+};
+
+/* The fxsave area's software bytes: how the kernel describes the XSAVE area of a frame. */
+struct fpx_sw_bytes {
+    uint32_t magic1;
+    uint32_t extended_size;
+    uint64_t xfeatures;
+    uint32_t xstate_size;
+    uint32_t padding[7];
+};
+
+#define FXSAVE_SIZE     512
+#define SW_BYTES_OFFSET 464
+#define XSTATE_MAGIC1   0x46505853U
+#define USER_CS         0x33
+#define USER_SS         0x2b
+
+static int systrap_init(const struct platform_opts *opts, struct platform **out, rt_error_t *err)
+{
+    struct platform *p = xmalloc0(sizeof(*p));
+
+    p->opts = *opts;
+    if (systrap_stub_prepare(p, err) < 0) {
+        free(p);
+        return rt_error_wrap(err, "preparing the systrap stub");
+    }
+    *out = p;
+    return 0;
+}
+
+static void systrap_fini(struct platform *p)
+{
+    if (p == NULL)
+        return;
+    munmap((void *)p->code_page, ARCH_PAGE_SIZE);
+    free(p);
+}
+
+static uintptr_t slot_of(const struct platform_ctx *ctx)
+{
+    return (uintptr_t)ctx->msg;
+}
+
+/* Returns true when [addr, addr+len) lies inside the signal stack of ctx's slot. */
+static bool in_slot_stack(const struct platform_ctx *ctx, uint64_t addr, size_t len)
+{
+    uintptr_t lo = slot_of(ctx) + ARCH_PAGE_SIZE, hi = slot_of(ctx) + SYSTRAP_SLOT_SIZE;
+
+    return addr >= lo && addr < hi && len <= hi - addr;
+}
+
+static uint32_t load_state(const struct platform_ctx *ctx)
+{
+    return __atomic_load_n(&ctx->msg->state, __ATOMIC_ACQUIRE);
+}
+
+/* Publishes `state` to the stub and wakes it. */
+static void post(struct platform_ctx *ctx, uint32_t state)
+{
+    __atomic_store_n(&ctx->msg->state, state, __ATOMIC_RELEASE);
+    syscall(SYS_futex, &ctx->msg->state, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/* Marks ctx dead if its stub process is gone; returns true if so. */
+static bool check_dead(struct platform_ctx *ctx, int *signo)
+{
+    int status;
+    pid_t r = waitpid(ctx->as->pid, &status, WNOHANG | __WALL);
+
+    if (r == 0)
+        return false;
+    if (r < 0 && errno == EINTR)
+        return false;
+    ctx->dead = true;
+    *signo = (r > 0 && WIFSIGNALED(status)) ? WTERMSIG(status) : SIGKILL;
+    return true;
+}
+
+/*
+ * Waits until the stub publishes `want`. Returns 0, or -ESRCH when the stub
+ * died (its killing signal in *signo).
+ */
+static long wait_for(struct platform_ctx *ctx, uint32_t want, int *signo)
+{
+    const struct timespec timeout = { .tv_sec = 0, .tv_nsec = SYSTRAP_LIVENESS_NS };
+
+    for (;;) {
+        uint32_t s = load_state(ctx);
+
+        if (s == want)
+            return 0;
+        if (syscall(SYS_futex, &ctx->msg->state, FUTEX_WAIT, s, &timeout, NULL, 0) < 0 &&
+            errno == ETIMEDOUT && check_dead(ctx, signo))
+            return -ESRCH;
+    }
+}
+
+/* Takes the frame the stub just published; returns false if its pointers are bad. */
+static bool capture_frame(struct platform_ctx *ctx)
+{
+    uint64_t uc = __atomic_load_n(&ctx->msg->uc, __ATOMIC_RELAXED);
+    uint64_t info = __atomic_load_n(&ctx->msg->info, __ATOMIC_RELAXED);
+    uint64_t signo = __atomic_load_n(&ctx->msg->signo, __ATOMIC_RELAXED);
+
+    if (!in_slot_stack(ctx, uc, sizeof(struct kucontext)) ||
+        !in_slot_stack(ctx, info, sizeof(siginfo_t)) || signo == 0 || signo >= NSIG)
+        return false;
+    ctx->uc = uc;
+    ctx->info = info;
+    ctx->signo = (int)signo;
+    return true;
+}
+
+/* Fills `regs` from the captured frame (one copy: the app may scribble on it meanwhile). */
+static void regs_from_frame(const struct platform_ctx *ctx, struct arch_regs *regs)
+{
+    struct kucontext uc;
+    struct user_regs_struct *r = &regs->r;
+
+    memcpy(&uc, (const void *)ctx->uc, sizeof(uc));
+    memset(r, 0, sizeof(*r));
+    r->r8 = uc.gregs[G_R8];
+    r->r9 = uc.gregs[G_R9];
+    r->r10 = uc.gregs[G_R10];
+    r->r11 = uc.gregs[G_R11];
+    r->r12 = uc.gregs[G_R12];
+    r->r13 = uc.gregs[G_R13];
+    r->r14 = uc.gregs[G_R14];
+    r->r15 = uc.gregs[G_R15];
+    r->rdi = uc.gregs[G_RDI];
+    r->rsi = uc.gregs[G_RSI];
+    r->rbp = uc.gregs[G_RBP];
+    r->rbx = uc.gregs[G_RBX];
+    r->rdx = uc.gregs[G_RDX];
+    r->rax = uc.gregs[G_RAX];
+    r->rcx = uc.gregs[G_RCX];
+    r->rsp = uc.gregs[G_RSP];
+    r->rip = uc.gregs[G_RIP];
+    r->eflags = uc.gregs[G_EFL];
+    r->orig_rax = (unsigned long long)-1;
+    r->cs = USER_CS;
+    r->ss = USER_SS;
+    r->fs_base = ctx->fs_base;
+    r->gs_base = ctx->gs_base;
+}
+
+/* Writes `regs` into the captured frame; rt_sigreturn loads them. Segments stay the host's. */
+static void regs_to_frame(const struct platform_ctx *ctx, const struct arch_regs *regs)
+{
+    struct kucontext *uc = (struct kucontext *)ctx->uc;
+    const struct user_regs_struct *r = &regs->r;
+
+    uc->gregs[G_R8] = r->r8;
+    uc->gregs[G_R9] = r->r9;
+    uc->gregs[G_R10] = r->r10;
+    uc->gregs[G_R11] = r->r11;
+    uc->gregs[G_R12] = r->r12;
+    uc->gregs[G_R13] = r->r13;
+    uc->gregs[G_R14] = r->r14;
+    uc->gregs[G_R15] = r->r15;
+    uc->gregs[G_RDI] = r->rdi;
+    uc->gregs[G_RSI] = r->rsi;
+    uc->gregs[G_RBP] = r->rbp;
+    uc->gregs[G_RBX] = r->rbx;
+    uc->gregs[G_RDX] = r->rdx;
+    uc->gregs[G_RAX] = r->rax;
+    uc->gregs[G_RCX] = r->rcx;
+    uc->gregs[G_RSP] = r->rsp;
+    uc->gregs[G_RIP] = r->rip;
+    uc->gregs[G_EFL] = r->eflags;
+    /* The sentry emulates the app's signal mask; the host one stays empty. */
+    uc->sigmask = 0;
+}
+
+/*
+ * Runs one syscall in the stub through ctx's parked handler. Only the calls
+ * the filter allows from the stub page may be asked for. Returns the host
+ * result (-errno) or -ESRCH when the stub is gone.
+ */
+static long stub_syscall(struct platform_ctx *ctx, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                         uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct systrap_msg *m;
+    int signo;
+    long ret;
+
+    if (ctx == NULL || ctx->dead || ctx->uc == 0)
+        return -ESRCH;
+    m = ctx->msg;
+    m->sysno = (uint64_t)nr;
+    m->args[0] = a0;
+    m->args[1] = a1;
+    m->args[2] = a2;
+    m->args[3] = a3;
+    m->args[4] = a4;
+    m->args[5] = a5;
+    post(ctx, SYSTRAP_SYSCALL);
+    ret = wait_for(ctx, SYSTRAP_SYSCALL_DONE, &signo);
+    if (ret < 0)
+        return ret;
+    return (long)__atomic_load_n(&m->ret, __ATOMIC_RELAXED);
+}
+
+/* Pins the calling thread to the CPU it runs on; the stub inherits the mask. */
+static int pin_current_cpu(rt_error_t *err)
+{
+    int cpu = sched_getcpu();
+    cpu_set_t set;
+
+    if (cpu < 0)
+        return rt_make_error(err, errno, "sched_getcpu");
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof(set), &set) < 0)
+        return rt_make_error(err, errno, "sched_setaffinity(cpu %d)", cpu);
+    return 0;
+}
+
+static void systrap_as_release(struct platform_as *as)
+{
+    if (as == NULL)
+        return;
+    if (as->pid > 0) {
+        kill(as->pid, SIGKILL);
+        while (waitpid(as->pid, NULL, __WALL) < 0 && errno == EINTR)
+            ;
+    }
+    if (as->main != NULL) {
+        as->main->dead = true;
+        as->main->uc = 0;
+    }
+    if (as->region != 0)
+        munmap((void *)as->region, SYSTRAP_NR_SLOTS * SYSTRAP_SLOT_SIZE);
+    free(as);
+}
+
+static int systrap_as_new(struct platform *p, struct platform_as **out_as,
+                          struct platform_ctx **out_ctx, rt_error_t *err)
+{
+    struct platform_as *as;
+    struct platform_ctx *ctx;
+    uint64_t fs = 0, gs = 0;
+    int signo = 0;
+
+    if (p->opts.pin_cpu && pin_current_cpu(err) < 0)
+        return rt_error_wrap(err, "pinning the sentry thread");
+    /* The stub starts with the bases of the thread that clones it. */
+    if (syscall(SYS_arch_prctl, ARCH_GET_FS, &fs) < 0 ||
+        syscall(SYS_arch_prctl, ARCH_GET_GS, &gs) < 0)
+        return rt_make_error(err, errno, "arch_prctl(ARCH_GET_FS)");
+    as = xmalloc0(sizeof(*as));
+    as->p = p;
+    as->pid = systrap_stub_spawn(p, as, err);
+    if (as->pid < 0) {
+        as->pid = 0;
+        systrap_as_release(as);
+        return rt_error_wrap(err, "creating a stub process");
+    }
+    ctx = xmalloc0(sizeof(*ctx));
+    ctx->as = as;
+    ctx->tid = as->pid;
+    ctx->msg = (struct systrap_msg *)(as->region + SYSTRAP_SLOT_SIZE);
+    ctx->fs_base = fs;
+    ctx->gs_base = gs;
+    as->main = ctx;
+    /* The stub's start-up code ends in a trapped syscall that parks it in the handler. */
+    if (wait_for(ctx, SYSTRAP_EVENT, &signo) < 0 || !capture_frame(ctx) || ctx->signo != SIGSYS) {
+        int status = 0;
+
+        kill(as->pid, SIGKILL);
+        if (!ctx->dead)
+            waitpid(as->pid, &status, __WALL);
+        as->pid = 0;
+        free(ctx);
+        as->main = NULL;
+        systrap_as_release(as);
+        return rt_make_error(err, 0, "stub setup failed (signal %d, status %#x)", signo, status);
+    }
+    *out_as = as;
+    *out_ctx = ctx;
+    return 0;
+}
+
+static const struct platform_as_info *systrap_as_info(struct platform_as *as)
+{
+    return &as->info;
+}
+
+static long systrap_as_mmap(struct platform_as *as, uintptr_t addr, size_t len, int prot, int flags)
+{
+    return stub_syscall(as->main, SYS_mmap, addr, len, (uint64_t)prot,
+                        (uint64_t)(flags | MAP_FIXED), (uint64_t)-1, 0);
+}
+
+static long systrap_as_munmap(struct platform_as *as, uintptr_t addr, size_t len)
+{
+    return stub_syscall(as->main, SYS_munmap, addr, len, 0, 0, 0, 0);
+}
+
+static long systrap_as_mprotect(struct platform_as *as, uintptr_t addr, size_t len, int prot)
+{
+    return stub_syscall(as->main, SYS_mprotect, addr, len, (uint64_t)prot, 0, 0, 0);
+}
+
+static long systrap_as_mremap(struct platform_as *as, uintptr_t old, size_t old_len, size_t new_len,
+                              uintptr_t new_addr)
+{
+    if (new_addr == old)
+        return stub_syscall(as->main, SYS_mremap, old, old_len, new_len, 0, 0, 0);
+    return stub_syscall(as->main, SYS_mremap, old, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED,
+                        new_addr, 0);
+}
+
+static long systrap_as_madvise(struct platform_as *as, uintptr_t addr, size_t len, int advice)
+{
+    return stub_syscall(as->main, SYS_madvise, addr, len, (uint64_t)advice, 0, 0, 0);
+}
+
+/*
+ * App memory is the stub's private memory, copied with process_vm_readv/writev
+ * like the ptrace backend: that keeps protections and COW exact. A shared
+ * memfd would make copies plain memcpy (3 ns against ~1.2 us for 64 bytes
+ * here, bench/mech.sh), at the price of an mm rework.
+ */
+static long systrap_as_read(struct platform_as *as, void *dst, uintptr_t src, size_t len)
+{
+    struct iovec local = { .iov_base = dst, .iov_len = len };
+    struct iovec remote = { .iov_base = (void *)src, .iov_len = len };
+    ssize_t n;
+
+    if (len == 0)
+        return 0;
+    n = process_vm_readv(as->pid, &local, 1, &remote, 1, 0);
+    return n <= 0 ? -EFAULT : n;
+}
+
+static long systrap_as_write(struct platform_as *as, uintptr_t dst, const void *src, size_t len)
+{
+    struct iovec local = { .iov_base = (void *)src, .iov_len = len };
+    struct iovec remote = { .iov_base = (void *)dst, .iov_len = len };
+    ssize_t n;
+
+    if (len == 0)
+        return 0;
+    n = process_vm_writev(as->pid, &local, 1, &remote, 1, 0);
+    return n <= 0 ? -EFAULT : n;
+}
+
+static void systrap_ctx_release(struct platform_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    if (ctx->as != NULL && ctx->as->main == ctx)
+        ctx->as->main = NULL;
+    free(ctx);
+}
+
+static long systrap_ctx_get_regs(struct platform_ctx *ctx, struct arch_regs *regs)
+{
+    if (ctx->dead || ctx->uc == 0)
+        return -ESRCH;
+    regs_from_frame(ctx, regs);
+    return 0;
+}
+
+/* Returns the validated XSAVE area of the frame and its size, or 0. */
+static uintptr_t frame_fpstate(const struct platform_ctx *ctx, size_t *size)
+{
+    const struct kucontext *uc = (const struct kucontext *)ctx->uc;
+    uint64_t fp = __atomic_load_n(&uc->fpstate, __ATOMIC_RELAXED);
+    struct fpx_sw_bytes sw;
+
+    if (!in_slot_stack(ctx, fp, FXSAVE_SIZE))
+        return 0;
+    memcpy(&sw, (const char *)fp + SW_BYTES_OFFSET, sizeof(sw));
+    *size = FXSAVE_SIZE;
+    if (sw.magic1 == XSTATE_MAGIC1 && sw.xstate_size > FXSAVE_SIZE &&
+        in_slot_stack(ctx, fp, (size_t)sw.xstate_size))
+        *size = sw.xstate_size;
+    return fp;
+}
+
+static long systrap_ctx_get_fpstate(struct platform_ctx *ctx, void *buf, size_t size)
+{
+    size_t have;
+    uintptr_t fp;
+
+    if (ctx->dead || ctx->uc == 0)
+        return -ESRCH;
+    fp = frame_fpstate(ctx, &have);
+    if (fp == 0)
+        return -EFAULT;
+    memcpy(buf, (const void *)fp, size < have ? size : have);
+    return (long)have;
+}
+
+static long systrap_ctx_set_fpstate(struct platform_ctx *ctx, const void *buf, size_t size)
+{
+    size_t have;
+    uintptr_t fp;
+
+    if (ctx->dead || ctx->uc == 0)
+        return -ESRCH;
+    fp = frame_fpstate(ctx, &have);
+    if (fp == 0)
+        return -EFAULT;
+    if (size < FXSAVE_SIZE || size > have)
+        return -EINVAL;
+    /* Keep the frame's software bytes: they tell rt_sigreturn how to read the area. */
+    memcpy((void *)fp, buf, SW_BYTES_OFFSET);
+    memcpy((char *)fp + FXSAVE_SIZE, (const char *)buf + FXSAVE_SIZE, size - FXSAVE_SIZE);
+    return 0;
+}
+
+static long systrap_ctx_cpu_time(struct platform_ctx *ctx, uint64_t *ns)
+{
+    /* The process clock of the stub (see the ptrace backend): one thread per stub. */
+    clockid_t id = (clockid_t)((~(unsigned int)ctx->tid << 3) | 2);
+    struct timespec ts;
+
+    if (clock_gettime(id, &ts) < 0)
+        return -errno;
+    *ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+    return 0;
+}
+
+/* Makes the host fs/gs bases match `regs` (through the parked handler). */
+static long sync_bases(struct platform_ctx *ctx, const struct arch_regs *regs)
+{
+    long ret;
+
+    if (regs->r.fs_base != ctx->fs_base) {
+        ret = stub_syscall(ctx, SYS_arch_prctl, ARCH_SET_FS, regs->r.fs_base, 0, 0, 0, 0);
+        if (ret < 0)
+            return ret;
+        ctx->fs_base = regs->r.fs_base;
+    }
+    if (regs->r.gs_base != ctx->gs_base) {
+        ret = stub_syscall(ctx, SYS_arch_prctl, ARCH_SET_GS, regs->r.gs_base, 0, 0, 0, 0);
+        if (ret < 0)
+            return ret;
+        ctx->gs_base = regs->r.gs_base;
+    }
+    return 0;
+}
+
+static long systrap_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
+                               struct platform_event *ev)
+{
+    siginfo_t info;
+    int signo = 0;
+    long ret;
+
+    memset(ev, 0, sizeof(*ev));
+    if (ctx->dead) {
+        ev->kind = PLATFORM_EVENT_DEAD;
+        return 0;
+    }
+    if (ctx->uc == 0)
+        return -ESRCH;
+    ret = sync_bases(ctx, regs);
+    if (ret == -ESRCH)
+        goto dead;
+    if (ret < 0)
+        return ret;
+    regs_to_frame(ctx, regs);
+    ctx->uc = 0;
+    post(ctx, SYSTRAP_RESUME);
+    if (wait_for(ctx, SYSTRAP_EVENT, &signo) < 0)
+        goto dead;
+    if (!capture_frame(ctx)) {
+        /* The app overwrote the message: nothing in it can be trusted any more. */
+        kill(ctx->as->pid, SIGKILL);
+        signo = SIGKILL;
+        ctx->dead = true;
+        goto dead;
+    }
+    regs_from_frame(ctx, regs);
+    memcpy(&info, (const void *)ctx->info, sizeof(info));
+    if (ctx->signo == SIGSYS && info.si_code == 1 /* SYS_SECCOMP */) {
+        ev->kind = PLATFORM_EVENT_SYSCALL;
+        /* Like a ptrace syscall stop: number in orig_rax, -ENOSYS in rax. */
+        regs->r.orig_rax =
+            info.si_arch == AUDIT_ARCH_X86_64 ? (unsigned long long)info.si_syscall : -1ULL;
+        regs->r.rax = (unsigned long long)-ENOSYS;
+        return 0;
+    }
+    ev->kind = PLATFORM_EVENT_SIGNAL;
+    ev->signo = ctx->signo;
+    ev->info = info;
+    return 0;
+dead:
+    ctx->dead = true;
+    ctx->uc = 0;
+    ev->kind = PLATFORM_EVENT_DEAD;
+    ev->signo = signo;
+    return 0;
+}
+
+const struct platform_ops g_platform_systrap_ops = {
+    .name = "systrap",
+    .init = systrap_init,
+    .fini = systrap_fini,
+    .as_new = systrap_as_new,
+    .as_release = systrap_as_release,
+    .as_info = systrap_as_info,
+    .as_mmap = systrap_as_mmap,
+    .as_munmap = systrap_as_munmap,
+    .as_mprotect = systrap_as_mprotect,
+    .as_mremap = systrap_as_mremap,
+    .as_madvise = systrap_as_madvise,
+    .as_read = systrap_as_read,
+    .as_write = systrap_as_write,
+    .ctx_release = systrap_ctx_release,
+    .ctx_get_fpstate = systrap_ctx_get_fpstate,
+    .ctx_set_fpstate = systrap_ctx_set_fpstate,
+    .ctx_cpu_time = systrap_ctx_cpu_time,
+    .ctx_get_regs = systrap_ctx_get_regs,
+    .ctx_switch = systrap_ctx_switch,
+};
