@@ -92,9 +92,9 @@ static int parse_global_options(int argc, char **argv, struct runsc_global_opts 
             g->strace = true;
             break;
         case OPT_PLATFORM:
-            if (strcmp(optarg, "ptrace") != 0)
-                return rt_make_error(err, 0, "--platform: unsupported platform \"%s\" (ptrace)",
-                                     optarg);
+            if (strcmp(optarg, "ptrace") != 0 && strcmp(optarg, "systrap") != 0)
+                return rt_make_error(
+                    err, 0, "--platform: unsupported platform \"%s\" (ptrace or systrap)", optarg);
             g->platform = optarg;
             break;
         case OPT_NETWORK:

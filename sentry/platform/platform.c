@@ -3,9 +3,11 @@
 #include <string.h>
 
 #include "sentry/platform/platform.h"
+#include "sentry/platform/systrap/systrap.h"
 
 static const struct platform_ops *const g_platforms[] = {
     &g_platform_ptrace_ops,
+    &g_platform_systrap_ops,
 };
 
 const struct platform_ops *platform_lookup(const char *name)
