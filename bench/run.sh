@@ -1,12 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Runs each benchmark natively and under `runsc-c do`, and prints both and their ratio.
+# Runs each benchmark natively and under `runsc-c do` with every platform, and prints the
+# results and their ratios to native.
 # Usage: BUILD=build bench/run.sh   (make bench builds the programs and calls this)
+#   PLATFORMS="ptrace systrap" picks the platforms (default: both).
 set -eu
 
 BUILD=${BUILD:-build}
 RUNSC=${RUNSC:-$BUILD/runsc-c}
 BENCH=$BUILD/bench
+PLATFORMS=${PLATFORMS:-ptrace systrap}
 # Calls per batch: the sandbox is ~40x slower, so it gets fewer to keep the run short.
 N_NATIVE=${N_NATIVE:-2000000}
 N_SANDBOX=${N_SANDBOX:-100000}
@@ -24,17 +27,34 @@ median() {
 }
 
 native_out=$("$BENCH/syscall" "$N_NATIVE")
-sandbox_out=$("$RUNSC" do -- "$BENCH/syscall" "$N_SANDBOX")
 native=$(printf '%s\n' "$native_out" | median)
-sandbox=$(printf '%s\n' "$sandbox_out" | median)
-if [ -z "$native" ] || [ -z "$sandbox" ]; then
-	echo "bench: could not parse results:" >&2
-	printf 'native:  %s\nsandbox: %s\n' "$native_out" "$sandbox_out" >&2
+if [ -z "$native" ]; then
+	printf 'bench: could not parse the native result: %s\n' "$native_out" >&2
 	exit 1
 fi
-
 echo "syscall (raw getppid round trip, median of 5 batches)"
-echo "  native:  $native_out"
-echo "  sandbox: $sandbox_out"
-awk -v n="$native" -v s="$sandbox" \
-	'BEGIN { printf "  native %d ns, sandbox %d ns, ratio %.1fx\n", n, s, (n > 0 ? s / n : 0) }'
+printf '  %-8s %s\n' native: "$native_out"
+summary=""
+first=""
+for p in $PLATFORMS; do
+	out=$("$RUNSC" --platform="$p" do -- "$BENCH/syscall" "$N_SANDBOX")
+	ns=$(printf '%s\n' "$out" | median)
+	if [ -z "$ns" ]; then
+		printf 'bench: could not parse the %s result: %s\n' "$p" "$out" >&2
+		exit 1
+	fi
+	printf '  %-8s %s\n' "$p:" "$out"
+	summary="$summary$(awk -v p="$p" -v n="$native" -v s="$ns" \
+		'BEGIN { printf "  %-8s %6d ns, %6.1fx native", p, s, (n > 0 ? s / n : 0) }')"
+	if [ -z "$first" ]; then
+		first=$ns
+		summary="$summary
+"
+	else
+		summary="$summary$(awk -v f="$first" -v s="$ns" \
+			'BEGIN { printf ", %.2fx the first platform\n", (f > 0 ? s / f : 0) }')
+"
+	fi
+done
+echo "  native   $native ns"
+printf '%s' "$summary"
