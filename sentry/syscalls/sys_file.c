@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* File syscalls: read/write family, fd table operations, fcntl, ioctl, stat, and path stubs. */
+/* File syscalls: the read/write family, fd table operations, fcntl, ioctl, umask. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +14,8 @@
 
 #include "common/common.h"
 #include "sentry/mm/mm.h"
+#include "sentry/fs/pipe/pipe.h"
+#include "sentry/syscalls/sys_vfs.h"
 #include "sentry/syscalls/syscalls_internal.h"
 #include "sentry/vfs/vfs.h"
 
@@ -22,12 +24,6 @@
 /* The bounce buffer of one read or write; larger requests return short, as Linux may. */
 #define RW_CHUNK (1024 * 1024)
 #define MAX_IOV  1024
-
-static void put_filep(struct file **f)
-{
-    put_file(*f);
-}
-#define cleanup_file_ref __attribute__((cleanup(put_filep)))
 
 /* Reads at most `len` bytes into app memory at `buf`; `off` < 0 means the file position. */
 static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, int64_t off)
@@ -46,7 +42,9 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, in
     kbuf = malloc(len);
     if (kbuf == NULL)
         return -ENOMEM;
+    g_pipe_current_task = t;
     n = off >= 0 ? f->ops->pread(f, kbuf, len, off) : f->ops->read(f, kbuf, len);
+    g_pipe_current_task = NULL;
     if (n <= 0)
         return n;
     ret = task_copy_out(t, buf, kbuf, (size_t)n);
@@ -74,7 +72,10 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, i
     n = task_copy_in_partial(t, kbuf, buf, len);
     if (n < 0)
         return n;
-    return off >= 0 ? f->ops->pwrite(f, kbuf, (size_t)n, off) : f->ops->write(f, kbuf, (size_t)n);
+    g_pipe_current_task = t;
+    n = off >= 0 ? f->ops->pwrite(f, kbuf, (size_t)n, off) : f->ops->write(f, kbuf, (size_t)n);
+    g_pipe_current_task = NULL;
+    return n;
 }
 
 long sys_read(struct task *t, const struct sys_args *a)
@@ -152,7 +153,7 @@ static long copy_in_iov(struct task *t, uint64_t addr, uint64_t cnt, struct iove
     return (long)cnt;
 }
 
-static long do_rw_vec(struct task *t, const struct sys_args *a, bool is_write)
+static long do_rw_vec(struct task *t, const struct sys_args *a, bool is_write, int64_t off)
 {
     cleanup_file_ref struct file *f = fd_table_get(t->fdt, (int)a->a[0]);
     cleanup_free struct iovec *iov = NULL;
@@ -173,11 +174,13 @@ static long do_rw_vec(struct task *t, const struct sys_args *a, bool is_write)
             continue;
         if (len > (size_t)(MAX_RW_COUNT - done))
             len = (size_t)(MAX_RW_COUNT - done);
-        n = is_write ? do_write(t, f, (uintptr_t)iov[i].iov_base, len, -1)
-                     : do_read(t, f, (uintptr_t)iov[i].iov_base, len, -1);
+        n = is_write ? do_write(t, f, (uintptr_t)iov[i].iov_base, len, off)
+                     : do_read(t, f, (uintptr_t)iov[i].iov_base, len, off);
         if (n < 0)
             return done > 0 ? done : n;
         done += n;
+        if (off >= 0)
+            off += n;
         if ((size_t)n < iov[i].iov_len || done >= MAX_RW_COUNT)
             break;
     }
@@ -186,12 +189,54 @@ static long do_rw_vec(struct task *t, const struct sys_args *a, bool is_write)
 
 long sys_readv(struct task *t, const struct sys_args *a)
 {
-    return do_rw_vec(t, a, /*is_write=*/false);
+    return do_rw_vec(t, a, /*is_write=*/false, -1);
 }
 
 long sys_writev(struct task *t, const struct sys_args *a)
 {
-    return do_rw_vec(t, a, /*is_write=*/true);
+    return do_rw_vec(t, a, /*is_write=*/true, -1);
+}
+
+/* preadv/pwritev(2) and the v2 forms: offset -1 (v2 only) means the file position. */
+static long do_prw_vec(struct task *t, const struct sys_args *a, bool is_write, bool v2)
+{
+    int64_t off = (int64_t)a->a[3];
+
+    if (v2 && (a->a[5] & ~(uint64_t)0x1f))
+        return -EOPNOTSUPP; /* RWF_* beyond the known ones */
+    if (off == -1 && v2)
+        return do_rw_vec(t, a, is_write, -1);
+    if (off < 0)
+        return -EINVAL;
+    {
+        cleanup_file_ref struct file *f = fd_table_get(t->fdt, (int)a->a[0]);
+
+        if (f == NULL)
+            return -EBADF;
+        if (is_write ? f->ops->pwrite == NULL : f->ops->pread == NULL)
+            return -ESPIPE;
+    }
+    return do_rw_vec(t, a, is_write, off);
+}
+
+long sys_preadv(struct task *t, const struct sys_args *a)
+{
+    return do_prw_vec(t, a, /*is_write=*/false, /*v2=*/false);
+}
+
+long sys_pwritev(struct task *t, const struct sys_args *a)
+{
+    return do_prw_vec(t, a, /*is_write=*/true, /*v2=*/false);
+}
+
+long sys_preadv2(struct task *t, const struct sys_args *a)
+{
+    return do_prw_vec(t, a, /*is_write=*/false, /*v2=*/true);
+}
+
+long sys_pwritev2(struct task *t, const struct sys_args *a)
+{
+    return do_prw_vec(t, a, /*is_write=*/true, /*v2=*/true);
 }
 
 long sys_lseek(struct task *t, const struct sys_args *a)
@@ -276,6 +321,10 @@ long sys_fcntl(struct task *t, const struct sys_args *a)
         /* Kept in the sentry's description: a host fd behind it may be shared with the caller. */
         f->flags = (f->flags & ~(unsigned int)SETFL_MASK) | ((unsigned int)a->a[2] & SETFL_MASK);
         return 0;
+    case F_GETPIPE_SZ:
+        return pipe_is_pipe(f) ? pipe_get_size(f) : -EBADF;
+    case F_SETPIPE_SZ:
+        return pipe_is_pipe(f) ? pipe_set_size(f, a->a[2]) : -EBADF;
     default:
         return -EINVAL;
     }
@@ -290,199 +339,31 @@ long sys_ioctl(struct task *t, const struct sys_args *a)
         return -EBADF;
     if (cmd == FIOCLEX || cmd == FIONCLEX)
         return fd_table_set_cloexec(t->fdt, (int)a->a[0], cmd == FIOCLEX);
-    if (f->ops->ioctl == NULL)
+    if (f->ops->ioctl == NULL) {
+        struct inode *ino = file_inode(f);
+
+        if (cmd == FIONBIO) {
+            int on;
+            long ret = task_copy_in(t, &on, a->a[2], sizeof(on));
+
+            if (ret < 0)
+                return ret;
+            f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(unsigned int)O_NONBLOCK;
+            return 0;
+        }
+        if (cmd == FIONREAD && ino != NULL && S_ISREG(ino->st.st_mode)) {
+            struct stat st;
+            long ret = vfs_inode_getattr(ino, &st);
+            int n;
+
+            if (ret < 0)
+                return ret;
+            n = st.st_size > f->pos ? (int)(st.st_size - f->pos) : 0;
+            return task_copy_out(t, a->a[2], &n, sizeof(n));
+        }
         return -ENOTTY;
-    return f->ops->ioctl(f, t, cmd, a->a[2]);
-}
-
-static long fstat_file(struct task *t, int fd, struct stat *st)
-{
-    cleanup_file_ref struct file *f = fd_table_get(t->fdt, fd);
-
-    if (f == NULL)
-        return -EBADF;
-    memset(st, 0, sizeof(*st));
-    if (f->ops->fstat == NULL)
-        return 0;
-    return f->ops->fstat(f, st);
-}
-
-long sys_fstat(struct task *t, const struct sys_args *a)
-{
-    struct stat st;
-    long ret = fstat_file(t, (int)a->a[0], &st);
-
-    if (ret < 0)
-        return ret;
-    return task_copy_out(t, a->a[1], &st, sizeof(st));
-}
-
-/*
- * Copies in a path argument. Returns its length, or -EFAULT, -ENAMETOOLONG,
- * or -ENOENT for an empty path (unless `empty_ok`).
- */
-static long copy_in_path(struct task *t, uint64_t addr, char *buf, bool empty_ok)
-{
-    long n = task_copy_in_string(t, addr, buf, PATH_MAX);
-
-    if (n == 0 && !empty_ok)
-        return -ENOENT;
-    return n;
-}
-
-/*
- * The path walk of the first-light sentry: there is no filesystem yet, so a
- * valid path names nothing. The argument checks Linux does first still apply.
- */
-static long path_absent(struct task *t, int dirfd, uint64_t path_addr)
-{
-    char path[PATH_MAX];
-    long n = copy_in_path(t, path_addr, path, /*empty_ok=*/false);
-
-    if (n < 0)
-        return n;
-    if (path[0] != '/' && dirfd != AT_FDCWD) {
-        cleanup_file_ref struct file *f = fd_table_get(t->fdt, dirfd);
-
-        if (f == NULL)
-            return -EBADF;
-        return -ENOTDIR; /* no fd refers to a directory yet */
     }
-    return -ENOENT;
-}
-
-long sys_newfstatat(struct task *t, const struct sys_args *a)
-{
-    char path[PATH_MAX];
-    int flags = (int)a->a[3];
-    struct stat st;
-    long ret;
-
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
-        return -EINVAL;
-    ret = copy_in_path(t, a->a[1], path, (flags & AT_EMPTY_PATH) != 0);
-    if (ret < 0)
-        return ret;
-    if (ret > 0 || (int)a->a[0] == AT_FDCWD)
-        return path_absent(t, (int)a->a[0], a->a[1]);
-    ret = fstat_file(t, (int)a->a[0], &st);
-    if (ret < 0)
-        return ret;
-    return task_copy_out(t, a->a[2], &st, sizeof(st));
-}
-
-long sys_statx(struct task *t, const struct sys_args *a)
-{
-    char path[PATH_MAX];
-    int flags = (int)a->a[2];
-    unsigned int mask = (unsigned int)a->a[3];
-    struct statx sx;
-    struct stat st;
-    long ret;
-
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
-        return -EINVAL;
-    if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
-        return -EINVAL;
-    if (mask & STATX__RESERVED)
-        return -EINVAL;
-    ret = copy_in_path(t, a->a[1], path, (flags & AT_EMPTY_PATH) != 0);
-    if (ret < 0)
-        return ret;
-    if (ret > 0 || (int)a->a[0] == AT_FDCWD)
-        return path_absent(t, (int)a->a[0], a->a[1]);
-    ret = fstat_file(t, (int)a->a[0], &st);
-    if (ret < 0)
-        return ret;
-    memset(&sx, 0, sizeof(sx));
-    sx.stx_mask = STATX_BASIC_STATS;
-    sx.stx_blksize = (uint32_t)st.st_blksize;
-    sx.stx_nlink = (uint32_t)st.st_nlink;
-    sx.stx_uid = st.st_uid;
-    sx.stx_gid = st.st_gid;
-    sx.stx_mode = (uint16_t)st.st_mode;
-    sx.stx_ino = st.st_ino;
-    sx.stx_size = (uint64_t)st.st_size;
-    sx.stx_blocks = (uint64_t)st.st_blocks;
-    sx.stx_atime.tv_sec = st.st_atim.tv_sec;
-    sx.stx_atime.tv_nsec = (uint32_t)st.st_atim.tv_nsec;
-    sx.stx_mtime.tv_sec = st.st_mtim.tv_sec;
-    sx.stx_mtime.tv_nsec = (uint32_t)st.st_mtim.tv_nsec;
-    sx.stx_ctime.tv_sec = st.st_ctim.tv_sec;
-    sx.stx_ctime.tv_nsec = (uint32_t)st.st_ctim.tv_nsec;
-    sx.stx_rdev_major = major(st.st_rdev);
-    sx.stx_rdev_minor = minor(st.st_rdev);
-    sx.stx_dev_major = major(st.st_dev);
-    sx.stx_dev_minor = minor(st.st_dev);
-    return task_copy_out(t, a->a[4], &sx, sizeof(sx));
-}
-
-long sys_open(struct task *t, const struct sys_args *a)
-{
-    return path_absent(t, AT_FDCWD, a->a[0]);
-}
-
-long sys_openat(struct task *t, const struct sys_args *a)
-{
-    return path_absent(t, (int)a->a[0], a->a[1]);
-}
-
-long sys_stat(struct task *t, const struct sys_args *a)
-{
-    return path_absent(t, AT_FDCWD, a->a[0]);
-}
-
-long sys_lstat(struct task *t, const struct sys_args *a)
-{
-    return path_absent(t, AT_FDCWD, a->a[0]);
-}
-
-long sys_access(struct task *t, const struct sys_args *a)
-{
-    if (a->a[1] & ~(uint64_t)(R_OK | W_OK | X_OK))
-        return -EINVAL;
-    return path_absent(t, AT_FDCWD, a->a[0]);
-}
-
-long sys_faccessat(struct task *t, const struct sys_args *a)
-{
-    if (a->a[2] & ~(uint64_t)(R_OK | W_OK | X_OK))
-        return -EINVAL;
-    return path_absent(t, (int)a->a[0], a->a[1]);
-}
-
-long sys_faccessat2(struct task *t, const struct sys_args *a)
-{
-    if (a->a[2] & ~(uint64_t)(R_OK | W_OK | X_OK))
-        return -EINVAL;
-    if (a->a[3] & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-        return -EINVAL;
-    return path_absent(t, (int)a->a[0], a->a[1]);
-}
-
-long sys_readlink(struct task *t, const struct sys_args *a)
-{
-    if ((int)a->a[2] <= 0)
-        return -EINVAL;
-    return path_absent(t, AT_FDCWD, a->a[0]);
-}
-
-long sys_readlinkat(struct task *t, const struct sys_args *a)
-{
-    if ((int)a->a[3] <= 0)
-        return -EINVAL;
-    return path_absent(t, (int)a->a[0], a->a[1]);
-}
-
-long sys_getcwd(struct task *t, const struct sys_args *a)
-{
-    static const char cwd[] = "/";
-    long ret;
-
-    if (a->a[1] < sizeof(cwd))
-        return -ERANGE;
-    ret = task_copy_out(t, a->a[0], cwd, sizeof(cwd));
-    return ret < 0 ? ret : (long)sizeof(cwd);
+    return f->ops->ioctl(f, t, cmd, a->a[2]);
 }
 
 long sys_umask(struct task *t, const struct sys_args *a)

@@ -12,6 +12,10 @@ long sys_readv(struct task *t, const struct sys_args *a);
 long sys_writev(struct task *t, const struct sys_args *a);
 long sys_pread64(struct task *t, const struct sys_args *a);
 long sys_pwrite64(struct task *t, const struct sys_args *a);
+long sys_preadv(struct task *t, const struct sys_args *a);
+long sys_pwritev(struct task *t, const struct sys_args *a);
+long sys_preadv2(struct task *t, const struct sys_args *a);
+long sys_pwritev2(struct task *t, const struct sys_args *a);
 long sys_lseek(struct task *t, const struct sys_args *a);
 long sys_close(struct task *t, const struct sys_args *a);
 long sys_dup(struct task *t, const struct sys_args *a);
@@ -19,20 +23,64 @@ long sys_dup2(struct task *t, const struct sys_args *a);
 long sys_dup3(struct task *t, const struct sys_args *a);
 long sys_fcntl(struct task *t, const struct sys_args *a);
 long sys_ioctl(struct task *t, const struct sys_args *a);
-long sys_fstat(struct task *t, const struct sys_args *a);
-long sys_newfstatat(struct task *t, const struct sys_args *a);
-long sys_statx(struct task *t, const struct sys_args *a);
+long sys_umask(struct task *t, const struct sys_args *a);
+
+/* sys_open.c */
 long sys_open(struct task *t, const struct sys_args *a);
 long sys_openat(struct task *t, const struct sys_args *a);
+long sys_openat2(struct task *t, const struct sys_args *a);
+long sys_creat(struct task *t, const struct sys_args *a);
+long sys_close_range(struct task *t, const struct sys_args *a);
+
+/* sys_stat.c */
+long sys_fstat(struct task *t, const struct sys_args *a);
 long sys_stat(struct task *t, const struct sys_args *a);
 long sys_lstat(struct task *t, const struct sys_args *a);
+long sys_newfstatat(struct task *t, const struct sys_args *a);
+long sys_statx(struct task *t, const struct sys_args *a);
 long sys_access(struct task *t, const struct sys_args *a);
 long sys_faccessat(struct task *t, const struct sys_args *a);
 long sys_faccessat2(struct task *t, const struct sys_args *a);
 long sys_readlink(struct task *t, const struct sys_args *a);
 long sys_readlinkat(struct task *t, const struct sys_args *a);
+long sys_statfs(struct task *t, const struct sys_args *a);
+long sys_fstatfs(struct task *t, const struct sys_args *a);
+
+/* sys_dir.c */
+long sys_getdents64(struct task *t, const struct sys_args *a);
+long sys_mkdir(struct task *t, const struct sys_args *a);
+long sys_mkdirat(struct task *t, const struct sys_args *a);
+long sys_mknod(struct task *t, const struct sys_args *a);
+long sys_mknodat(struct task *t, const struct sys_args *a);
+long sys_symlink(struct task *t, const struct sys_args *a);
+long sys_symlinkat(struct task *t, const struct sys_args *a);
+long sys_unlink(struct task *t, const struct sys_args *a);
+long sys_unlinkat(struct task *t, const struct sys_args *a);
+long sys_rmdir(struct task *t, const struct sys_args *a);
+long sys_rename(struct task *t, const struct sys_args *a);
+long sys_renameat(struct task *t, const struct sys_args *a);
+long sys_renameat2(struct task *t, const struct sys_args *a);
+long sys_link(struct task *t, const struct sys_args *a);
+long sys_linkat(struct task *t, const struct sys_args *a);
+long sys_chdir(struct task *t, const struct sys_args *a);
+long sys_fchdir(struct task *t, const struct sys_args *a);
 long sys_getcwd(struct task *t, const struct sys_args *a);
-long sys_umask(struct task *t, const struct sys_args *a);
+long sys_chmod(struct task *t, const struct sys_args *a);
+long sys_fchmod(struct task *t, const struct sys_args *a);
+long sys_fchmodat(struct task *t, const struct sys_args *a);
+long sys_chown(struct task *t, const struct sys_args *a);
+long sys_lchown(struct task *t, const struct sys_args *a);
+long sys_fchown(struct task *t, const struct sys_args *a);
+long sys_fchownat(struct task *t, const struct sys_args *a);
+long sys_utimensat(struct task *t, const struct sys_args *a);
+long sys_truncate(struct task *t, const struct sys_args *a);
+long sys_ftruncate(struct task *t, const struct sys_args *a);
+long sys_fsync(struct task *t, const struct sys_args *a);
+long sys_fdatasync(struct task *t, const struct sys_args *a);
+
+/* sys_pipe.c */
+long sys_pipe(struct task *t, const struct sys_args *a);
+long sys_pipe2(struct task *t, const struct sys_args *a);
 
 /* sys_mm.c */
 long sys_brk(struct task *t, const struct sys_args *a);
