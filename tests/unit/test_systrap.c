@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit test of the systrap platform: stub, injected mm syscalls, copies, traps, registers, FPU. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -33,6 +34,46 @@ static const unsigned char g_null[] = { 0xc7, 0x04, 0x25, 0x00, 0x00, 0x00,
                                         0x00, 0x01, 0x00, 0x00, 0x00 };
 /* +0x500: int $0x80 (i386 getpid); ud2 */
 static const unsigned char g_int80[] = { 0xcd, 0x80, 0x0f, 0x0b };
+/* +0x600: jmp . */
+static const unsigned char g_spin[] = { 0xeb, 0xfe };
+
+struct interrupter {
+    const struct platform_ops *ops;
+    struct platform_ctx *ctx;
+};
+
+static void *interrupt_later(void *arg)
+{
+    struct interrupter *in = arg;
+    struct timespec ts = { .tv_sec = 0, .tv_nsec = 50 * 1000 * 1000 };
+
+    nanosleep(&ts, NULL);
+    in->ops->ctx_interrupt(in->ctx);
+    return NULL;
+}
+
+/* An app thread spinning in its own code comes back on ctx_interrupt from another thread. */
+static void test_interrupt(const struct platform_ops *ops, struct platform_ctx *ctx)
+{
+    struct interrupter in = { .ops = ops, .ctx = ctx };
+    struct platform_event ev;
+    struct arch_regs r;
+    pthread_t th;
+    long ret;
+
+    ops->ctx_get_regs(ctx, &r);
+    arch_regs_init_exec(&r, CODE_ADDR + 0x600, DATA_ADDR + 2048);
+    pthread_create(&th, NULL, interrupt_later, &in);
+    ret = ops->ctx_switch(ctx, &r, &ev);
+    pthread_join(th, NULL);
+    tap_ok(ret == 0 && ev.kind == PLATFORM_EVENT_INTERRUPT && r.r.rip == CODE_ADDR + 0x600,
+           "ctx_interrupt stops a spinning thread (kind %d rip %#llx)", ev.kind, r.r.rip);
+    /* A spare interrupt, sent while the sentry holds the thread, comes at the next switch. */
+    ops->ctx_interrupt(ctx);
+    ret = ops->ctx_switch(ctx, &r, &ev);
+    tap_ok(ret == 0 && ev.kind == PLATFORM_EVENT_INTERRUPT, "spare interrupt is harmless");
+    tap_ok(ops->ctx_attach(ctx) == 0, "ctx_attach");
+}
 
 static void put(const struct platform_ops *ops, struct platform_as *as, size_t off,
                 const void *code, size_t len)
@@ -203,6 +244,7 @@ int main(void)
     put(ops, as, 0x300, g_xmm, sizeof(g_xmm));
     put(ops, as, 0x400, g_null, sizeof(g_null));
     put(ops, as, 0x500, g_int80, sizeof(g_int80));
+    put(ops, as, 0x600, g_spin, sizeof(g_spin));
     memset(buf, 0, sizeof(buf));
     ret = ops->as_read(as, buf, CODE_ADDR, sizeof(g_code));
     tap_ok(ret == (long)sizeof(g_code) && memcmp(buf, g_code, sizeof(g_code)) == 0,
@@ -234,6 +276,7 @@ int main(void)
     test_regs(ops, ctx);
     test_fs_and_fpu(ops, ctx, as);
     test_signals(ops, ctx);
+    test_interrupt(ops, ctx);
 
     /* A tight loop of trapped syscalls, as a smoke benchmark. */
     {

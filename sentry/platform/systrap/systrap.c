@@ -79,8 +79,10 @@ struct fpx_sw_bytes {
 #define FXSAVE_SIZE     512
 #define SW_BYTES_OFFSET 464
 #define XSTATE_MAGIC1   0x46505853U
-#define USER_CS         0x33
-#define USER_SS         0x2b
+/* The host signal ctx_interrupt sends to a stub thread: reported as PLATFORM_EVENT_INTERRUPT. */
+#define SYSTRAP_SIG_INTERRUPT 64
+#define USER_CS               0x33
+#define USER_SS               0x2b
 
 static int systrap_init(const struct platform_opts *opts, struct platform **out, rt_error_t *err)
 {
@@ -552,6 +554,10 @@ static long systrap_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
         regs->r.rax = (unsigned long long)-ENOSYS;
         return 0;
     }
+    if (ctx->signo == SYSTRAP_SIG_INTERRUPT && info.si_code == SI_TKILL) {
+        ev->kind = PLATFORM_EVENT_INTERRUPT;
+        return 0;
+    }
     ev->kind = PLATFORM_EVENT_SIGNAL;
     ev->signo = ctx->signo;
     ev->info = info;
@@ -562,6 +568,53 @@ dead:
     ev->kind = PLATFORM_EVENT_DEAD;
     ev->signo = signo;
     return 0;
+}
+
+/*
+ * New app threads and processes need a slot of their own in the new host
+ * thread (and, for a process, a region shared with the sentry that the
+ * forked stub can reach): not built yet.
+ */
+static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind kind,
+                              struct platform_as **out_as, struct platform_ctx **out_ctx)
+{
+    (void)ctx;
+    (void)kind;
+    (void)out_as;
+    (void)out_ctx;
+    return -ENOSYS;
+}
+
+static long systrap_ctx_attach(struct platform_ctx *ctx)
+{
+    cpu_set_t set;
+    int cpu;
+
+    if (ctx->dead)
+        return -ESRCH;
+    if (!ctx->as->p->opts.pin_cpu)
+        return 0;
+    /* Unlike ptrace, any thread may serve a context: only the vCPU matters. */
+    cpu = sched_getcpu();
+    if (cpu < 0)
+        return -errno;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof(set), &set) < 0 ||
+        sched_setaffinity(ctx->tid, sizeof(set), &set) < 0)
+        return -errno;
+    return 0;
+}
+
+/*
+ * Sends the interrupt signal to the stub thread. If the thread is parked in
+ * the handler the signal waits (the handler blocks everything) and comes
+ * right after the next resume: a spare interrupt, as the ops table allows.
+ */
+static void systrap_ctx_interrupt(struct platform_ctx *ctx)
+{
+    if (!ctx->dead)
+        syscall(SYS_tgkill, ctx->as->pid, ctx->tid, SYSTRAP_SIG_INTERRUPT);
 }
 
 const struct platform_ops g_platform_systrap_ops = {
@@ -579,6 +632,9 @@ const struct platform_ops g_platform_systrap_ops = {
     .as_read = systrap_as_read,
     .as_write = systrap_as_write,
     .ctx_release = systrap_ctx_release,
+    .ctx_clone = systrap_ctx_clone,
+    .ctx_attach = systrap_ctx_attach,
+    .ctx_interrupt = systrap_ctx_interrupt,
     .ctx_get_fpstate = systrap_ctx_get_fpstate,
     .ctx_set_fpstate = systrap_ctx_set_fpstate,
     .ctx_cpu_time = systrap_ctx_cpu_time,
