@@ -9,9 +9,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+
+#include "common/sync.h"
 #include "runsc/runsc.h"
+#include "sentry/fs/gofer/goferfs.h"
+#include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/platform/platform.h"
+#include "sentry/vfs/vfs.h"
 
 extern char **environ;
 
@@ -63,6 +70,103 @@ static int sentry_setup_privileges(rt_error_t *err)
     return 0;
 }
 
+/*
+ * Starts `runsc-c gofer` serving the host's / read-only on one end of a
+ * socketpair; returns the other end (the sentry's) and the gofer's pid.
+ * The gofer unshares its own mount namespace and drops privileges itself.
+ */
+static int spawn_gofer(int *sock, pid_t *pid, rt_error_t *err)
+{
+    int sv[2], sync[2];
+    cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+    if (root < 0)
+        return rt_make_error(err, errno, "open /");
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return rt_make_error(err, errno, "socketpair");
+    if (rt_sync_pipe(sync, err) < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
+    *pid = fork();
+    if (*pid < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        close(sync[0]);
+        close(sync[1]);
+        return rt_make_error(err, errno, "fork gofer");
+    }
+    if (*pid == 0) {
+        char *argv[] = { (char *)"runsc-c",
+                         (char *)"gofer",
+                         (char *)"--sock-fd=10",
+                         (char *)"--root-fd=11",
+                         (char *)"--readonly",
+                         (char *)"--sync-fd=12",
+                         NULL };
+
+        if (dup2(sv[1], 10) < 0 || dup2(root, 11) < 0 || dup2(sync[1], 12) < 0)
+            _exit(120);
+        execv("/proc/self/exe", argv);
+        _exit(121);
+    }
+    close(sv[1]);
+    close(sync[1]);
+    if (rt_sync_wait(sync[0], 10000, err) < 0) {
+        close(sync[0]);
+        close(sv[0]);
+        kill(*pid, SIGKILL);
+        waitpid(*pid, NULL, 0);
+        return rt_error_wrap(err, "starting the gofer");
+    }
+    close(sync[0]);
+    *sock = sv[0];
+    return 0;
+}
+
+/*
+ * The sandbox's tree: the gofer's root (read-only for now; writes will go
+ * to an overlay), a tmpfs at /tmp and /dev/shm. The first task starts in
+ * the caller's working directory when it exists inside.
+ */
+static int build_mounts(struct kernel *k, int gofer_sock, rt_error_t *err)
+{
+    struct super_block *root, *tmp;
+    struct mount_ns *ns;
+    char cwd[4096];
+    int errnum = 0;
+    long ret;
+
+    root = goferfs_new(gofer_sock, &errnum);
+    if (root == NULL)
+        return rt_make_error(err, errnum, "attaching to the gofer");
+    ns = mount_ns_new(root, VFS_MNT_RDONLY);
+    put_super_block(root);
+    if (ns == NULL)
+        return rt_make_error(err, ENOMEM, "mount namespace");
+    tmp = tmpfs_new(01777, 0, 0);
+    if (tmp == NULL) {
+        put_mount_ns(ns);
+        return rt_make_error(err, ENOMEM, "tmpfs");
+    }
+    ret = vfs_mount_at(ns, "/tmp", tmp, 0);
+    put_super_block(tmp);
+    if (ret == 0 && (tmp = tmpfs_new(01777, 0, 0)) != NULL) {
+        /* /dev/shm is optional: a host without it just has no POSIX shm directory. */
+        vfs_mount_at(ns, "/dev/shm", tmp, 0);
+        put_super_block(tmp);
+    }
+    if (ret < 0) {
+        put_mount_ns(ns);
+        return rt_make_error(err, (int)-ret, "mounting tmpfs at /tmp");
+    }
+    if (getcwd(cwd, sizeof(cwd)) != NULL)
+        ns->init_cwd = strdup(cwd);
+    k->mntns = ns;
+    return 0;
+}
+
 /* Converts a wait(2) status into the exit status a shell would report. */
 static int exit_code_of(int status)
 {
@@ -75,7 +179,7 @@ static int exit_code_of(int status)
 
 /* The sentry process: boots a kernel, runs the program, exits with its status. */
 static int __attribute__((noreturn))
-run_sentry(struct runsc_global_opts *g, const char *host_path, char **argv)
+run_sentry(struct runsc_global_opts *g, const char *host_path, char **argv, int gofer_sock)
 {
     cleanup_error rt_error_t err = NULL;
     struct kernel_opts kopts = {
@@ -101,6 +205,8 @@ run_sentry(struct runsc_global_opts *g, const char *host_path, char **argv)
     }
     if (kernel_new(&kopts, &k, &err) < 0)
         goto fail;
+    if (build_mounts(k, gofer_sock, &err) < 0)
+        goto fail;
     if (kernel_start_init(k, &args, &t, &err) < 0) {
         int e = rt_error_status(err);
 
@@ -124,8 +230,8 @@ int cmd_do(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
 {
     cleanup_free char *host_path = NULL;
     struct sigaction fwd = { .sa_handler = forward_signal };
-    int first = 1, status;
-    pid_t pid;
+    int first = 1, status, gofer_sock = -1;
+    pid_t pid, gofer_pid = -1;
 
     for (; first < argc; first++) {
         if (strcmp(argv[first], "--") == 0) {
@@ -147,11 +253,16 @@ int cmd_do(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
         return rt_error_wrap(err, "do");
 
     fflush(NULL);
+    if (spawn_gofer(&gofer_sock, &gofer_pid, err) < 0)
+        return rt_error_wrap(err, "do");
     pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        close(gofer_sock);
         return rt_make_error(err, errno, "fork sentry");
+    }
     if (pid == 0)
-        run_sentry(g, host_path, argv + first);
+        run_sentry(g, host_path, argv + first, gofer_sock);
+    close(gofer_sock);
 
     /* The caller's terminal signals reach the app directly; pass on the rest. */
     g_sentry_pid = pid;
@@ -163,5 +274,8 @@ int cmd_do(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
         if (errno != EINTR)
             return rt_make_error(err, errno, "waiting for the sentry");
     }
+    /* The gofer exits once the sentry's end of the socket is closed. */
+    while (waitpid(gofer_pid, NULL, 0) < 0 && errno == EINTR)
+        ;
     return exit_code_of(status);
 }

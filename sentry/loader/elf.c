@@ -13,6 +13,7 @@
 #include "sentry/kernel/kernel.h"
 #include "sentry/loader/loader.h"
 #include "sentry/mm/mm.h"
+#include "sentry/vfs/vfs.h"
 
 /* Where Linux puts ET_DYN programs without an interpreter on x86-64 (2/3 of TASK_SIZE). */
 #define ELF_ET_DYN_BASE 0x555555554000UL
@@ -199,10 +200,25 @@ long loader_exec_host_path(struct task *t, const char *host_path, char *const ar
     long ret;
     long sp;
 
-    /* FIRST LIGHT: a host path opened by the sentry. The gofer replaces this open. */
-    fd = open(host_path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
+    if (t->k->mntns != NULL) {
+        /* The sandbox has a file system: the path is the app's, opened through the VFS. */
+        struct file *f = NULL;
+
+        ret = vfs_task_fs_init(t);
+        if (ret == 0)
+            ret = vfs_open_exec(t, host_path, &f);
+        if (ret < 0)
+            return ret;
+        fd = fcntl(vfs_file_host_fd(f), F_DUPFD_CLOEXEC, 0);
+        put_file(f);
+        if (fd < 0)
+            return -errno;
+    } else {
+        /* FIRST LIGHT (no root mounted): a host path opened by the sentry. */
+        fd = open(host_path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return -errno;
+    }
     ret = loader_load_elf(t, fd, &img);
     if (ret < 0)
         return ret;

@@ -73,6 +73,7 @@ void put_mount_ns(struct mount_ns *ns)
         next = m->next;
         put_mount(m);
     }
+    free(ns->init_cwd);
     free(ns);
 }
 

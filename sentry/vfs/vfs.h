@@ -230,6 +230,7 @@ struct mount_ns {
     int refs;
     struct mount *root;
     struct mount *list; /* owned references */
+    char *init_cwd;     /* owned; where the first task starts (vfs_task_fs_init), or NULL */
 };
 
 /* Creates a namespace whose root mount is `sb` (a new reference is taken). NULL on OOM. */
@@ -407,3 +408,19 @@ long fd_table_set_cloexec(struct fd_table *fdt, int fd, bool cloexec);
 
 /* Returns the highest fd in use + 1 (0 for an empty table). */
 int fd_table_max_fd(struct fd_table *fdt);
+
+/* ---- setting up a sandbox's tree ---- */
+
+/*
+ * Mounts `sb` (a new reference is taken) on the directory `path` (absolute,
+ * walked from the root of `ns` without permission checks). Returns 0 or -Exxx.
+ */
+long vfs_mount_at(struct mount_ns *ns, const char *path, struct super_block *sb,
+                  unsigned int flags);
+
+/*
+ * Gives `t` its fs context when it has none: root and cwd at the root of
+ * the kernel's mount namespace, then cwd at the namespace's init_cwd when
+ * that is a directory there. Returns 0, or -ENOMEM; 0 without a namespace.
+ */
+long vfs_task_fs_init(struct task *t);
