@@ -9,6 +9,9 @@
 # diagnostic lines. Two programs run at a time, each under a 30 s timeout.
 #
 #   tests/syscalls/run.sh [NAME...]      (default: every tests/syscalls/*.c)
+#
+# RUNSC_PLATFORM=systrap runs the sandbox half on that platform (default: the
+# runtime's own default).
 RUN_SYSCALLS_IN_SANDBOX=${RUN_SYSCALLS_IN_SANDBOX:-0}
 set -uo pipefail
 
@@ -19,7 +22,8 @@ RUNSC=${RUNSC:-$BUILD/runsc-c}
 PROG_DIR=$BUILD/tests/syscalls
 PROG_TIMEOUT=${PROG_TIMEOUT:-30}
 JOBS=${JOBS:-2}
-export REPO BUILD RUNSC PROG_DIR PROG_TIMEOUT RUN_SYSCALLS_IN_SANDBOX
+RUNSC_PLATFORM=${RUNSC_PLATFORM:-}
+export REPO BUILD RUNSC PROG_DIR PROG_TIMEOUT RUN_SYSCALLS_IN_SANDBOX RUNSC_PLATFORM
 
 # run_mode NAME MODE DIR: runs one program natively or in the sandbox, and
 # writes DIR/NAME.MODE.{rc,out,err}.
@@ -32,7 +36,8 @@ run_mode() {
     else
         mkdir -p "$dir/$name.root"
         (cd "$dir" && timeout -k 5 "$PROG_TIMEOUT" \
-            "$RUNSC" --root "$dir/$name.root" "do" -- "$prog") \
+            "$RUNSC" --root "$dir/$name.root" ${RUNSC_PLATFORM:+--platform="$RUNSC_PLATFORM"} \
+                "do" -- "$prog") \
             </dev/null >"$base.out" 2>"$base.err" || rc=$?
     fi
     echo "$rc" >"$base.rc"
