@@ -287,9 +287,9 @@ static void test_sandbox(void)
     req = (struct control_request){ .id = 1, .kind = CONTROL_REQ_START };
     req.container_id = "ctr";
     tap_ok(control_call(sb.socket_path, &req, NULL, 0, &resp, &err) < 0 &&
-               rt_error_status(err) == ENOSYS &&
-               strstr(rt_error_msg(err), "not yet supported by this sandbox") != NULL,
-           "start is answered ENOSYS: %s", rt_error_msg(err));
+               rt_error_status(err) == ENOENT &&
+               strstr(rt_error_msg(err), "no container `ctr`") != NULL,
+           "start of an unknown container is answered ENOENT: %s", rt_error_msg(err));
     rt_error_release(&err);
     /* After one answered request, the boot process is past its setup (sync fd closed). */
     snprintf(path, sizeof(path), "/proc/%d/fd", (int)sb.pid);
