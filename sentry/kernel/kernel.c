@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The kernel object and the creation of the init process. */
+/* The kernel object, the pid namespace, thread groups, the init process and execve. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,10 +9,21 @@
 #include <unistd.h>
 
 #include "common/xalloc.h"
-#include "sentry/kernel/kernel.h"
+#include "sentry/kernel/kernel_internal.h"
 #include "sentry/loader/loader.h"
 #include "sentry/mm/mm.h"
 #include "sentry/vfs/vfs.h"
+
+/* Initialises a condition variable on CLOCK_MONOTONIC (deadlines are monotonic). */
+static void cond_init_monotonic(pthread_cond_t *c)
+{
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(c, &attr);
+    pthread_condattr_destroy(&attr);
+}
 
 int kernel_new(const struct kernel_opts *opts, struct kernel **out, rt_error_t *err)
 {
@@ -25,6 +36,13 @@ int kernel_new(const struct kernel_opts *opts, struct kernel **out, rt_error_t *
     k->nr_cpus = ncpu > 0 ? (unsigned int)ncpu : 1;
     snprintf(k->hostname, sizeof(k->hostname), "%s",
              opts->hostname != NULL ? opts->hostname : "localhost");
+    pthread_mutex_init(&k->mu, NULL);
+    cond_init_monotonic(&k->idle);
+    cond_init_monotonic(&k->timer_cond);
+    klist_init(&k->tgs);
+    klist_init(&k->tasks);
+    klist_init(&k->futex_waiters);
+    klist_init(&k->timers);
     if (k->pops->init(&opts->platform_opts, &k->plat, err) < 0) {
         free(k);
         return rt_error_wrap(err, "starting platform %s", opts->platform->name);
@@ -35,27 +53,176 @@ int kernel_new(const struct kernel_opts *opts, struct kernel **out, rt_error_t *
 
 void kernel_free(struct kernel *k)
 {
+    struct klist *pos, *tmp;
+
     if (k == NULL)
         return;
+    pthread_mutex_lock(&k->mu);
+    k->shutting_down = true;
+    pthread_cond_broadcast(&k->timer_cond);
+    pthread_mutex_unlock(&k->mu);
+    if (k->timer_thread_started)
+        pthread_join(k->timer_thread, NULL);
+    pthread_mutex_lock(&k->mu);
+    klist_for_each_safe(pos, tmp, &k->tgs)
+    {
+        thread_group_free_locked(klist_entry(pos, struct thread_group, k_node));
+    }
+    pthread_mutex_unlock(&k->mu);
+    put_mount_ns(k->mntns);
     k->pops->fini(k->plat);
     free(k);
 }
 
-static struct thread_group *thread_group_new(struct kernel *k)
+/* True when `pid` names a task, a process, a process group or a session. */
+static bool pid_in_use_locked(struct kernel *k, int pid)
 {
-    struct thread_group *tg = xmalloc0(sizeof(*tg));
+    struct klist *pos;
 
-    tg->refs = 1;
-    tg->pid = k->next_pid++;
-    tg->ppid = 0;
-    tg->pgid = tg->pid;
-    tg->sid = tg->pid;
+    klist_for_each(pos, &k->tasks)
+    {
+        if (klist_entry(pos, struct task, k_node)->tid == pid)
+            return true;
+    }
+    klist_for_each(pos, &k->tgs)
+    {
+        struct thread_group *tg = klist_entry(pos, struct thread_group, k_node);
+
+        if (tg->pid == pid || tg->pgid == pid || tg->sid == pid)
+            return true;
+    }
+    return false;
+}
+
+int kernel_alloc_pid_locked(struct kernel *k)
+{
+    for (int tries = 0; tries < KERNEL_PID_MAX; tries++) {
+        int pid = k->next_pid++;
+
+        if (k->next_pid >= KERNEL_PID_MAX)
+            k->next_pid = 300; /* Linux's RESERVED_PIDS */
+        if (!pid_in_use_locked(k, pid))
+            return pid;
+    }
+    return -EAGAIN;
+}
+
+struct thread_group *kernel_find_tg_locked(struct kernel *k, int pid)
+{
+    struct klist *pos;
+
+    if (pid <= 0)
+        return NULL;
+    klist_for_each(pos, &k->tgs)
+    {
+        struct thread_group *tg = klist_entry(pos, struct thread_group, k_node);
+
+        if (tg->pid == pid)
+            return tg;
+    }
+    return NULL;
+}
+
+struct task *kernel_find_task_locked(struct kernel *k, int tid)
+{
+    struct klist *pos;
+
+    if (tid <= 0)
+        return NULL;
+    klist_for_each(pos, &k->tasks)
+    {
+        struct task *t = klist_entry(pos, struct task, k_node);
+
+        if (t->tid == tid && !t->exited)
+            return t;
+    }
+    return NULL;
+}
+
+struct thread_group *thread_group_new_locked(struct kernel *k, struct thread_group *parent, int pid)
+{
+    struct thread_group *tg = calloc(1, sizeof(*tg));
+
+    if (tg == NULL)
+        return NULL;
+    tg->k = k;
+    tg->pid = pid;
+    tg->parent = parent;
+    klist_init(&tg->children);
+    klist_init(&tg->sibling);
+    klist_init(&tg->tasks);
+    tg->pgid = pid;
+    tg->sid = pid;
+    tg->exit_signal = SIGCHLD;
     tg->umask = 022;
     tg->dumpable = true;
-    /* First light: the sandbox starts with the limits the sentry was given. */
-    for (int r = 0; r < RLIM_NLIMITS; r++)
-        getrlimit(r, &tg->rlimits[r]);
+    if (parent != NULL) {
+        tg->pgid = parent->pgid;
+        tg->sid = parent->sid;
+        tg->umask = parent->umask;
+        tg->personality = parent->personality;
+        memcpy(tg->rlimits, parent->rlimits, sizeof(tg->rlimits));
+        memcpy(tg->actions, parent->actions, sizeof(tg->actions));
+        klist_add_tail(&parent->children, &tg->sibling);
+    } else {
+        /* First light: the sandbox starts with the limits the sentry was given. */
+        for (int r = 0; r < RLIM_NLIMITS; r++)
+            getrlimit(r, &tg->rlimits[r]);
+    }
+    klist_add_tail(&k->tgs, &tg->k_node);
     return tg;
+}
+
+void thread_group_free_locked(struct thread_group *tg)
+{
+    kernel_timers_release_locked(tg);
+    klist_del(&tg->sibling);
+    klist_del(&tg->k_node);
+    sigpending_free(&tg->pending);
+    free(tg);
+}
+
+void task_link_locked(struct task *t, struct thread_group *tg)
+{
+    t->tg = tg;
+    klist_add_tail(&tg->tasks, &t->tg_node);
+    tg->nr_tasks++;
+    if (t->tid == tg->pid)
+        tg->leader = t;
+    klist_add_tail(&t->k->tasks, &t->k_node);
+    t->k->nr_threads++;
+}
+
+/* Allocates a task with its condition variable; every list node self-linked. */
+struct task *kernel_task_alloc(struct kernel *k);
+struct task *kernel_task_alloc(struct kernel *k)
+{
+    struct task *t = calloc(1, sizeof(*t));
+
+    if (t == NULL)
+        return NULL;
+    t->k = k;
+    klist_init(&t->tg_node);
+    klist_init(&t->k_node);
+    cond_init_monotonic(&t->wake);
+    return t;
+}
+
+void kernel_get_mm(struct mm *mm)
+{
+    __atomic_add_fetch(&mm->users, 1, __ATOMIC_RELAXED);
+}
+
+void kernel_put_mm(struct kernel *k, struct mm *mm)
+{
+    struct platform_as *as;
+
+    if (mm == NULL || __atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    as = mm->as;
+    mm_free(mm);
+    if (as != NULL)
+        k->pops->as_release(as);
 }
 
 /* Gives the app its stdio: host fds dup'ed into sentry-owned host files. */
@@ -86,23 +253,43 @@ static int install_stdio(struct task *t, const int stdio[3], rt_error_t *err)
 int kernel_start_init(struct kernel *k, const struct kernel_exec_args *args, struct task **out,
                       rt_error_t *err)
 {
-    struct task *t = xmalloc0(sizeof(*t));
+    struct task *t = kernel_task_alloc(k);
+    struct platform_as *as = NULL;
+    struct thread_group *tg;
     long ret;
 
-    t->k = k;
-    t->tg = thread_group_new(k);
-    t->tid = t->tg->pid;
+    if (t == NULL)
+        return rt_make_error(err, ENOMEM, "allocating the init task");
+    pthread_mutex_lock(&k->mu);
+    t->tid = kernel_alloc_pid_locked(k);
+    tg = thread_group_new_locked(k, NULL, t->tid);
+    if (tg != NULL) {
+        t->tg = tg;
+        k->init = tg;
+    }
+    pthread_mutex_unlock(&k->mu);
+    if (tg == NULL) {
+        kernel_task_free(t);
+        return rt_make_error(err, ENOMEM, "allocating the init process");
+    }
     {
         const char *base = strrchr(args->host_path, '/');
 
         snprintf(t->comm, sizeof(t->comm), "%s", base != NULL ? base + 1 : args->host_path);
     }
-    if (k->pops->as_new(k->plat, &t->as, &t->ctx, err) < 0) {
+    if (k->pops->as_new(k->plat, &as, &t->ctx, err) < 0) {
         kernel_task_free(t);
         return rt_error_wrap(err, "creating the init address space");
     }
-    ret = mm_new(k->pops, t->as, &t->mm);
-    if (ret == 0 && (t->fdt = fd_table_new()) == NULL)
+    ret = mm_new(k->pops, as, &t->mm);
+    if (ret < 0) {
+        k->pops->ctx_release(t->ctx);
+        t->ctx = NULL;
+        k->pops->as_release(as);
+        kernel_task_free(t);
+        return rt_make_error(err, (int)-ret, "setting up the init task");
+    }
+    if ((t->fdt = fd_table_new()) == NULL)
         ret = -ENOMEM;
     if (ret == 0)
         ret = k->pops->ctx_get_regs(t->ctx, &t->regs);
@@ -119,22 +306,35 @@ int kernel_start_init(struct kernel *k, const struct kernel_exec_args *args, str
         kernel_task_free(t);
         return rt_make_error(err, (int)-ret, "loading `%s`", args->host_path);
     }
+    pthread_mutex_lock(&k->mu);
+    task_link_locked(t, tg);
+    pthread_mutex_unlock(&k->mu);
     *out = t;
     return 0;
 }
 
 void kernel_task_free(struct task *t)
 {
+    struct kernel *k;
+
     if (t == NULL)
         return;
+    k = t->k;
     put_fd_table(t->fdt);
-    mm_free(t->mm);
+    put_vfs_fs(t->fs);
     if (t->ctx != NULL)
-        t->k->pops->ctx_release(t->ctx);
-    if (t->as != NULL)
-        t->k->pops->as_release(t->as);
-    if (t->tg != NULL && --t->tg->refs == 0)
-        free(t->tg);
+        k->pops->ctx_release(t->ctx);
+    kernel_put_mm(k, t->mm);
+    /* A process that never ran (a failed start) is not anyone's child: drop it here. */
+    if (t->tg != NULL && klist_empty(&t->tg_node) && t->tg->nr_tasks == 0 && !t->tg->zombie) {
+        pthread_mutex_lock(&k->mu);
+        if (k->init == t->tg)
+            k->init = NULL;
+        thread_group_free_locked(t->tg);
+        pthread_mutex_unlock(&k->mu);
+    }
+    sigpending_free(&t->pending);
+    pthread_cond_destroy(&t->wake);
     free(t);
 }
 
@@ -145,40 +345,100 @@ unsigned long task_nofile_limit(const struct task *t)
     return cur > INT32_MAX ? INT32_MAX : (unsigned long)cur;
 }
 
+uint64_t task_cpu_ns(struct task *t)
+{
+    uint64_t ns = 0;
+
+    if (t->ctx == NULL || t->k->pops->ctx_cpu_time(t->ctx, &ns) < 0)
+        return 0;
+    return ns;
+}
+
+/*
+ * Linux's de_thread: every other task of the process leaves (silently), and
+ * the caller waits for them. Returns 0, or -EINTR-class when the caller was
+ * itself killed meanwhile (another exec or exit_group won).
+ */
+static long kill_other_threads(struct task *t)
+{
+    struct thread_group *tg = t->tg;
+    struct klist *pos;
+    long ret = 0;
+
+    pthread_mutex_lock(&t->k->mu);
+    if (tg->exiting || tg->execing || t->killed) {
+        pthread_mutex_unlock(&t->k->mu);
+        return -ERESTARTNOINTR;
+    }
+    tg->execing = true;
+    klist_for_each(pos, &tg->tasks)
+    {
+        struct task *o = klist_entry(pos, struct task, tg_node);
+
+        if (o != t) {
+            o->killed = true;
+            task_kick_locked(o);
+        }
+    }
+    while (tg->nr_tasks > 1)
+        pthread_cond_wait(&t->wake, &t->k->mu);
+    tg->execing = false;
+    pthread_mutex_unlock(&t->k->mu);
+    return ret;
+}
+
 long kernel_task_exec(struct task *t, const char *host_path, char *const argv[], char *const envp[])
 {
+    struct kernel *k = t->k;
     struct task nt = *t;
     cleanup_error rt_error_t err = NULL;
+    struct platform_as *nas = NULL;
+    struct platform_ctx *old_ctx;
+    struct mm *old_mm;
+    struct task *parent;
     const char *base;
     long ret;
 
-    nt.as = NULL;
     nt.ctx = NULL;
     nt.mm = NULL;
-    if (t->k->pops->as_new(t->k->plat, &nt.as, &nt.ctx, &err) < 0) {
+    if (k->pops->as_new(k->plat, &nas, &nt.ctx, &err) < 0) {
         log_warning("sentry: execve: %s", rt_error_msg(err));
         return -ENOMEM;
     }
-    ret = mm_new(t->k->pops, nt.as, &nt.mm);
-    if (ret == 0)
-        ret = t->k->pops->ctx_get_regs(nt.ctx, &nt.regs);
+    ret = mm_new(k->pops, nas, &nt.mm);
+    if (ret < 0) {
+        k->pops->ctx_release(nt.ctx);
+        k->pops->as_release(nas);
+        return ret;
+    }
+    ret = k->pops->ctx_get_regs(nt.ctx, &nt.regs);
     if (ret == 0)
         ret = loader_exec_host_path(&nt, host_path, argv, envp);
+    if (ret == 0)
+        ret = kill_other_threads(t);
     if (ret < 0) {
-        mm_free(nt.mm);
-        t->k->pops->ctx_release(nt.ctx);
-        t->k->pops->as_release(nt.as);
+        k->pops->ctx_release(nt.ctx);
+        kernel_put_mm(k, nt.mm);
         return ret;
     }
     /* Point of no return: the old image goes. */
-    mm_free(t->mm);
-    t->k->pops->ctx_release(t->ctx);
-    t->k->pops->as_release(t->as);
-    t->as = nt.as;
+    old_ctx = t->ctx;
+    old_mm = t->mm;
+    pthread_mutex_lock(&k->mu);
     t->ctx = nt.ctx;
     t->mm = nt.mm;
     t->regs = nt.regs;
-    fd_table_close_on_exec(t->fdt);
+    /* A non-leader takes over the process's pid (Linux's de_thread). */
+    if (t->tid != t->tg->pid) {
+        t->tid = t->tg->pid;
+        t->tg->leader = t;
+    }
+    parent = t->vfork_parent;
+    if (parent != NULL) {
+        parent->vfork_child = NULL;
+        t->vfork_parent = NULL;
+        pthread_cond_signal(&parent->wake);
+    }
     /* Caught signals revert to SIG_DFL; ignored ones stay ignored. */
     for (int i = 0; i < KERNEL_NSIG; i++) {
         struct kernel_sigaction *act = &t->tg->actions[i];
@@ -186,6 +446,10 @@ long kernel_task_exec(struct task *t, const char *host_path, char *const argv[],
         if (act->handler != (uint64_t)(uintptr_t)SIG_IGN)
             memset(act, 0, sizeof(*act));
     }
+    pthread_mutex_unlock(&k->mu);
+    k->pops->ctx_release(old_ctx);
+    kernel_put_mm(k, old_mm);
+    fd_table_close_on_exec(t->fdt);
     t->altstack_sp = 0;
     t->altstack_size = 0;
     t->altstack_flags = 0;

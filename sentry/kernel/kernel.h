@@ -4,7 +4,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "common/common.h"
 #include "sentry/arch/arch.h"
@@ -14,6 +18,42 @@ struct mm;
 struct fd_table;
 struct vfs_fs;
 struct mount_ns;
+struct ktimer;
+
+/* An intrusive doubly linked list (a head is a node linked to itself). */
+struct klist {
+    struct klist *prev, *next;
+};
+
+static inline void klist_init(struct klist *h)
+{
+    h->prev = h->next = h;
+}
+
+static inline bool klist_empty(const struct klist *h)
+{
+    return h->next == h;
+}
+
+static inline void klist_add_tail(struct klist *h, struct klist *n)
+{
+    n->prev = h->prev;
+    n->next = h;
+    h->prev->next = n;
+    h->prev = n;
+}
+
+static inline void klist_del(struct klist *n)
+{
+    n->prev->next = n->next;
+    n->next->prev = n->prev;
+    n->prev = n->next = n;
+}
+
+#define klist_entry(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
+#define klist_for_each(pos, head)      for (pos = (head)->next; pos != (head); pos = pos->next)
+#define klist_for_each_safe(pos, tmp, head) \
+    for (pos = (head)->next, tmp = pos->next; pos != (head); pos = tmp, tmp = pos->next)
 
 /* What uname(2) reports: fixed, never the host's. */
 #define KERNEL_UNAME_SYSNAME "Linux"
@@ -34,7 +74,19 @@ struct mount_ns;
     } while (0)
 
 /* Signals 1..64; arrays are indexed by signo - 1. */
-#define KERNEL_NSIG 64
+#define KERNEL_NSIG     64
+#define KERNEL_SIGRTMIN 32
+#define SIGBIT(sig)     (1ULL << ((sig)-1))
+
+/* Linux's restart codes: a handler returns them, the signal code turns them into EINTR or a
+ * restart. They never reach the app. */
+#define ERESTARTSYS           512
+#define ERESTARTNOINTR        513
+#define ERESTARTNOHAND        514
+#define ERESTART_RESTARTBLOCK 516
+
+/* The largest pid the sandbox hands out (Linux's default pid_max). */
+#define KERNEL_PID_MAX 4194304
 
 /* The x86-64 kernel's struct sigaction (rt_sigaction ABI), not glibc's. */
 struct kernel_sigaction {
@@ -42,6 +94,22 @@ struct kernel_sigaction {
     uint64_t flags;
     uint64_t restorer;
     uint64_t mask;
+};
+#define KSA_NOCLDSTOP 0x00000001ULL
+#define KSA_NOCLDWAIT 0x00000002ULL
+#define KSA_SIGINFO   0x00000004ULL
+#define KSA_RESTART   0x10000000ULL
+
+/* One queued signal. */
+struct sigq_entry {
+    struct sigq_entry *next;
+    siginfo_t info;
+};
+
+/* Pending signals: one entry per standard signal, a FIFO of entries per real-time one. */
+struct sigpending {
+    uint64_t mask; /* signals with at least one entry; read without the lock as a hint */
+    struct sigq_entry *head;
 };
 
 struct kernel_opts {
@@ -51,50 +119,102 @@ struct kernel_opts {
     const char *hostname; /* copied; "localhost" when NULL */
 };
 
-/* The sentry's global state. One per sandbox. */
+struct thread_group;
+
+/*
+ * The sentry's global state. One per sandbox. The kernel mutex `mu` protects
+ * the process model: the pid namespace, thread groups and their relations,
+ * task lists, signal state (actions, pending sets, masks as others see them),
+ * job control, futex queues and timers. It is never held while app code runs
+ * or while a file operation may block. Blocking waits sleep on a task's
+ * `wake` condition with `mu`.
+ */
 struct kernel {
     const struct platform_ops *pops; /* Immutable. */
     struct platform *plat;           /* owned */
     bool strace;                     /* Immutable. */
     char hostname[65];
-    int next_pid;
-    unsigned int nr_cpus; /* what the app sees (sched_getaffinity); Immutable */
+    unsigned int nr_cpus;   /* what the app sees (sched_getaffinity); Immutable */
     struct mount_ns *mntns; /* the init mount namespace (sentry/vfs); owned, NULL without one */
+
+    pthread_mutex_t mu;
+    /* The sandbox's (single, root) pid namespace. Protected by `mu`. */
+    int next_pid;
+    struct klist tgs;   /* every thread group, zombies included (thread_group.k_node) */
+    struct klist tasks; /* every task not yet gone (task.k_node) */
+    int nr_threads;     /* sentry threads still serving a task; `idle` is broadcast at 0 */
+    pthread_cond_t idle;
+    struct thread_group *init;  /* pid 1; Not owned */
+    struct klist futex_waiters; /* struct futex_waiter.node */
+    struct klist timers;        /* armed struct ktimer, by deadline */
+    pthread_cond_t timer_cond;  /* wakes the timer thread */
+    pthread_t timer_thread;
+    bool timer_thread_started;
+    bool shutting_down;
 };
 
-/* A process: the tasks sharing a pid, signal actions and resource limits. */
+/*
+ * A process: the tasks sharing a pid, signal actions, resource limits, and
+ * its place among processes. Everything is protected by k->mu unless noted.
+ * It lives in k->tgs from its creation until its parent reaps it.
+ */
 struct thread_group {
-    int refs;
-    int pid; /* the sandbox's own pid (tgid) */
-    int ppid;
+    struct kernel *k;            /* Not owned. */
+    int pid;                     /* the sandbox's own pid (tgid); Immutable */
+    struct thread_group *parent; /* NULL for init; Not owned */
+    struct klist children;       /* thread_group.sibling */
+    struct klist sibling;
+    struct klist k_node;
+    struct klist tasks; /* live tasks (task.tg_node) */
+    int nr_tasks;
+    struct task *leader; /* the task whose tid is `pid`; NULL once it left. Not owned */
     int pgid;
     int sid;
+    int exit_signal; /* sent to the parent when the process ends (0: none) */
     struct kernel_sigaction actions[KERNEL_NSIG];
     struct rlimit rlimits[RLIM_NLIMITS];
-    uint64_t pending; /* process-directed pending signals (kill), bit signo - 1 */
-    siginfo_t pending_info[KERNEL_NSIG];
+    struct sigpending pending; /* process-directed signals (kill) */
     unsigned int umask;
     unsigned long personality;
     bool child_subreaper;
     bool dumpable;
-    bool exiting;
-    int exit_status; /* a wait(2) status: (code << 8) or the killing signal */
+    bool exiting;    /* exit_group or a fatal signal: every task leaves */
+    int exit_status; /* a wait(2) status: (code << 8) or the killing signal (| 0x80 core) */
+    bool zombie;     /* every task left; waits for its parent's wait */
+    bool execing;    /* a task is in execve and waits for the others to leave */
+    /* Job control: stopped by a stop signal; reports for WUNTRACED / WCONTINUED. */
+    bool stopped;
+    int stop_sig;
+    bool stop_report;
+    bool cont_report;
+    /* CPU time (ns) of tasks that left, and of reaped children. */
+    uint64_t cpu_ns;
+    uint64_t children_cpu_ns;
+    /* ITIMER_REAL / alarm(2). Not owned (lives in the timer list while armed). */
+    struct ktimer *itimer_real;
 };
 
-/* One app thread, mirrored by one host thread of its stub. */
+/* One app thread, mirrored by one host thread of its stub and served by one sentry thread. */
 struct task {
-    struct kernel *k; /* Not owned. */
-    struct thread_group *tg;
-    struct mm *mm;
-    struct fd_table *fdt;
-    struct vfs_fs *fs; /* root and cwd (sentry/vfs); NULL before a root is mounted */
-    struct platform_as *as;   /* owned by the task for now (one task per process) */
+    struct kernel *k;         /* Not owned. */
+    struct thread_group *tg;  /* Not owned; changes never */
+    struct mm *mm;            /* a reference (mm users) */
+    struct fd_table *fdt;     /* a reference */
+    struct vfs_fs *fs;        /* root and cwd (sentry/vfs): a reference; NULL without a root */
     struct platform_ctx *ctx; /* owned */
     struct arch_regs regs;    /* the thread's registers while the sentry serves it */
-    int tid;
-    uint64_t sigmask; /* blocked signals, bit signo - 1 */
-    uint64_t pending; /* thread-directed pending signals (tgkill, faults), bit signo - 1 */
-    siginfo_t pending_info[KERNEL_NSIG];
+    int tid;                  /* Protected by k->mu (execve of a non-leader changes it) */
+    struct klist tg_node;
+    struct klist k_node;
+    pthread_cond_t wake; /* the task's sleeps in the sentry (with k->mu) */
+    /* Blocked signals, bit signo - 1. Written by the task under k->mu. */
+    uint64_t sigmask;
+    /* The mask to restore after a handler frame (sigsuspend, ppoll), when `has_saved_sigmask`. */
+    uint64_t saved_sigmask;
+    bool has_saved_sigmask;
+    struct sigpending pending; /* thread-directed signals (tgkill, faults). Protected by k->mu */
+    /* Set by others (k->mu): leave at the next chance without ending the process. */
+    bool killed;
     uint64_t clear_child_tid;
     uint64_t robust_list;
     uint64_t altstack_sp; /* sigaltstack(2) bookkeeping */
@@ -106,6 +226,18 @@ struct task {
     bool exited; /* left the run loop; no more syscalls */
     /* Set by handlers that replaced the registers (no return value is written). */
     bool regs_replaced;
+    /* The syscall just served returned a restart code (see task_deliver_signals). */
+    bool in_syscall;
+    /* restart_syscall(2): what ERESTART_RESTARTBLOCK resumes. */
+    long (*restart_fn)(struct task *t);
+    uint64_t restart_args[6];
+    /* vfork: the parent waits while `vfork_child` is set; the child points back. k->mu */
+    struct task *vfork_parent;
+    struct task *vfork_child;
+    /* Started on a sentry thread of its own, which frees it at the end. */
+    bool own_thread;
+    /* exit(2)'s status, the process's if this is its last task. */
+    int exit_status;
 };
 
 /* Creates the kernel and its platform. Host tier. */
@@ -130,8 +262,10 @@ int kernel_start_init(struct kernel *k, const struct kernel_exec_args *args, str
                       rt_error_t *err);
 
 /*
- * Runs `t` until its thread group exits. Returns its wait(2) status.
- * Must be called on the thread that created the task (ptrace tracer).
+ * Runs the init task `t` on the calling thread (the thread that created it)
+ * until it leaves, then waits until every task of the sandbox is gone (the
+ * death of init kills every other process). Returns init's wait(2) status.
+ * The caller frees `t` with kernel_task_free.
  */
 int kernel_task_run(struct task *t);
 
@@ -145,26 +279,122 @@ int kernel_task_run(struct task *t);
 long kernel_task_exec(struct task *t, const char *host_path, char *const argv[],
                       char *const envp[]);
 
-/* Frees a task that left the run loop, and its address space. */
+/* Frees a task that kernel_task_run returned for, or one that never ran. */
 void kernel_task_free(struct task *t);
 
 /*
- * Ends the thread group of `t` with wait status `status`: the run loop stops
- * after the current syscall. Used by exit_group and fatal signals.
+ * Ends the thread group of `t` with wait status `status`: every task of it
+ * leaves (the others are interrupted), `t` after the current syscall. Used
+ * by exit_group and fatal signals. Takes k->mu; the _locked form needs it.
  */
 void task_exit_group(struct task *t, int status);
+void thread_group_exit_locked(struct thread_group *tg, int status);
+
+/* exit(2): `t` alone leaves after the current syscall (the process ends with its last task). */
+void task_exit_thread(struct task *t, int status);
+
+/*
+ * Creates a task as clone(2)/clone3(2) asks (flags, exit signal, stack,
+ * parent_tid, child_tid, tls as in struct clone_args) and starts it on a
+ * sentry thread of its own. Returns the new tid (in the caller's pid
+ * namespace) or -Exxx. With CLONE_VFORK, returns once the child has exec'd
+ * or left.
+ */
+struct kernel_clone_args {
+    uint64_t flags;
+    int exit_signal;
+    uint64_t stack;
+    uint64_t stack_size;
+    uint64_t parent_tid;
+    uint64_t child_tid;
+    uint64_t tls;
+};
+long kernel_clone(struct task *t, const struct kernel_clone_args *args);
+
+/* The result of kernel_wait: what wait4/waitid copy out. */
+struct kernel_wait_result {
+    int pid;
+    int status; /* wait4's status word */
+    int code;   /* waitid's si_code: CLD_EXITED, CLD_KILLED, ... */
+    int sig_status;
+    uint64_t cpu_ns; /* the child's CPU time, for rusage */
+};
+
+/*
+ * The common part of wait4 and waitid. `idtype` is P_ALL, P_PID or P_PGID,
+ * `options` waitid's (WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT,
+ * __WCLONE, __WALL, __WNOTHREAD). Returns the pid (0 for WNOHANG with nothing
+ * to report), -ECHILD, or -ERESTARTSYS when a signal interrupted the wait.
+ */
+long kernel_wait(struct task *t, int idtype, int id, int options, struct kernel_wait_result *res);
+
+/* Looks up a process / a task by its pid in the sandbox's namespace. Needs k->mu. */
+struct thread_group *kernel_find_tg_locked(struct kernel *k, int pid);
+struct task *kernel_find_task_locked(struct kernel *k, int tid);
+
+/*
+ * Sleeps on t->wake with k->mu held until woken, the absolute CLOCK_MONOTONIC
+ * `deadline` (NULL: none) passes, or `t` has an unblocked signal pending or
+ * must leave. Returns 0 (woken: the caller rechecks its condition),
+ * -ETIMEDOUT or -EINTR. Callers loop.
+ */
+long task_block_locked(struct task *t, const struct timespec *deadline);
+
+/* Wakes `t` from task_block_locked and interrupts its app code. Needs k->mu. */
+void task_kick_locked(struct task *t);
+
+/* True when `t` has an unblocked signal pending or must leave. Needs k->mu. */
+bool task_interrupted_locked(const struct task *t);
+
+/* Adds the current time of CLOCK_MONOTONIC to `rel` (relative -> absolute deadline). */
+void kernel_deadline_from_now(const struct timespec *rel, struct timespec *abs);
+
+/* CPU time of `t`'s host thread in ns (0 when unknown). */
+uint64_t task_cpu_ns(struct task *t);
+
+/* Fails with -EINTR-class codes: the futex calls. `addr` is an app address. */
+long kernel_futex_wait(struct task *t, uint64_t addr, uint32_t val, uint32_t bitset, bool shared,
+                       const struct timespec *deadline);
+/* Wakes up to `n` waiters of the futex at `addr` matching `bitset`. Returns how many. */
+long kernel_futex_wake(struct task *t, uint64_t addr, bool shared, int n, uint32_t bitset);
+/*
+ * FUTEX_REQUEUE / CMP_REQUEUE: wakes `nwake` waiters of `addr`, moves up to
+ * `nrequeue` others to `addr2`. With `cmp`, fails with -EAGAIN unless the
+ * word at `addr` equals `val`. Returns woken + requeued (Linux's count).
+ */
+long kernel_futex_requeue(struct task *t, uint64_t addr, uint64_t addr2, bool shared, int nwake,
+                          int nrequeue, bool cmp, uint32_t val);
+/* Wakes waiters of `addr` for FUTEX_WAKE_OP; `op_result` says whether `addr2`'s get `nwake2`. */
+long kernel_futex_wake_op(struct task *t, uint64_t addr, uint64_t addr2, bool shared, int nwake,
+                          int nwake2, bool op_result);
+
+/* Arms ITIMER_REAL of `t`'s process (`value`, `interval` in ns; 0 value disarms) and returns
+ * the old setting. alarm(2) and setitimer(2). */
+void kernel_itimer_real(struct task *t, uint64_t value, uint64_t interval, uint64_t *old_value,
+                        uint64_t *old_interval);
 
 /* Handles a host signal reported for `t` (a fault or an asynchronous signal). */
 void task_handle_host_signal(struct task *t, const struct platform_event *ev);
 
 /*
  * Makes `info->si_signo` pending for `t` (a standard signal already pending
- * is not queued twice). Delivery happens before `t` next runs.
+ * is not queued twice; real-time ones queue). Delivery happens before `t`
+ * next runs; `t` is woken or interrupted. Takes k->mu; the _locked forms
+ * need it. SIGCONT and stop signals act on job control when sent.
  */
 void task_send_signal(struct task *t, const siginfo_t *info);
+void task_send_signal_locked(struct task *t, const siginfo_t *info);
 
-/* Like task_send_signal, directed at the whole process of `t` (kill(2)). */
+/* Like task_send_signal, directed at a whole process (kill(2)): one of its
+ * tasks that does not block the signal is woken to take it. */
 void task_send_group_signal(struct task *t, const siginfo_t *info);
+void thread_group_send_signal_locked(struct thread_group *tg, const siginfo_t *info);
+
+/*
+ * Dequeues the lowest pending signal of `t` in `set` (thread-directed first),
+ * copying its info to `info`. Returns the signal or 0. Needs k->mu.
+ */
+int task_dequeue_signal_locked(struct task *t, uint64_t set, siginfo_t *info);
 
 /* Discards pending instances of `sig` (its action became "ignore"). */
 void task_discard_signal(struct task *t, int sig);
@@ -188,6 +418,12 @@ void task_deliver_signals(struct task *t);
 
 /* rt_sigreturn: restores the context saved in the frame at the app's stack. Returns 0 or -Exxx. */
 long task_sigreturn(struct task *t);
+
+/*
+ * Sets the blocked mask of `t` (SIGKILL and SIGSTOP are dropped) and lets a
+ * newly unblocked process-directed signal find a taker. Takes k->mu.
+ */
+void task_set_sigmask(struct task *t, uint64_t mask);
 
 /* Returns the RLIMIT_NOFILE soft limit of `t`'s process. */
 unsigned long task_nofile_limit(const struct task *t);

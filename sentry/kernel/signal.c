@@ -5,18 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sentry/kernel/kernel.h"
+#include "sentry/kernel/kernel_internal.h"
 #include "sentry/mm/mm.h"
 
-#define SIGBIT(sig) (1ULL << ((sig)-1))
 /* Signals the CPU raises for the current instruction: delivered before any other. */
 #define SYNCHRONOUS_MASK                                                                    \
     (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGFPE) | \
      SIGBIT(SIGSYS))
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define STOP_MASK   (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 /* Linux's sigaction flags we act on. */
 #define KSA_ONSTACK    0x08000000ULL
-#define KSA_RESTART    0x10000000ULL
 #define KSA_NODEFER    0x40000000ULL
 #define KSA_RESETHAND  0x80000000ULL
 #define KSA_RESTORER   0x04000000ULL
@@ -61,9 +60,9 @@ static enum sig_default default_action(int sig)
     }
 }
 
-static bool is_ignored(const struct task *t, int sig)
+static bool handler_ignores(const struct thread_group *tg, int sig)
 {
-    uint64_t h = t->tg->actions[sig - 1].handler;
+    uint64_t h = tg->actions[sig - 1].handler;
 
     if (h == (uint64_t)(uintptr_t)SIG_IGN)
         return true;
@@ -71,43 +70,208 @@ static bool is_ignored(const struct task *t, int sig)
            (default_action(sig) == SIG_DEFAULT_IGNORE || default_action(sig) == SIG_DEFAULT_CONT);
 }
 
-/* Queues `info` in the pending set `*pending` / `infos`. */
-static void queue_signal(struct task *t, uint64_t *pending, siginfo_t *infos, const siginfo_t *info)
+void sigpending_free(struct sigpending *sp)
+{
+    while (sp->head != NULL) {
+        struct sigq_entry *e = sp->head;
+
+        sp->head = e->next;
+        free(e);
+    }
+    __atomic_store_n(&sp->mask, 0, __ATOMIC_RELAXED);
+}
+
+/* Queues `info` in `sp`: standard signals once, real-time ones as often as sent. */
+static void sigpending_add(struct sigpending *sp, const siginfo_t *info)
+{
+    int sig = info->si_signo;
+    struct sigq_entry *e, **pp;
+
+    if ((sp->mask & SIGBIT(sig)) && sig < KERNEL_SIGRTMIN)
+        return;
+    e = calloc(1, sizeof(*e));
+    if (e == NULL)
+        return; /* Linux drops real-time signals past the queue limit too */
+    e->info = *info;
+    for (pp = &sp->head; *pp != NULL; pp = &(*pp)->next)
+        ;
+    *pp = e;
+    __atomic_store_n(&sp->mask, sp->mask | SIGBIT(sig), __ATOMIC_RELAXED);
+}
+
+/* Removes the first entry of `sig` from `sp` into `info`. Returns true if there was one. */
+static bool sigpending_take(struct sigpending *sp, int sig, siginfo_t *info)
+{
+    bool more = false, found = false;
+
+    for (struct sigq_entry **pp = &sp->head; *pp != NULL;) {
+        struct sigq_entry *e = *pp;
+
+        if (e->info.si_signo != sig) {
+            pp = &e->next;
+            continue;
+        }
+        if (found) {
+            more = true;
+            break;
+        }
+        found = true;
+        if (info != NULL)
+            *info = e->info;
+        *pp = e->next;
+        free(e);
+    }
+    if (!more)
+        __atomic_store_n(&sp->mask, sp->mask & ~SIGBIT(sig), __ATOMIC_RELAXED);
+    return found;
+}
+
+static void sigpending_discard(struct sigpending *sp, int sig)
+{
+    while (sp->mask & SIGBIT(sig))
+        sigpending_take(sp, sig, NULL);
+}
+
+/* Discards `sig` everywhere in `tg` (its queue and every task's). */
+static void discard_group_locked(struct thread_group *tg, int sig)
+{
+    struct klist *pos;
+
+    sigpending_discard(&tg->pending, sig);
+    klist_for_each(pos, &tg->tasks)
+    {
+        sigpending_discard(&klist_entry(pos, struct task, tg_node)->pending, sig);
+    }
+}
+
+/* The parent of `tg` wants CLD_STOPPED/CLD_CONTINUED reports (no SA_NOCLDSTOP). */
+static bool parent_wants_stop_reports(const struct thread_group *tg)
+{
+    return tg->parent != NULL && !(tg->parent->actions[SIGCHLD - 1].flags & KSA_NOCLDSTOP);
+}
+
+/*
+ * What sending `sig` does at once, before any delivery (Linux's
+ * prepare_signal): SIGKILL kills, SIGCONT resumes and cancels stops, a stop
+ * signal cancels a pending SIGCONT. Returns false when the signal is dropped.
+ */
+static bool prepare_signal_locked(struct thread_group *tg, const struct task *target, int sig)
+{
+    if (tg->exiting || tg->zombie)
+        return sig != SIGKILL ? false : false;
+    if (sig == SIGKILL) {
+        thread_group_exit_locked(tg, SIGKILL);
+        return false;
+    }
+    if (SIGBIT(sig) & STOP_MASK) {
+        discard_group_locked(tg, SIGCONT);
+    } else if (sig == SIGCONT) {
+        for (int s = 1; s <= KERNEL_NSIG; s++) {
+            if (SIGBIT(s) & STOP_MASK)
+                discard_group_locked(tg, s);
+        }
+        if (tg->stopped) {
+            tg->stopped = false;
+            tg->stop_report = false;
+            tg->cont_report = true;
+            if (parent_wants_stop_reports(tg))
+                thread_group_notify_parent_locked(tg, CLD_CONTINUED, SIGCONT);
+            else if (tg->parent != NULL)
+                thread_group_wake_all_locked(tg->parent);
+            thread_group_wake_all_locked(tg);
+        }
+    }
+    /* An ignored signal is discarded when sent, unless blocked (it may be unignored later). */
+    if (handler_ignores(tg, sig) && (target == NULL || !(target->sigmask & SIGBIT(sig))))
+        return false;
+    return true;
+}
+
+void task_send_signal_locked(struct task *t, const siginfo_t *info)
 {
     int sig = info->si_signo;
 
+    if (sig < 1 || sig > KERNEL_NSIG || t->exited)
+        return;
+    if (!prepare_signal_locked(t->tg, t, sig))
+        return;
+    sigpending_add(&t->pending, info);
+    if (!(t->sigmask & SIGBIT(sig)))
+        task_kick_locked(t);
+}
+
+void thread_group_send_signal_locked(struct thread_group *tg, const siginfo_t *info)
+{
+    int sig = info->si_signo;
+    struct task *taker = NULL;
+    struct klist *pos;
+
     if (sig < 1 || sig > KERNEL_NSIG)
         return;
-    /* An ignored signal is discarded when sent, unless blocked (it may be unignored later). */
-    if (is_ignored(t, sig) && !(t->sigmask & SIGBIT(sig)))
+    klist_for_each(pos, &tg->tasks)
+    {
+        struct task *o = klist_entry(pos, struct task, tg_node);
+
+        if (!(o->sigmask & SIGBIT(sig)) && !o->exited) {
+            taker = o;
+            break;
+        }
+    }
+    if (!prepare_signal_locked(tg, taker != NULL ? taker : tg->leader, sig))
         return;
-    if (*pending & SIGBIT(sig))
-        return; /* not queued twice (real-time queueing comes with sigqueue) */
-    *pending |= SIGBIT(sig);
-    infos[sig - 1] = *info;
+    sigpending_add(&tg->pending, info);
+    if (taker != NULL)
+        task_kick_locked(taker);
 }
 
 void task_send_signal(struct task *t, const siginfo_t *info)
 {
-    queue_signal(t, &t->pending, t->pending_info, info);
+    pthread_mutex_lock(&t->k->mu);
+    task_send_signal_locked(t, info);
+    pthread_mutex_unlock(&t->k->mu);
 }
 
 void task_send_group_signal(struct task *t, const siginfo_t *info)
 {
-    queue_signal(t, &t->tg->pending, t->tg->pending_info, info);
+    pthread_mutex_lock(&t->k->mu);
+    thread_group_send_signal_locked(t->tg, info);
+    pthread_mutex_unlock(&t->k->mu);
 }
 
 void task_discard_signal(struct task *t, int sig)
 {
     if (sig < 1 || sig > KERNEL_NSIG)
         return;
-    t->pending &= ~SIGBIT(sig);
-    t->tg->pending &= ~SIGBIT(sig);
+    pthread_mutex_lock(&t->k->mu);
+    discard_group_locked(t->tg, sig);
+    pthread_mutex_unlock(&t->k->mu);
 }
 
 uint64_t task_pending_signals(const struct task *t)
 {
-    return t->pending | t->tg->pending;
+    return __atomic_load_n(&t->pending.mask, __ATOMIC_RELAXED) |
+           __atomic_load_n(&t->tg->pending.mask, __ATOMIC_RELAXED);
+}
+
+void task_set_sigmask(struct task *t, uint64_t mask)
+{
+    uint64_t blocked;
+    struct klist *pos;
+
+    pthread_mutex_lock(&t->k->mu);
+    t->sigmask = mask & ~UNBLOCKABLE;
+    /* Process-directed signals this thread now blocks go to a thread that does not. */
+    blocked = t->tg->pending.mask & t->sigmask;
+    if (blocked != 0) {
+        klist_for_each(pos, &t->tg->tasks)
+        {
+            struct task *o = klist_entry(pos, struct task, tg_node);
+
+            if (o != t && (blocked & ~o->sigmask))
+                task_kick_locked(o);
+        }
+    }
+    pthread_mutex_unlock(&t->k->mu);
 }
 
 void task_force_signal(struct task *t, const siginfo_t *info)
@@ -115,12 +279,36 @@ void task_force_signal(struct task *t, const siginfo_t *info)
     int sig = info->si_signo;
     struct kernel_sigaction *act = &t->tg->actions[sig - 1];
 
+    pthread_mutex_lock(&t->k->mu);
     if (act->handler == (uint64_t)(uintptr_t)SIG_IGN || (t->sigmask & SIGBIT(sig))) {
         act->handler = (uint64_t)(uintptr_t)SIG_DFL;
         t->sigmask &= ~SIGBIT(sig);
     }
-    t->pending |= SIGBIT(sig);
-    t->pending_info[sig - 1] = *info;
+    sigpending_discard(&t->pending, sig);
+    sigpending_add(&t->pending, info);
+    pthread_mutex_unlock(&t->k->mu);
+}
+
+int task_dequeue_signal_locked(struct task *t, uint64_t set, siginfo_t *info)
+{
+    uint64_t ready = t->pending.mask & set;
+    struct sigpending *sp = &t->pending;
+    int sig;
+
+    if (ready == 0) {
+        ready = t->tg->pending.mask & set;
+        sp = &t->tg->pending;
+    }
+    if (ready == 0)
+        return 0;
+    if (ready & SYNCHRONOUS_MASK)
+        ready &= SYNCHRONOUS_MASK;
+    sig = __builtin_ctzll(ready) + 1;
+    if (!sigpending_take(sp, sig, info)) {
+        memset(info, 0, sizeof(*info));
+        info->si_signo = sig;
+    }
+    return sig;
 }
 
 /* True when the CPU raised `info` for the faulting instruction. */
@@ -149,16 +337,6 @@ void task_handle_host_signal(struct task *t, const struct platform_event *ev)
     task_send_signal(t, &info);
 }
 
-/* Picks the next deliverable signal: synchronous ones first, then the lowest number. */
-static int next_signal(const struct task *t)
-{
-    uint64_t ready = task_pending_signals(t) & ~t->sigmask;
-
-    if (ready & SYNCHRONOUS_MASK)
-        ready &= SYNCHRONOUS_MASK;
-    return ready ? __builtin_ctzll(ready) + 1 : 0;
-}
-
 static bool on_altstack(const struct task *t, uint64_t sp)
 {
     return t->altstack_size != 0 && sp > t->altstack_sp && sp - t->altstack_sp <= t->altstack_size;
@@ -173,7 +351,7 @@ static long setup_frame(struct task *t, int sig, const siginfo_t *info)
         .info = info,
         .handler = act->handler,
         .restorer = act->restorer,
-        .old_mask = t->sigmask,
+        .old_mask = t->has_saved_sigmask ? t->saved_sigmask : t->sigmask,
         .sp = t->regs.r.rsp,
         .saved_altstack = {
             .ss_sp = (void *)(uintptr_t)t->altstack_sp,
@@ -230,23 +408,87 @@ static long setup_frame(struct task *t, int sig, const siginfo_t *info)
     return 0;
 }
 
-void task_deliver_signals(struct task *t)
+/*
+ * A syscall returned a restart code and `handler` (true: a handler frame is
+ * about to be built for a signal with `flags`) decides what the app sees:
+ * EINTR, or the syscall again (restart_syscall(2) for RESTARTBLOCK).
+ */
+static void fix_restart(struct task *t, bool handler, uint64_t flags)
 {
-    int sig;
+    long rax = (long)t->regs.r.rax;
+    bool restart;
 
-    while (!t->exited && (sig = next_signal(t)) != 0) {
-        const struct kernel_sigaction *act = &t->tg->actions[sig - 1];
-        struct arch_regs saved = t->regs;
+    t->in_syscall = false;
+    switch (rax) {
+    case -ERESTARTNOINTR:
+        restart = true;
+        break;
+    case -ERESTARTSYS:
+        restart = !handler || (flags & KSA_RESTART);
+        break;
+    case -ERESTARTNOHAND:
+    case -ERESTART_RESTARTBLOCK:
+        restart = !handler;
+        break;
+    default:
+        return;
+    }
+    if (!restart) {
+        t->regs.r.rax = (uint64_t)-EINTR;
+        return;
+    }
+    t->regs.r.rax = rax == -ERESTART_RESTARTBLOCK ? 219 /* restart_syscall */ : t->regs.r.orig_rax;
+    t->regs.r.rip -= 2; /* back onto the syscall instruction */
+}
+
+/* Job control: a stop signal's default action stops the whole process. */
+static void group_stop_locked(struct task *t, int sig)
+{
+    struct thread_group *tg = t->tg;
+    struct klist *pos;
+
+    if (tg->stopped || tg->exiting)
+        return;
+    tg->stopped = true;
+    tg->stop_sig = sig;
+    tg->stop_report = true;
+    tg->cont_report = false;
+    if (parent_wants_stop_reports(tg))
+        thread_group_notify_parent_locked(tg, CLD_STOPPED, sig);
+    else if (tg->parent != NULL)
+        thread_group_wake_all_locked(tg->parent);
+    klist_for_each(pos, &tg->tasks)
+    {
+        struct task *o = klist_entry(pos, struct task, tg_node);
+
+        if (o != t)
+            task_kick_locked(o);
+    }
+}
+
+void task_prepare_return(struct task *t)
+{
+    struct kernel *k = t->k;
+
+    pthread_mutex_lock(&k->mu);
+    for (;;) {
+        struct kernel_sigaction *act;
+        struct arch_regs saved;
         siginfo_t info;
+        int sig;
 
-        /* Thread-directed first, then the process's copy (each is delivered once). */
-        if (t->pending & SIGBIT(sig)) {
-            info = t->pending_info[sig - 1];
-            t->pending &= ~SIGBIT(sig);
-        } else {
-            info = t->tg->pending_info[sig - 1];
-            t->tg->pending &= ~SIGBIT(sig);
+        if (t->killed || t->tg->exiting) {
+            t->exited = true;
+            break;
         }
+        if (t->tg->stopped) {
+            pthread_cond_wait(&t->wake, &k->mu);
+            continue;
+        }
+        sig = task_dequeue_signal_locked(t, ~t->sigmask, &info);
+        if (sig == 0)
+            break;
+        act = &t->tg->actions[sig - 1];
         if (act->handler == (uint64_t)(uintptr_t)SIG_IGN)
             continue;
         if (act->handler == (uint64_t)(uintptr_t)SIG_DFL) {
@@ -255,8 +497,7 @@ void task_deliver_signals(struct task *t)
             case SIG_DEFAULT_CONT:
                 continue;
             case SIG_DEFAULT_STOP:
-                sentry_info("sentry: task %d: job-control stop (%s) not implemented; ignored",
-                            t->tid, strsignal(sig));
+                group_stop_locked(t, sig);
                 continue;
             default:
                 if (is_synchronous(&info, sig)) {
@@ -266,10 +507,15 @@ void task_deliver_signals(struct task *t)
                     sentry_info("sentry: task %d: fatal %s at %p (%s)", t->tid, strsignal(sig),
                                 info.si_addr, regs);
                 }
-                task_exit_group(t, sig);
-                return;
+                /* No core is dumped (as with RLIMIT_CORE 0): the status has no 0x80 bit. */
+                thread_group_exit_locked(t->tg, sig);
+                t->exited = true;
+                goto out;
             }
         }
+        if (t->in_syscall)
+            fix_restart(t, /*handler=*/true, act->flags);
+        saved = t->regs;
         if (setup_frame(t, sig, &info) < 0) {
             siginfo_t segv = { .si_signo = SIGSEGV, .si_code = SI_KERNEL };
 
@@ -277,12 +523,31 @@ void task_deliver_signals(struct task *t)
             sentry_info("sentry: task %d: cannot build a frame for %s; forcing SIGSEGV", t->tid,
                         strsignal(sig));
             if (sig == SIGSEGV) {
-                task_exit_group(t, SIGSEGV);
-                return;
+                thread_group_exit_locked(t->tg, SIGSEGV);
+                t->exited = true;
+                goto out;
             }
-            task_force_signal(t, &segv);
+            t->tg->actions[SIGSEGV - 1].handler = (uint64_t)(uintptr_t)SIG_DFL;
+            t->sigmask &= ~SIGBIT(SIGSEGV);
+            sigpending_add(&t->pending, &segv);
+            continue;
         }
+        t->has_saved_sigmask = false;
     }
+    if (t->in_syscall)
+        fix_restart(t, /*handler=*/false, 0);
+    if (t->has_saved_sigmask) {
+        /* sigsuspend and friends: no handler ran, the old mask comes back now. */
+        t->sigmask = t->saved_sigmask;
+        t->has_saved_sigmask = false;
+    }
+out:
+    pthread_mutex_unlock(&k->mu);
+}
+
+void task_deliver_signals(struct task *t)
+{
+    task_prepare_return(t);
 }
 
 long task_sigreturn(struct task *t)
@@ -322,7 +587,9 @@ long task_sigreturn(struct task *t)
             return -EFAULT;
     }
     t->regs = regs;
+    pthread_mutex_lock(&t->k->mu);
     t->sigmask = st.mask & ~UNBLOCKABLE;
+    pthread_mutex_unlock(&t->k->mu);
     /* Linux's restore_altstack: errors are ignored. */
     if (!on_altstack(t, t->regs.r.rsp)) {
         if (st.altstack.ss_flags & SS_DISABLE) {

@@ -1,35 +1,305 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The run loop of a task: switch to the app, serve its syscalls and signals, until it exits. */
+/*
+ * The life of a task: the run loop (switch to the app, serve its syscalls
+ * and signals), sleeping in the sentry, and the exit path (thread exit,
+ * process exit, zombies, re-parenting, SIGCHLD).
+ */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
-#include "sentry/kernel/kernel.h"
+#include "sentry/kernel/kernel_internal.h"
+#include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls.h"
+#include "sentry/vfs/vfs.h"
+
+void kernel_deadline_from_now(const struct timespec *rel, struct timespec *abs)
+{
+    clock_gettime(CLOCK_MONOTONIC, abs);
+    abs->tv_sec += rel->tv_sec;
+    abs->tv_nsec += rel->tv_nsec;
+    if (abs->tv_nsec >= 1000000000L) {
+        abs->tv_sec++;
+        abs->tv_nsec -= 1000000000L;
+    }
+}
+
+bool task_interrupted_locked(const struct task *t)
+{
+    uint64_t pending = t->pending.mask | t->tg->pending.mask;
+
+    return t->killed || t->tg->exiting || (pending & ~t->sigmask) != 0 ||
+           (t->tg->stopped && !t->tg->exiting);
+}
+
+long task_block_locked(struct task *t, const struct timespec *deadline)
+{
+    int ret;
+
+    if (task_interrupted_locked(t))
+        return -EINTR;
+    if (deadline != NULL)
+        ret = pthread_cond_timedwait(&t->wake, &t->k->mu, deadline);
+    else
+        ret = pthread_cond_wait(&t->wake, &t->k->mu);
+    if (task_interrupted_locked(t))
+        return -EINTR;
+    return ret == ETIMEDOUT ? -ETIMEDOUT : 0;
+}
+
+void task_kick_locked(struct task *t)
+{
+    pthread_cond_signal(&t->wake);
+    if (t->ctx != NULL && !t->exited)
+        t->k->pops->ctx_interrupt(t->ctx);
+}
+
+void thread_group_wake_all_locked(struct thread_group *tg)
+{
+    struct klist *pos;
+
+    klist_for_each(pos, &tg->tasks)
+    {
+        pthread_cond_signal(&klist_entry(pos, struct task, tg_node)->wake);
+    }
+}
+
+void thread_group_exit_locked(struct thread_group *tg, int status)
+{
+    struct klist *pos;
+
+    if (tg->exiting)
+        return;
+    tg->exiting = true;
+    tg->exit_status = status;
+    tg->stopped = false;
+    klist_for_each(pos, &tg->tasks)
+    {
+        struct task *o = klist_entry(pos, struct task, tg_node);
+
+        o->killed = true;
+        task_kick_locked(o);
+    }
+}
 
 void task_exit_group(struct task *t, int status)
 {
-    if (!t->tg->exiting) {
-        t->tg->exiting = true;
-        t->tg->exit_status = status;
-    }
+    pthread_mutex_lock(&t->k->mu);
+    thread_group_exit_locked(t->tg, status);
+    pthread_mutex_unlock(&t->k->mu);
     t->exited = true;
 }
 
-int kernel_task_run(struct task *t)
+void task_exit_thread(struct task *t, int status)
+{
+    t->exit_status = status;
+    t->exited = true;
+}
+
+/* The SIGCHLD si_code and si_status for a process that ended with wait status `status`. */
+static void exit_code_of(int status, int *code, int *sig_status)
+{
+    if (WIFEXITED(status)) {
+        *code = CLD_EXITED;
+        *sig_status = WEXITSTATUS(status);
+    } else {
+        *code = WCOREDUMP(status) ? CLD_DUMPED : CLD_KILLED;
+        *sig_status = WTERMSIG(status);
+    }
+}
+
+void thread_group_notify_parent_locked(struct thread_group *tg, int code, int status)
+{
+    struct thread_group *p = tg->parent;
+    siginfo_t info;
+
+    if (p == NULL)
+        return;
+    memset(&info, 0, sizeof(info));
+    info.si_signo =
+        code == CLD_EXITED || code == CLD_KILLED || code == CLD_DUMPED ? tg->exit_signal : SIGCHLD;
+    info.si_code = code;
+    info.si_pid = tg->pid;
+    info.si_uid = 0;
+    info.si_status = status;
+    info.si_utime = (clock_t)(tg->cpu_ns / 10000000ULL);
+    if (info.si_signo > 0 && !(p->exiting || p->zombie))
+        thread_group_send_signal_locked(p, &info);
+    thread_group_wake_all_locked(p);
+}
+
+/* True when `p` does not want zombies of its children (SIGCHLD ignored or SA_NOCLDWAIT). */
+static bool autoreaps(const struct thread_group *p)
+{
+    const struct kernel_sigaction *act = &p->actions[SIGCHLD - 1];
+
+    return act->handler == (uint64_t)(uintptr_t)SIG_IGN || (act->flags & KSA_NOCLDWAIT);
+}
+
+/* Reports the end of `tg` to its parent: a zombie to wait for, or gone at once. */
+static void report_exit_locked(struct thread_group *tg)
+{
+    int code, status;
+
+    exit_code_of(tg->exit_status, &code, &status);
+    if (tg->parent != NULL && tg->exit_signal == SIGCHLD && autoreaps(tg->parent)) {
+        struct thread_group *p = tg->parent;
+
+        thread_group_wake_all_locked(p);
+        thread_group_free_locked(tg);
+        return;
+    }
+    thread_group_notify_parent_locked(tg, code, status);
+}
+
+/* Linux's find_new_reaper: the nearest live subreaper ancestor, else init. */
+static struct thread_group *find_reaper_locked(struct thread_group *tg)
+{
+    for (struct thread_group *a = tg->parent; a != NULL; a = a->parent) {
+        if (a->child_subreaper && !a->zombie && !a->exiting)
+            return a;
+    }
+    return tg->k->init != tg ? tg->k->init : NULL;
+}
+
+/* The last task of `tg` left: it becomes a zombie, its children get a new parent. */
+static void thread_group_dead_locked(struct thread_group *tg)
+{
+    struct kernel *k = tg->k;
+    struct thread_group *reaper = find_reaper_locked(tg);
+    struct klist *pos, *tmp;
+
+    tg->zombie = true;
+    tg->stopped = false;
+    kernel_timers_release_locked(tg);
+    sigpending_free(&tg->pending);
+    klist_for_each_safe(pos, tmp, &tg->children)
+    {
+        struct thread_group *c = klist_entry(pos, struct thread_group, sibling);
+        struct klist *tp;
+
+        /* PR_SET_PDEATHSIG: the child hears of its parent's death. */
+        klist_for_each(tp, &c->tasks)
+        {
+            struct task *ct = klist_entry(tp, struct task, tg_node);
+
+            if (ct->pdeathsig > 0) {
+                siginfo_t info = { .si_signo = ct->pdeathsig, .si_code = SI_USER };
+
+                task_send_signal_locked(ct, &info);
+            }
+        }
+        klist_del(&c->sibling);
+        c->parent = reaper;
+        if (reaper == NULL) {
+            /* init is gone: nobody will wait; it is freed with the kernel. */
+            continue;
+        }
+        klist_add_tail(&reaper->children, &c->sibling);
+        if (c->zombie) {
+            c->exit_signal = SIGCHLD;
+            report_exit_locked(c);
+        }
+    }
+    if (tg == k->init) {
+        /* The death of a pid namespace's init kills every other process in it. */
+        klist_for_each(pos, &k->tgs)
+        {
+            struct thread_group *o = klist_entry(pos, struct thread_group, k_node);
+
+            if (o != tg && !o->zombie)
+                thread_group_exit_locked(o, SIGKILL);
+        }
+        return;
+    }
+    report_exit_locked(tg);
+}
+
+/* Unlinks `t` from its process and the kernel; the process dies with its last task. */
+static void task_unlink_locked(struct task *t)
+{
+    struct thread_group *tg = t->tg;
+    struct task *vp = t->vfork_parent;
+
+    if (vp != NULL) {
+        vp->vfork_child = NULL;
+        t->vfork_parent = NULL;
+        pthread_cond_signal(&vp->wake);
+    }
+    if (t->vfork_child != NULL) {
+        t->vfork_child->vfork_parent = NULL;
+        t->vfork_child = NULL;
+    }
+    tg->cpu_ns += task_cpu_ns(t);
+    klist_del(&t->tg_node);
+    klist_del(&t->k_node);
+    tg->nr_tasks--;
+    if (tg->leader == t)
+        tg->leader = NULL;
+    if (tg->execing)
+        thread_group_wake_all_locked(tg);
+    if (tg->nr_tasks == 0) {
+        if (!tg->exiting) {
+            tg->exiting = true;
+            tg->exit_status = t->exit_status;
+        }
+        thread_group_dead_locked(tg);
+    }
+}
+
+/* The exit path of a task, on its own sentry thread; `t` is not freed. */
+static void task_exit(struct task *t)
+{
+    struct kernel *k = t->k;
+
+    kernel_futex_exit(t);
+    pthread_mutex_lock(&k->mu);
+    t->exited = true;
+    task_unlink_locked(t);
+    /* The process may be gone already (reaped at once); nothing of it is ours any more. */
+    t->tg = NULL;
+    pthread_mutex_unlock(&k->mu);
+    /* Host work without the lock: the thread exits and is reaped, memory goes. */
+    if (t->ctx != NULL)
+        k->pops->ctx_release(t->ctx);
+    t->ctx = NULL;
+    kernel_put_mm(k, t->mm);
+    t->mm = NULL;
+    put_fd_table(t->fdt);
+    t->fdt = NULL;
+    put_vfs_fs(t->fs);
+    t->fs = NULL;
+    pthread_mutex_lock(&k->mu);
+    k->nr_threads--;
+    pthread_cond_broadcast(&k->idle);
+    pthread_mutex_unlock(&k->mu);
+}
+
+/* True when something other than a syscall needs the task's attention before it runs. */
+static inline bool needs_attention(const struct task *t)
+{
+    uint64_t pending = __atomic_load_n(&t->pending.mask, __ATOMIC_RELAXED) |
+                       __atomic_load_n(&t->tg->pending.mask, __ATOMIC_RELAXED);
+
+    return (pending & ~t->sigmask) != 0 || t->in_syscall ||
+           __atomic_load_n(&t->killed, __ATOMIC_RELAXED) ||
+           __atomic_load_n(&t->tg->stopped, __ATOMIC_RELAXED) || t->has_saved_sigmask;
+}
+
+void task_run_and_exit(struct task *t)
 {
     struct platform_event ev;
 
     while (!t->exited) {
         long ret;
 
-        if (task_pending_signals(t) & ~t->sigmask) {
-            task_deliver_signals(t);
+        if (needs_attention(t)) {
+            task_prepare_return(t);
             if (t->exited)
                 break;
         }
         ret = t->k->pops->ctx_switch(t->ctx, &t->regs, &ev);
-
         if (ret < 0) {
             log_error("sentry: task %d: platform switch failed: %s", t->tid, strerror((int)-ret));
             task_exit_group(t, SIGKILL);
@@ -42,11 +312,33 @@ int kernel_task_run(struct task *t)
         case PLATFORM_EVENT_SIGNAL:
             task_handle_host_signal(t, &ev);
             break;
+        case PLATFORM_EVENT_INTERRUPT:
+            break;
         case PLATFORM_EVENT_DEAD:
-            log_warning("sentry: task %d: host thread died (signal %d)", t->tid, ev.signo);
-            task_exit_group(t, ev.signo > 0 ? ev.signo : SIGKILL);
+            pthread_mutex_lock(&t->k->mu);
+            if (!t->killed && !t->tg->exiting) {
+                log_warning("sentry: task %d: host thread died (signal %d)", t->tid, ev.signo);
+                thread_group_exit_locked(t->tg, ev.signo > 0 ? ev.signo : SIGKILL);
+            }
+            pthread_mutex_unlock(&t->k->mu);
+            t->exited = true;
             break;
         }
     }
-    return t->tg->exit_status;
+    task_exit(t);
+}
+
+int kernel_task_run(struct task *t)
+{
+    struct kernel *k = t->k;
+    struct thread_group *init = t->tg;
+    int status;
+
+    task_run_and_exit(t);
+    pthread_mutex_lock(&k->mu);
+    while (k->nr_threads > 0)
+        pthread_cond_wait(&k->idle, &k->mu);
+    status = init->exit_status;
+    pthread_mutex_unlock(&k->mu);
+    return status;
 }

@@ -34,7 +34,7 @@ static size_t count_strings(char *const v[], size_t *bytes)
 long loader_build_stack(struct task *t, const struct loader_image *img, const char *execfn,
                         char *const argv[], char *const envp[])
 {
-    const struct platform_as_info *info = t->k->pops->as_info(t->as);
+    const struct platform_as_info *info = t->k->pops->as_info(t->mm->as);
     uintptr_t top = t->mm->stack_top, bottom = top - MM_STACK_SIZE;
     size_t str_bytes = 0, argc, envc, nptrs, total;
     uint64_t auxv[2 * MAX_AUXV];

@@ -20,6 +20,70 @@
 #define PROT_SEM 0x8
 #endif
 
+/* The id of the next MAP_SHARED anonymous object (never 0). */
+static uint64_t g_next_shared_id = 1;
+
+static void init_lock(struct mm *mm)
+{
+    pthread_mutexattr_t attr;
+
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&mm->mu, &attr);
+    pthread_mutexattr_destroy(&attr);
+}
+
+void mm_lock(struct mm *mm)
+{
+    pthread_mutex_lock(&mm->mu);
+}
+
+void mm_unlock(struct mm *mm)
+{
+    pthread_mutex_unlock(&mm->mu);
+}
+
+long mm_fork(struct mm *mm, struct platform_as *nas, struct mm **out)
+{
+    struct mm *n = calloc(1, sizeof(*n));
+
+    if (n == NULL)
+        return -ENOMEM;
+    mm_lock(mm);
+    *n = *mm;
+    n->as = nas;
+    n->users = 1;
+    n->vmas = malloc((mm->cap ? mm->cap : 1) * sizeof(*n->vmas));
+    if (n->vmas == NULL) {
+        mm_unlock(mm);
+        free(n);
+        return -ENOMEM;
+    }
+    memcpy(n->vmas, mm->vmas, mm->nr * sizeof(*n->vmas));
+    mm_unlock(mm);
+    init_lock(n);
+    *out = n;
+    return 0;
+}
+
+void mm_futex_key(struct mm *mm, uintptr_t addr, bool shared, struct mm_futex_key *key)
+{
+    key->obj = (uintptr_t)mm;
+    key->off = addr;
+    if (!shared)
+        return;
+    mm_lock(mm);
+    {
+        size_t i = vma_lower_bound(mm, addr);
+
+        if (i < mm->nr && mm->vmas[i].start <= addr && mm->vmas[i].shared_id != 0) {
+            key->obj = (uintptr_t)mm->vmas[i].shared_id;
+            key->off = mm->vmas[i].shared_off + (addr - mm->vmas[i].start);
+        }
+    }
+    mm_unlock(mm);
+}
+
 long mm_new(const struct platform_ops *ops, struct platform_as *as, struct mm **out)
 {
     const struct platform_as_info *info = ops->as_info(as);
@@ -30,6 +94,8 @@ long mm_new(const struct platform_ops *ops, struct platform_as *as, struct mm **
         return -ENOMEM;
     mm->ops = ops;
     mm->as = as;
+    mm->users = 1;
+    init_lock(mm);
     for (size_t i = 0; i < info->nr_reserved; i++) {
         struct mm_vma v = {
             .start = info->reserved[i].start,
@@ -65,6 +131,7 @@ void mm_free(struct mm *mm)
 {
     if (mm == NULL)
         return;
+    pthread_mutex_destroy(&mm->mu);
     free(mm->vmas);
     free(mm);
 }
@@ -98,7 +165,8 @@ static long forget_range(struct mm *mm, uintptr_t start, uintptr_t end)
     return ret;
 }
 
-long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int fd, off_t off)
+static long mm_mmap_locked(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int fd,
+                           off_t off)
 {
     int type = flags & MAP_TYPE;
     bool fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
@@ -149,6 +217,8 @@ long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int
         .end = where + len,
         .prot = prot & MM_PROT_MASK,
         .flags = (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) | MAP_ANONYMOUS,
+        .shared_id =
+            type == MAP_PRIVATE ? 0 : __atomic_fetch_add(&g_next_shared_id, 1, __ATOMIC_RELAXED),
     };
     ret = vma_insert(mm, &v);
     if (ret < 0)
@@ -165,7 +235,7 @@ long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int
     return (long)where;
 }
 
-long mm_munmap(struct mm *mm, uintptr_t addr, size_t len)
+static long mm_munmap_locked(struct mm *mm, uintptr_t addr, size_t len)
 {
     long ret;
 
@@ -184,7 +254,7 @@ long mm_munmap(struct mm *mm, uintptr_t addr, size_t len)
     return forget_range(mm, addr, addr + len);
 }
 
-long mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot)
+static long mm_mprotect_locked(struct mm *mm, uintptr_t addr, size_t len, int prot)
 {
     uintptr_t end;
     long ret;
@@ -212,7 +282,7 @@ long mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot)
             cur = mm->vmas[i].end < end ? mm->vmas[i].end : end;
             i++;
         }
-        if (cur > addr && (ret = mm_mprotect(mm, addr, cur - addr, prot)) < 0)
+        if (cur > addr && (ret = mm_mprotect_locked(mm, addr, cur - addr, prot)) < 0)
             return ret;
         return -ENOMEM;
     }
@@ -230,8 +300,8 @@ long mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot)
     return 0;
 }
 
-long mm_mremap(struct mm *mm, uintptr_t old, size_t old_len, size_t new_len, int flags,
-               uintptr_t new_addr)
+static long mm_mremap_locked(struct mm *mm, uintptr_t old, size_t old_len, size_t new_len,
+                             int flags, uintptr_t new_addr)
 {
     size_t i;
     struct mm_vma v;
@@ -269,7 +339,7 @@ long mm_mremap(struct mm *mm, uintptr_t old, size_t old_len, size_t new_len, int
             return -EINVAL;
         if (vma_overlaps_reserved(mm, new_addr, new_addr + new_len))
             return -ENOMEM;
-        ret = mm_munmap(mm, new_addr, new_len);
+        ret = mm_munmap_locked(mm, new_addr, new_len);
         if (ret < 0)
             return ret;
         target = new_addr;
@@ -277,7 +347,7 @@ long mm_mremap(struct mm *mm, uintptr_t old, size_t old_len, size_t new_len, int
     }
     if (new_len <= old_len) {
         if (new_len < old_len) {
-            ret = mm_munmap(mm, old + new_len, old_len - new_len);
+            ret = mm_munmap_locked(mm, old + new_len, old_len - new_len);
             if (ret < 0)
                 return ret;
         }
@@ -325,7 +395,7 @@ move:
     return (long)target;
 }
 
-long mm_madvise(struct mm *mm, uintptr_t addr, size_t len, int advice)
+static long mm_madvise_locked(struct mm *mm, uintptr_t addr, size_t len, int advice)
 {
     uintptr_t end;
 
@@ -374,7 +444,7 @@ void mm_set_brk_start(struct mm *mm, uintptr_t start)
     mm->brk = start;
 }
 
-long mm_brk(struct mm *mm, uintptr_t new_brk)
+static long mm_brk_locked(struct mm *mm, uintptr_t new_brk)
 {
     uintptr_t old_top = ARCH_PAGE_UP(mm->brk), new_top;
     long ret;
@@ -383,18 +453,79 @@ long mm_brk(struct mm *mm, uintptr_t new_brk)
         return (long)mm->brk;
     new_top = ARCH_PAGE_UP(new_brk);
     if (new_top < old_top) {
-        if (mm_munmap(mm, new_top, old_top - new_top) < 0)
+        if (mm_munmap_locked(mm, new_top, old_top - new_top) < 0)
             return (long)mm->brk;
     } else if (new_top > old_top) {
         /* Linux also keeps a guard gap below the next mapping; we need only no overlap. */
         if (vma_overlaps(mm, old_top, new_top))
             return (long)mm->brk;
-        ret = mm_mmap(mm, old_top, new_top - old_top, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        ret = mm_mmap_locked(mm, old_top, new_top - old_top, PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
         if (ret < 0)
             return (long)mm->brk;
         mm_set_name(mm, old_top, "[heap]");
     }
     mm->brk = new_brk;
     return (long)mm->brk;
+}
+
+long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    long ret;
+
+    mm_lock(mm);
+    ret = mm_mmap_locked(mm, addr, len, prot, flags, fd, off);
+    mm_unlock(mm);
+    return ret;
+}
+
+long mm_munmap(struct mm *mm, uintptr_t addr, size_t len)
+{
+    long ret;
+
+    mm_lock(mm);
+    ret = mm_munmap_locked(mm, addr, len);
+    mm_unlock(mm);
+    return ret;
+}
+
+long mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot)
+{
+    long ret;
+
+    mm_lock(mm);
+    ret = mm_mprotect_locked(mm, addr, len, prot);
+    mm_unlock(mm);
+    return ret;
+}
+
+long mm_mremap(struct mm *mm, uintptr_t old, size_t old_len, size_t new_len, int flags,
+               uintptr_t new_addr)
+{
+    long ret;
+
+    mm_lock(mm);
+    ret = mm_mremap_locked(mm, old, old_len, new_len, flags, new_addr);
+    mm_unlock(mm);
+    return ret;
+}
+
+long mm_madvise(struct mm *mm, uintptr_t addr, size_t len, int advice)
+{
+    long ret;
+
+    mm_lock(mm);
+    ret = mm_madvise_locked(mm, addr, len, advice);
+    mm_unlock(mm);
+    return ret;
+}
+
+long mm_brk(struct mm *mm, uintptr_t new_brk)
+{
+    long ret;
+
+    mm_lock(mm);
+    ret = mm_brk_locked(mm, new_brk);
+    mm_unlock(mm);
+    return ret;
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <stddef.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -21,19 +23,30 @@ struct task;
 struct mm_vma {
     uintptr_t start;
     uintptr_t end;
-    int prot;         /* PROT_READ | PROT_WRITE | PROT_EXEC */
-    int flags;        /* MAP_PRIVATE or MAP_SHARED, MAP_ANONYMOUS */
-    bool reserved;    /* owned by the platform (stub, vDSO): the app may not touch it */
+    int prot;      /* PROT_READ | PROT_WRITE | PROT_EXEC */
+    int flags;     /* MAP_PRIVATE or MAP_SHARED, MAP_ANONYMOUS */
+    bool reserved; /* owned by the platform (stub, vDSO): the app may not touch it */
+    /*
+     * MAP_SHARED anonymous memory: the id of the shared object (kept across
+     * fork, so shared futexes of two processes meet) and the offset of
+     * `start` in it. 0 for private mappings.
+     */
+    uint64_t shared_id;
+    uint64_t shared_off;
     const char *name; /* "[heap]", "[stack]", "[vdso]", ... or NULL. Static storage. */
 };
 
 /*
- * An address space. Single-threaded use for now (one app thread per mm); the
- * later thread work adds a lock here. The platform address space is not owned.
+ * An address space, shared by the threads of a process (and a vfork child).
+ * Every public mm_* function takes `mu` (recursive), so mapping calls of
+ * two threads never interleave; copies need no lock. The platform address
+ * space is not owned by the mm (the kernel releases it with the last user).
  */
 struct mm {
     const struct platform_ops *ops;
     struct platform_as *as;
+    pthread_mutex_t mu;
+    int users;           /* tasks using the mm (atomic); the kernel's get/put */
     struct mm_vma *vmas; /* owned array, nr used of cap */
     size_t nr;
     size_t cap;
@@ -51,6 +64,26 @@ long mm_new(const struct platform_ops *ops, struct platform_as *as, struct mm **
 
 /* Frees the mm (not the platform address space). */
 void mm_free(struct mm *mm);
+
+/* Holds / releases the mm's lock across several calls (fork: clone and copy as one step). */
+void mm_lock(struct mm *mm);
+void mm_unlock(struct mm *mm);
+
+/*
+ * Creates the mm of `nas`, a fork of `mm`'s address space made by the
+ * platform while the caller held mm_lock: the same vmas, brk and layout.
+ * Returns 0 or -ENOMEM.
+ */
+long mm_fork(struct mm *mm, struct platform_as *nas, struct mm **out);
+
+/* A futex's identity: private (the mm and the address) or a shared object and offset. */
+struct mm_futex_key {
+    uintptr_t obj;
+    uint64_t off;
+};
+
+/* Computes the key of the futex word at `addr` (`shared`: not FUTEX_PRIVATE_FLAG). */
+void mm_futex_key(struct mm *mm, uintptr_t addr, bool shared, struct mm_futex_key *key);
 
 /* mmap(2) semantics; returns the address or -Exxx. Only anonymous mappings for now (fd ignored). */
 long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int fd, off_t off);

@@ -83,6 +83,7 @@ long vma_split_at(struct mm *mm, uintptr_t addr)
     mm->nr++;
     mm->vmas[i].end = addr;
     mm->vmas[i + 1].start = addr;
+    mm->vmas[i + 1].shared_off += addr - mm->vmas[i].start;
     return 0;
 }
 
@@ -121,7 +122,8 @@ long vma_remove_range(struct mm *mm, uintptr_t start, uintptr_t end)
 static bool vma_mergeable(const struct mm_vma *a, const struct mm_vma *b)
 {
     return a->end == b->start && a->prot == b->prot && a->flags == b->flags && !a->reserved &&
-           !b->reserved && a->name == b->name;
+           !b->reserved && a->name == b->name && a->shared_id == b->shared_id &&
+           (a->shared_id == 0 || a->shared_off + (a->end - a->start) == b->shared_off);
 }
 
 void vma_merge_all(struct mm *mm)

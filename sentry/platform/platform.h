@@ -18,8 +18,11 @@
  *  - struct platform_ctx: one app thread's execution context (for ptrace: one
  *    traced host thread of the stub).
  *
- * Threading: with the ptrace backend every call on an address space or a
- * context must come from the host thread that created it (its tracer).
+ * Threading: every call on a context must come from the host thread that
+ * runs it (ptrace: its tracer): the one that created it (as_new) or attached
+ * it (ctx_attach). Address-space ops (mmap family, as_read/as_write) may come
+ * from any thread running a context of that address space, or from the thread
+ * that created it; ctx_interrupt may come from any thread.
  *
  * Tiers: creation functions are host tier (rt_error_t). Everything the kernel
  * calls on behalf of an app syscall is sentry tier and returns -Exxx exactly
@@ -68,6 +71,22 @@ enum platform_event_kind {
     PLATFORM_EVENT_SIGNAL,
     /* The host thread is gone (killed from outside); the context is dead. */
     PLATFORM_EVENT_DEAD,
+    /*
+     * ctx_interrupt stopped the app thread (or an interrupt sent while the
+     * sentry served it arrived late). Nothing happened to the app; the kernel
+     * looks at its signals and job control and switches again.
+     */
+    PLATFORM_EVENT_INTERRUPT,
+};
+
+/* What ctx_clone creates. */
+enum platform_clone_kind {
+    /* A new address space, a copy-on-write copy of the old one (fork). */
+    PLATFORM_CLONE_PROCESS = 1,
+    /* A new thread in the same address space and host process (pthread_create). */
+    PLATFORM_CLONE_THREAD,
+    /* A new host process sharing the address space (vfork, CLONE_VM without CLONE_THREAD). */
+    PLATFORM_CLONE_VM,
 };
 
 struct platform_event {
@@ -91,7 +110,10 @@ struct platform_ops {
      */
     int (*as_new)(struct platform *p, struct platform_as **out_as, struct platform_ctx **out_ctx,
                   rt_error_t *err);
-    /* Kills the address space's host process(es) and frees it. */
+    /*
+     * Kills what is left of the address space's host process and frees it.
+     * Its contexts are released first (by their own threads).
+     */
     void (*as_release)(struct platform_as *as);
     /* Returns the reserved ranges and the vDSO of `as`. Borrowed, lives as long as `as`. */
     const struct platform_as_info *(*as_info)(struct platform_as *as);
@@ -120,8 +142,38 @@ struct platform_ops {
     long (*as_read)(struct platform_as *as, void *dst, uintptr_t src, size_t len);
     long (*as_write)(struct platform_as *as, uintptr_t dst, const void *src, size_t len);
 
-    /* Frees a context (its host thread must be dead or be killed with its address space). */
+    /*
+     * Frees a context. A host thread that still runs is made to exit (that
+     * thread only) and is reaped; for a thread group leader whose other
+     * threads live, that waits until they are gone. Called on the context's
+     * thread, or on any thread once the context is dead.
+     */
     void (*ctx_release)(struct platform_ctx *ctx);
+    /*
+     * Creates a new app thread from the stopped context `ctx` (called on its
+     * thread): see enum platform_clone_kind. For PLATFORM_CLONE_PROCESS
+     * `*out_as` receives the new address space (owned by the caller, released
+     * after its contexts); otherwise the new context shares ctx's address
+     * space and `out_as` is untouched. The new context has the registers of
+     * nothing in particular: the kernel sets them before its first switch,
+     * which must come from the thread that calls ctx_attach on it. Returns 0
+     * or -Exxx (EAGAIN, ENOMEM as clone(2) would).
+     */
+    long (*ctx_clone)(struct platform_ctx *ctx, enum platform_clone_kind kind,
+                      struct platform_as **out_as, struct platform_ctx **out_ctx);
+    /*
+     * Makes the calling host thread the one that runs `ctx` (a context from
+     * ctx_clone). Pins both to one vCPU when the platform pins. Returns 0 or
+     * -Exxx; on failure the context is dead and ctx_release frees it.
+     */
+    long (*ctx_attach)(struct platform_ctx *ctx);
+    /*
+     * Makes `ctx`, if it runs app code, trap back with PLATFORM_EVENT_INTERRUPT
+     * soon. Callable from any thread at any time between ctx_attach (or
+     * as_new) and ctx_release; the caller keeps `ctx` alive meanwhile (the
+     * kernel calls it under its lock). A spare interrupt is harmless.
+     */
+    void (*ctx_interrupt)(struct platform_ctx *ctx);
     /*
      * The extended FPU state (XSAVE layout, as PTRACE_GETREGSET NT_X86_XSTATE
      * gives it) of a stopped context, for signal frames. get: copies at most

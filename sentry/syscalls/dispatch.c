@@ -269,8 +269,13 @@ void syscall_dispatch(struct task *t)
         strace_print(t, nr, &a, ret, t->exited || t->regs_replaced);
     if (t->exited)
         return;
-    if (t->regs_replaced)
+    if (t->regs_replaced) {
         t->regs_replaced = false;
-    else
-        arch_set_return(&t->regs, ret);
+        return;
+    }
+    arch_set_return(&t->regs, ret);
+    /* The signal code turns a restart code into EINTR or a restart before the app runs. */
+    if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND ||
+        ret == -ERESTART_RESTARTBLOCK)
+        t->in_syscall = true;
 }

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * futex(2) for single-threaded processes: every check, comparison and
- * timeout is Linux's, but no other thread can be waiting or waking. A wait
- * that no one can end blocks like it would on Linux (until its timeout).
- * The wait queues arrive with threads.
+ * futex(2): argument checks, timeouts and FUTEX_WAKE_OP's operation here; the
+ * wait queues are the kernel's (sentry/kernel/futex.c). PI futexes: ENOSYS.
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -22,23 +20,44 @@ static long read_word(struct task *t, uint64_t addr, uint32_t *val)
     return task_copy_in(t, val, addr, sizeof(*val));
 }
 
-/* Sleeps until `ts` (relative, or absolute on `clock` when `absolute`); returns -ETIMEDOUT. */
-static long sleep_until(const struct timespec *ts, clockid_t clock, bool absolute)
+/* Converts a CLOCK_REALTIME absolute time into a CLOCK_MONOTONIC one. */
+static void realtime_to_monotonic(struct timespec *ts)
 {
-    struct timespec rem = *ts;
+    struct timespec rt, mono;
+    int64_t ns;
 
-    while (clock_nanosleep(clock, absolute ? TIMER_ABSTIME : 0, &rem, &rem) == EINTR)
-        ;
-    return -ETIMEDOUT;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    ns = (int64_t)(ts->tv_sec - rt.tv_sec) * 1000000000LL + (ts->tv_nsec - rt.tv_nsec);
+    if (ns < 0)
+        ns = 0;
+    ts->tv_sec = mono.tv_sec + ns / 1000000000LL;
+    ts->tv_nsec = mono.tv_nsec + ns % 1000000000LL;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
 }
 
-static long futex_wait(struct task *t, const struct sys_args *a, int cmd, bool realtime)
+/* Resumes a timed futex wait interrupted by a signal without a handler. */
+static long futex_wait_restart(struct task *t)
 {
-    uint32_t val;
-    struct timespec ts;
+    struct timespec deadline = { .tv_sec = (time_t)t->restart_args[3],
+                                 .tv_nsec = (long)t->restart_args[4] };
+    long ret = kernel_futex_wait(t, t->restart_args[0], (uint32_t)t->restart_args[1],
+                                 (uint32_t)t->restart_args[2], t->restart_args[5] != 0, &deadline);
+
+    return ret == -ERESTARTSYS ? -ERESTART_RESTARTBLOCK : ret;
+}
+
+static long futex_wait(struct task *t, const struct sys_args *a, int cmd, bool realtime,
+                       bool shared)
+{
+    uint32_t bitset = cmd == FUTEX_WAIT_BITSET ? (uint32_t)a->a[5] : FUTEX_BITSET_MATCH_ANY;
+    struct timespec ts, deadline;
     long ret;
 
-    if (cmd == FUTEX_WAIT_BITSET && (uint32_t)a->a[5] == 0)
+    if (cmd == FUTEX_WAIT_BITSET && bitset == 0)
         return -EINVAL;
     if (a->a[3] != 0) {
         ret = task_copy_in(t, &ts, a->a[3], sizeof(ts));
@@ -46,23 +65,30 @@ static long futex_wait(struct task *t, const struct sys_args *a, int cmd, bool r
             return ret;
         if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
             return -EINVAL;
+        /* FUTEX_WAIT takes a relative timeout on CLOCK_MONOTONIC; WAIT_BITSET an absolute one. */
+        if (cmd == FUTEX_WAIT) {
+            kernel_deadline_from_now(&ts, &deadline);
+        } else {
+            deadline = ts;
+            if (realtime)
+                realtime_to_monotonic(&deadline);
+        }
     }
-    ret = read_word(t, a->a[0], &val);
-    if (ret < 0)
-        return ret;
-    if (val != (uint32_t)a->a[2])
-        return -EAGAIN;
-    if (a->a[3] == 0) {
-        /* Nobody else exists to wake us: this wait lasts forever, as it would on Linux. */
-        sentry_info("sentry: task %d: futex wait without timeout in a single-threaded process",
-                    t->tid);
-        for (;;)
-            pause();
+    if (a->a[0] & 3)
+        return -EINVAL;
+    ret = kernel_futex_wait(t, a->a[0], (uint32_t)a->a[2], bitset, shared,
+                            a->a[3] != 0 ? &deadline : NULL);
+    if (ret == -ERESTARTSYS && a->a[3] != 0) {
+        t->restart_fn = futex_wait_restart;
+        t->restart_args[0] = a->a[0];
+        t->restart_args[1] = (uint32_t)a->a[2];
+        t->restart_args[2] = bitset;
+        t->restart_args[3] = (uint64_t)deadline.tv_sec;
+        t->restart_args[4] = (uint64_t)deadline.tv_nsec;
+        t->restart_args[5] = shared;
+        return -ERESTART_RESTARTBLOCK;
     }
-    /* FUTEX_WAIT takes a relative timeout on CLOCK_MONOTONIC; WAIT_BITSET an absolute one. */
-    if (cmd == FUTEX_WAIT)
-        return sleep_until(&ts, CLOCK_MONOTONIC, false);
-    return sleep_until(&ts, realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, true);
+    return ret;
 }
 
 /* Applies FUTEX_WAKE_OP's operation to the word at uaddr2; returns the old value's comparison. */
@@ -127,44 +153,44 @@ long sys_futex(struct task *t, const struct sys_args *a)
     int op = (int)a->a[1];
     int cmd = op & FUTEX_CMD_MASK_ALL;
     bool realtime = (op & FUTEX_CLOCK_REALTIME) != 0;
+    bool shared = !(op & FUTEX_PRIVATE_FLAG);
     uint32_t val;
     long ret;
 
     if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI &&
-        cmd != FUTEX_LOCK_PI2)
+        cmd != FUTEX_LOCK_PI2 && cmd != FUTEX_WAIT)
         return -ENOSYS;
     switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET:
-        return futex_wait(t, a, cmd, realtime);
+        return futex_wait(t, a, cmd, realtime, shared);
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
         if (cmd == FUTEX_WAKE_BITSET && (uint32_t)a->a[5] == 0)
             return -EINVAL;
         if (a->a[0] & 3)
             return -EINVAL;
-        return 0; /* no waiters can exist */
+        return kernel_futex_wake(t, a->a[0], shared, (int)a->a[2] <= 0 ? 1 : (int)a->a[2],
+                                 cmd == FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : (uint32_t)a->a[5]);
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE:
         if ((a->a[0] & 3) || (a->a[4] & 3))
             return -EINVAL;
         if ((int)a->a[2] < 0 || (int)a->a[3] < 0)
             return -EINVAL;
-        if (cmd == FUTEX_CMP_REQUEUE) {
-            ret = read_word(t, a->a[0], &val);
-            if (ret < 0)
-                return ret;
-            if (val != (uint32_t)a->a[5])
-                return -EAGAIN;
-        }
-        return 0;
+        return kernel_futex_requeue(t, a->a[0], a->a[4], shared, (int)a->a[2], (int)a->a[3],
+                                    cmd == FUTEX_CMP_REQUEUE, (uint32_t)a->a[5]);
     case FUTEX_WAKE_OP:
         if ((a->a[0] & 3) || (a->a[4] & 3))
             return -EINVAL;
         ret = wake_op(t, a->a[4], (uint32_t)a->a[5]);
-        return ret < 0 ? ret : 0;
+        if (ret < 0)
+            return ret;
+        return kernel_futex_wake_op(t, a->a[0], a->a[4], shared, (int)a->a[2], (int)a->a[3],
+                                    ret != 0);
     default:
-        /* PI futexes need an owner model; they come with threads. */
+        (void)val;
+        /* PI futexes need an owner model: not offered yet. */
         return -ENOSYS;
     }
 }

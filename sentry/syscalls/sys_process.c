@@ -2,6 +2,7 @@
 /* Process and identity syscalls: exit, ids, uname, arch_prctl, rlimits, affinity, wait. */
 #include <asm/prctl.h>
 #include <errno.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -25,8 +26,7 @@
 
 long sys_exit(struct task *t, const struct sys_args *a)
 {
-    /* With one thread per process, exit(2) ends the process. */
-    task_exit_group(t, ((int)a->a[0] & 0xff) << 8);
+    task_exit_thread(t, ((int)a->a[0] & 0xff) << 8);
     return 0;
 }
 
@@ -48,7 +48,12 @@ long sys_gettid(struct task *t, const struct sys_args *a)
 
 long sys_getppid(struct task *t, const struct sys_args *a)
 {
-    return t->tg->ppid;
+    int ppid;
+
+    pthread_mutex_lock(&t->k->mu);
+    ppid = t->tg->parent != NULL ? t->tg->parent->pid : 0;
+    pthread_mutex_unlock(&t->k->mu);
+    return ppid;
 }
 
 long sys_getuid(struct task *t, const struct sys_args *a)
@@ -105,22 +110,88 @@ long sys_getpgrp(struct task *t, const struct sys_args *a)
     return t->tg->pgid;
 }
 
+/* getpgid/getsid: the group or session of `pid` (0: the caller). */
+static long get_pgid_or_sid(struct task *t, int pid, bool sid)
+{
+    struct thread_group *tg;
+    long ret;
+
+    if (pid < 0)
+        return -ESRCH;
+    pthread_mutex_lock(&t->k->mu);
+    tg = pid == 0 ? t->tg : kernel_find_tg_locked(t->k, pid);
+    ret = tg == NULL ? -ESRCH : sid ? tg->sid : tg->pgid;
+    pthread_mutex_unlock(&t->k->mu);
+    return ret;
+}
+
 long sys_getpgid(struct task *t, const struct sys_args *a)
 {
-    int pid = (int)a->a[0];
-
-    if (pid != 0 && pid != t->tg->pid)
-        return -ESRCH;
-    return t->tg->pgid;
+    return get_pgid_or_sid(t, (int)a->a[0], /*sid=*/false);
 }
 
 long sys_getsid(struct task *t, const struct sys_args *a)
 {
-    int pid = (int)a->a[0];
+    return get_pgid_or_sid(t, (int)a->a[0], /*sid=*/true);
+}
 
-    if (pid != 0 && pid != t->tg->pid)
-        return -ESRCH;
-    return t->tg->sid;
+/* True when some process other than `self` is in process group `pgid` of session `sid`. */
+static bool pgrp_exists_locked(struct kernel *k, int pgid, int sid)
+{
+    struct klist *pos;
+
+    klist_for_each(pos, &k->tgs)
+    {
+        struct thread_group *o = klist_entry(pos, struct thread_group, k_node);
+
+        if (o->pgid == pgid && o->sid == sid && !o->zombie)
+            return true;
+    }
+    return false;
+}
+
+long sys_setpgid(struct task *t, const struct sys_args *a)
+{
+    int pid = (int)a->a[0], pgid = (int)a->a[1];
+    struct thread_group *tg;
+    long ret = 0;
+
+    if (pgid < 0)
+        return -EINVAL;
+    pthread_mutex_lock(&t->k->mu);
+    tg = pid == 0 ? t->tg : kernel_find_tg_locked(t->k, pid);
+    if (pgid == 0 && tg != NULL)
+        pgid = tg->pid;
+    if (tg == NULL || tg->zombie || (tg != t->tg && tg->parent != t->tg))
+        ret = -ESRCH;
+    else if (tg != t->tg && tg->sid != t->tg->sid)
+        ret = -EPERM;
+    else if (tg->sid == tg->pid)
+        ret = -EPERM; /* a session leader stays where it is */
+    else if (pgid != tg->pid && !pgrp_exists_locked(t->k, pgid, t->tg->sid))
+        ret = -EPERM;
+    /* Linux also refuses a child that has exec'd (EACCES); exec is not tracked per child yet. */
+    if (ret == 0)
+        tg->pgid = pgid;
+    pthread_mutex_unlock(&t->k->mu);
+    return ret;
+}
+
+long sys_setsid(struct task *t, const struct sys_args *a)
+{
+    struct thread_group *tg = t->tg;
+    long ret;
+
+    pthread_mutex_lock(&t->k->mu);
+    if (tg->pgid == tg->pid || pgrp_exists_locked(t->k, tg->pid, tg->sid)) {
+        ret = -EPERM;
+    } else {
+        tg->sid = tg->pid;
+        tg->pgid = tg->pid;
+        ret = tg->pid;
+    }
+    pthread_mutex_unlock(&t->k->mu);
+    return ret;
 }
 
 long sys_uname(struct task *t, const struct sys_args *a)
@@ -267,20 +338,65 @@ long sys_getcpu(struct task *t, const struct sys_args *a)
     return 0;
 }
 
+/* Fills a struct rusage with a CPU time of `ns` (user time) and a nonzero max RSS. */
+static void fill_rusage(struct rusage *ru, uint64_t ns)
+{
+    memset(ru, 0, sizeof(*ru));
+    ru->ru_utime.tv_sec = (time_t)(ns / 1000000000ULL);
+    ru->ru_utime.tv_usec = (suseconds_t)(ns % 1000000000ULL / 1000);
+    /* The stubs' memory is not accounted yet: report a plausible small RSS in KiB. */
+    ru->ru_maxrss = 1024;
+}
+
 long sys_wait4(struct task *t, const struct sys_args *a)
 {
+    int pid = (int)a->a[0];
     int options = (int)a->a[2];
+    struct kernel_wait_result res;
+    int idtype, id;
+    long ret;
 
     if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
         return -EINVAL;
-    /* No process can have children yet (there is no fork). */
-    return -ECHILD;
+    if (pid == INT32_MIN)
+        return -ESRCH;
+    if (pid < -1) {
+        idtype = P_PGID;
+        id = -pid;
+    } else if (pid == -1) {
+        idtype = P_ALL;
+        id = 0;
+    } else if (pid == 0) {
+        idtype = P_PGID;
+        id = t->tg->pgid;
+    } else {
+        idtype = P_PID;
+        id = pid;
+    }
+    options = (options & ~WUNTRACED) | WEXITED | ((options & WUNTRACED) ? WSTOPPED : 0);
+    ret = kernel_wait(t, idtype, id, options, &res);
+    if (ret <= 0)
+        return ret;
+    if (a->a[1] != 0 && task_copy_out(t, a->a[1], &res.status, sizeof(res.status)) < 0)
+        return -EFAULT;
+    if (a->a[3] != 0) {
+        struct rusage ru;
+
+        fill_rusage(&ru, res.cpu_ns);
+        if (task_copy_out(t, a->a[3], &ru, sizeof(ru)) < 0)
+            return -EFAULT;
+    }
+    return ret;
 }
 
 long sys_waitid(struct task *t, const struct sys_args *a)
 {
     int which = (int)a->a[0];
+    int id = (int)a->a[1];
     int options = (int)a->a[3];
+    struct kernel_wait_result res;
+    siginfo_t si;
+    long ret;
 
     if (which != P_ALL && which != P_PID && which != P_PGID && which != P_PIDFD)
         return -EINVAL;
@@ -289,7 +405,128 @@ long sys_waitid(struct task *t, const struct sys_args *a)
         return -EINVAL;
     if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
         return -EINVAL;
-    return -ECHILD;
+    if (which == P_PIDFD)
+        return -EBADF; /* pidfds come with the file side */
+    if (which == P_PID && id <= 0)
+        return -EINVAL;
+    if (which == P_PGID) {
+        if (id < 0)
+            return -EINVAL;
+        if (id == 0)
+            id = t->tg->pgid;
+    }
+    ret = kernel_wait(t, which, id, options, &res);
+    if (ret < 0)
+        return ret;
+    memset(&si, 0, sizeof(si));
+    if (ret > 0) {
+        si.si_signo = SIGCHLD;
+        si.si_code = res.code;
+        si.si_pid = res.pid;
+        si.si_uid = 0;
+        si.si_status = res.sig_status;
+    }
+    if (a->a[2] != 0 && task_copy_out(t, a->a[2], &si, sizeof(si)) < 0)
+        return -EFAULT;
+    if (a->a[4] != 0) {
+        struct rusage ru;
+
+        fill_rusage(&ru, ret > 0 ? res.cpu_ns : 0);
+        if (ret == 0)
+            memset(&ru, 0, sizeof(ru));
+        if (task_copy_out(t, a->a[4], &ru, sizeof(ru)) < 0)
+            return -EFAULT;
+    }
+    return 0;
+}
+
+long sys_clone(struct task *t, const struct sys_args *a)
+{
+    /* x86-64 order: flags, stack, parent_tid, child_tid, tls. */
+    struct kernel_clone_args ca = {
+        .flags = a->a[0] & ~0xffULL,
+        .exit_signal = (int)(a->a[0] & 0xff),
+        .stack = a->a[1],
+        .parent_tid = a->a[2],
+        .child_tid = a->a[3],
+        .tls = a->a[4],
+    };
+
+    /* clone(2) ignores CLONE_DETACHED and an exit signal with CLONE_THREAD. */
+    ca.flags &= ~(uint64_t)CLONE_DETACHED;
+    if (ca.flags & CLONE_THREAD)
+        ca.exit_signal = 0;
+    return kernel_clone(t, &ca);
+}
+
+long sys_fork(struct task *t, const struct sys_args *a)
+{
+    struct kernel_clone_args ca = { .exit_signal = SIGCHLD };
+
+    return kernel_clone(t, &ca);
+}
+
+long sys_vfork(struct task *t, const struct sys_args *a)
+{
+    struct kernel_clone_args ca = { .flags = CLONE_VM | CLONE_VFORK, .exit_signal = SIGCHLD };
+
+    return kernel_clone(t, &ca);
+}
+
+/* struct clone_args of clone3(2), as of Linux 5.7 (88 bytes). */
+struct clone3_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+        set_tid_size, cgroup;
+};
+
+long sys_clone3(struct task *t, const struct sys_args *a)
+{
+    struct clone3_args c;
+    struct kernel_clone_args ca;
+    size_t size = a->a[1];
+    long ret;
+
+    memset(&c, 0, sizeof(c));
+    if (size < 64 || size > 4096)
+        return -EINVAL;
+    ret = task_copy_in(t, &c, a->a[0], size < sizeof(c) ? size : sizeof(c));
+    if (ret < 0)
+        return ret;
+    if (size > sizeof(c)) {
+        /* Unknown trailing fields must be zero (Linux: E2BIG otherwise). */
+        uint8_t rest[64];
+
+        for (size_t off = sizeof(c); off < size; off += sizeof(rest)) {
+            size_t n = size - off < sizeof(rest) ? size - off : sizeof(rest);
+
+            if (task_copy_in(t, rest, a->a[0] + off, n) < 0)
+                return -EFAULT;
+            for (size_t i = 0; i < n; i++) {
+                if (rest[i] != 0)
+                    return -E2BIG;
+            }
+        }
+    }
+    if (c.exit_signal > KERNEL_NSIG || (c.exit_signal & ~0xffULL) != 0)
+        return -EINVAL;
+    if ((c.stack == 0) != (c.stack_size == 0))
+        return -EINVAL;
+    if (c.set_tid != 0 || c.set_tid_size != 0)
+        return -EINVAL;
+    if (c.flags & (CLONE_DETACHED | 0xffULL))
+        return -EINVAL;
+    if (c.flags >> 32)
+        return -EINVAL; /* CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP: not offered */
+    ca = (struct kernel_clone_args){
+        .flags = c.flags,
+        .exit_signal = (int)c.exit_signal,
+        .stack = c.stack,
+        .stack_size = c.stack_size,
+        .parent_tid = c.parent_tid,
+        .child_tid = c.child_tid,
+        .tls = c.tls,
+    };
+    return kernel_clone(t, &ca);
 }
 
 /* prctl(2) options that are plain per-task or per-process state. */
@@ -381,16 +618,6 @@ long sys_sched_setaffinity(struct task *t, const struct sys_args *a)
     return any ? 0 : -EINVAL;
 }
 
-/* The CPU time of `t`, from its host thread (attributed to user time). */
-static uint64_t task_cpu_ns(struct task *t)
-{
-    uint64_t ns = 0;
-
-    if (t->k->pops->ctx_cpu_time(t->ctx, &ns) < 0)
-        return 0;
-    return ns;
-}
-
 long sys_getrusage(struct task *t, const struct sys_args *a)
 {
     int who = (int)a->a[0];
@@ -402,9 +629,14 @@ long sys_getrusage(struct task *t, const struct sys_args *a)
     memset(&ru, 0, sizeof(ru));
     if (who != RUSAGE_CHILDREN) {
         ns = task_cpu_ns(t);
-        ru.ru_utime.tv_sec = (time_t)(ns / 1000000000ULL);
-        ru.ru_utime.tv_usec = (suseconds_t)(ns % 1000000000ULL / 1000);
+    } else {
+        pthread_mutex_lock(&t->k->mu);
+        ns = t->tg->children_cpu_ns;
+        pthread_mutex_unlock(&t->k->mu);
     }
+    ru.ru_utime.tv_sec = (time_t)(ns / 1000000000ULL);
+    ru.ru_utime.tv_usec = (suseconds_t)(ns % 1000000000ULL / 1000);
+    ru.ru_maxrss = 1024;
     return task_copy_out(t, a->a[1], &ru, sizeof(ru));
 }
 

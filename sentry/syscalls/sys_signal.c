@@ -7,7 +7,6 @@
 #include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls_internal.h"
 
-#define SIGBIT(sig) (1ULL << ((sig)-1))
 /* SIGKILL and SIGSTOP can be neither caught nor blocked. */
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 /* The kernel's SS_AUTODISARM flag of sigaltstack(2). */
@@ -16,7 +15,7 @@
 long sys_rt_sigaction(struct task *t, const struct sys_args *a)
 {
     int sig = (int)a->a[0];
-    struct kernel_sigaction act;
+    struct kernel_sigaction act, old;
     long ret;
 
     if (a->a[3] != sizeof(uint64_t))
@@ -27,12 +26,16 @@ long sys_rt_sigaction(struct task *t, const struct sys_args *a)
         return -EINVAL;
     if (a->a[1] != 0 && (ret = task_copy_in(t, &act, a->a[1], sizeof(act))) < 0)
         return ret;
-    if (a->a[2] != 0 &&
-        (ret = task_copy_out(t, a->a[2], &t->tg->actions[sig - 1], sizeof(act))) < 0)
-        return ret;
+    pthread_mutex_lock(&t->k->mu);
+    old = t->tg->actions[sig - 1];
     if (a->a[1] != 0) {
         act.mask &= ~UNBLOCKABLE;
         t->tg->actions[sig - 1] = act;
+    }
+    pthread_mutex_unlock(&t->k->mu);
+    if (a->a[2] != 0 && (ret = task_copy_out(t, a->a[2], &old, sizeof(old))) < 0)
+        return ret;
+    if (a->a[1] != 0) {
         /* POSIX: making a signal ignored discards it if pending, blocked or not. */
         if (act.handler == (uint64_t)(uintptr_t)SIG_IGN ||
             (act.handler == (uint64_t)(uintptr_t)SIG_DFL &&
@@ -44,7 +47,7 @@ long sys_rt_sigaction(struct task *t, const struct sys_args *a)
 
 long sys_rt_sigprocmask(struct task *t, const struct sys_args *a)
 {
-    uint64_t set, old = t->sigmask;
+    uint64_t set, old = t->sigmask, mask = t->sigmask;
     long ret;
 
     if (a->a[3] != sizeof(uint64_t))
@@ -53,25 +56,24 @@ long sys_rt_sigprocmask(struct task *t, const struct sys_args *a)
         ret = task_copy_in(t, &set, a->a[1], sizeof(set));
         if (ret < 0)
             return ret;
-        set &= ~UNBLOCKABLE;
         switch ((int)a->a[0]) {
         case SIG_BLOCK:
-            t->sigmask |= set;
+            mask |= set;
             break;
         case SIG_UNBLOCK:
-            t->sigmask &= ~set;
+            mask &= ~set;
             break;
         case SIG_SETMASK:
-            t->sigmask = set;
+            mask = set;
             break;
         default:
             return -EINVAL;
         }
     }
-    if (a->a[2] != 0 && (ret = task_copy_out(t, a->a[2], &old, sizeof(old))) < 0) {
-        t->sigmask = old;
+    if (a->a[2] != 0 && (ret = task_copy_out(t, a->a[2], &old, sizeof(old))) < 0)
         return ret;
-    }
+    if (a->a[1] != 0)
+        task_set_sigmask(t, mask);
     return 0;
 }
 
@@ -126,32 +128,6 @@ long sys_sigaltstack(struct task *t, const struct sys_args *a)
     return 0;
 }
 
-/* Sends `sig` to the calling process itself, with si_code `code`. */
-static long signal_self_code(struct task *t, int sig, int code)
-{
-    siginfo_t info;
-
-    if (sig < 0 || sig > KERNEL_NSIG)
-        return -EINVAL;
-    if (sig == 0)
-        return 0;
-    memset(&info, 0, sizeof(info));
-    info.si_signo = sig;
-    info.si_code = code;
-    info.si_pid = t->tg->pid;
-    info.si_uid = 0;
-    if (code == SI_TKILL)
-        task_send_signal(t, &info);
-    else
-        task_send_group_signal(t, &info);
-    return 0;
-}
-
-static long signal_self(struct task *t, int sig)
-{
-    return signal_self_code(t, sig, SI_USER);
-}
-
 long sys_rt_sigreturn(struct task *t, const struct sys_args *a)
 {
     long ret = task_sigreturn(t);
@@ -175,29 +151,250 @@ long sys_rt_sigpending(struct task *t, const struct sys_args *a)
     return task_copy_out(t, a->a[0], &set, a->a[1]);
 }
 
+/* Fills the siginfo of kill(2)/tgkill(2) from the caller. */
+static void user_info(struct task *t, int sig, int code, siginfo_t *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->si_signo = sig;
+    info->si_code = code;
+    info->si_pid = t->tg->pid;
+    info->si_uid = 0;
+}
+
+/*
+ * Sends `info` to every process kill(2)'s `pid` selects. Every sandbox
+ * process runs as root for now, so the permission check always passes.
+ */
+static long kill_locked(struct task *t, int pid, const siginfo_t *info)
+{
+    struct kernel *k = t->k;
+    struct klist *pos;
+    bool found = false;
+    int sig = info->si_signo;
+
+    if (pid > 0) {
+        struct thread_group *tg = kernel_find_tg_locked(k, pid);
+
+        if (tg == NULL)
+            return -ESRCH;
+        if (sig != 0 && !tg->zombie)
+            thread_group_send_signal_locked(tg, info);
+        return 0;
+    }
+    klist_for_each(pos, &k->tgs)
+    {
+        struct thread_group *tg = klist_entry(pos, struct thread_group, k_node);
+        bool match;
+
+        if (tg->zombie)
+            continue;
+        if (pid == -1)
+            match = tg != k->init && tg != t->tg;
+        else
+            match = tg->pgid == (pid == 0 ? t->tg->pgid : -pid);
+        if (!match)
+            continue;
+        found = true;
+        if (sig != 0)
+            thread_group_send_signal_locked(tg, info);
+    }
+    return found ? 0 : -ESRCH;
+}
+
 long sys_kill(struct task *t, const struct sys_args *a)
 {
-    int pid = (int)a->a[0];
+    int pid = (int)a->a[0], sig = (int)a->a[1];
+    siginfo_t info;
+    long ret;
 
-    if (pid != t->tg->pid && pid != 0 && pid != -1 && pid != -t->tg->pgid)
+    if (sig < 0 || sig > KERNEL_NSIG)
+        return -EINVAL;
+    if (pid == INT32_MIN)
         return -ESRCH;
-    return signal_self(t, (int)a->a[1]);
+    user_info(t, sig, SI_USER, &info);
+    pthread_mutex_lock(&t->k->mu);
+    ret = kill_locked(t, pid, &info);
+    pthread_mutex_unlock(&t->k->mu);
+    return ret;
+}
+
+/* Sends `info` to thread `tid` (of process `tgid` when > 0). */
+static long send_to_thread(struct task *t, int tgid, int tid, const siginfo_t *info)
+{
+    struct task *target;
+    long ret = 0;
+
+    pthread_mutex_lock(&t->k->mu);
+    target = kernel_find_task_locked(t->k, tid);
+    if (target == NULL || (tgid > 0 && target->tg->pid != tgid))
+        ret = -ESRCH;
+    else if (info->si_signo != 0)
+        task_send_signal_locked(target, info);
+    pthread_mutex_unlock(&t->k->mu);
+    return ret;
 }
 
 long sys_tgkill(struct task *t, const struct sys_args *a)
 {
+    int sig = (int)a->a[2];
+    siginfo_t info;
+
     if ((int)a->a[0] <= 0 || (int)a->a[1] <= 0)
         return -EINVAL;
-    if ((int)a->a[0] != t->tg->pid || (int)a->a[1] != t->tid)
-        return -ESRCH;
-    return signal_self_code(t, (int)a->a[2], SI_TKILL);
+    if (sig < 0 || sig > KERNEL_NSIG)
+        return -EINVAL;
+    user_info(t, sig, SI_TKILL, &info);
+    return send_to_thread(t, (int)a->a[0], (int)a->a[1], &info);
 }
 
 long sys_tkill(struct task *t, const struct sys_args *a)
 {
+    int sig = (int)a->a[1];
+    siginfo_t info;
+
     if ((int)a->a[0] <= 0)
         return -EINVAL;
-    if ((int)a->a[0] != t->tid)
+    if (sig < 0 || sig > KERNEL_NSIG)
+        return -EINVAL;
+    user_info(t, sig, SI_TKILL, &info);
+    return send_to_thread(t, 0, (int)a->a[0], &info);
+}
+
+/* Copies in a siginfo for rt_(tg)sigqueueinfo and applies Linux's rules on si_code. */
+static long queue_info(struct task *t, int sig, uint64_t addr, siginfo_t *info)
+{
+    long ret;
+
+    if (sig < 0 || sig > KERNEL_NSIG)
+        return -EINVAL;
+    ret = task_copy_in(t, info, addr, sizeof(*info));
+    if (ret < 0)
+        return ret;
+    /* Only the kernel may claim SI_USER / positive codes, or SI_TKILL for another process. */
+    if (info->si_code >= 0 || info->si_code == SI_TKILL)
+        return -EPERM;
+    info->si_signo = sig;
+    return 0;
+}
+
+long sys_rt_sigqueueinfo(struct task *t, const struct sys_args *a)
+{
+    int pid = (int)a->a[0];
+    siginfo_t info;
+    long ret = queue_info(t, (int)a->a[1], a->a[2], &info);
+
+    if (ret < 0)
+        return ret;
+    if (pid <= 0)
         return -ESRCH;
-    return signal_self_code(t, (int)a->a[1], SI_TKILL);
+    pthread_mutex_lock(&t->k->mu);
+    ret = kill_locked(t, pid, &info);
+    pthread_mutex_unlock(&t->k->mu);
+    return ret;
+}
+
+long sys_rt_tgsigqueueinfo(struct task *t, const struct sys_args *a)
+{
+    siginfo_t info;
+    long ret;
+
+    if ((int)a->a[0] <= 0 || (int)a->a[1] <= 0)
+        return -EINVAL;
+    ret = queue_info(t, (int)a->a[2], a->a[3], &info);
+    if (ret < 0)
+        return ret;
+    return send_to_thread(t, (int)a->a[0], (int)a->a[1], &info);
+}
+
+/* Sleeps until a signal is delivered (the caller set up the mask). Returns -ERESTARTNOHAND. */
+static long wait_for_signal(struct task *t)
+{
+    pthread_mutex_lock(&t->k->mu);
+    while (task_block_locked(t, NULL) != -EINTR)
+        ;
+    pthread_mutex_unlock(&t->k->mu);
+    return -ERESTARTNOHAND;
+}
+
+long sys_pause(struct task *t, const struct sys_args *a)
+{
+    return wait_for_signal(t);
+}
+
+long sys_rt_sigsuspend(struct task *t, const struct sys_args *a)
+{
+    uint64_t mask;
+    long ret;
+
+    if (a->a[1] != sizeof(uint64_t))
+        return -EINVAL;
+    ret = task_copy_in(t, &mask, a->a[0], sizeof(mask));
+    if (ret < 0)
+        return ret;
+    pthread_mutex_lock(&t->k->mu);
+    t->saved_sigmask = t->sigmask;
+    t->has_saved_sigmask = true;
+    t->sigmask = mask & ~UNBLOCKABLE;
+    pthread_mutex_unlock(&t->k->mu);
+    return wait_for_signal(t);
+}
+
+long sys_rt_sigtimedwait(struct task *t, const struct sys_args *a)
+{
+    uint64_t set;
+    struct timespec ts, deadline;
+    bool timed = a->a[2] != 0;
+    siginfo_t info;
+    long ret;
+    int sig;
+
+    if (a->a[3] != sizeof(uint64_t))
+        return -EINVAL;
+    ret = task_copy_in(t, &set, a->a[0], sizeof(set));
+    if (ret < 0)
+        return ret;
+    if (timed) {
+        ret = task_copy_in(t, &ts, a->a[2], sizeof(ts));
+        if (ret < 0)
+            return ret;
+        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+            return -EINVAL;
+        kernel_deadline_from_now(&ts, &deadline);
+    }
+    set &= ~UNBLOCKABLE;
+    pthread_mutex_lock(&t->k->mu);
+    for (;;) {
+        sig = task_dequeue_signal_locked(t, set, &info);
+        if (sig != 0)
+            break;
+        /* The waited-for signals count as unblocked while we wait (Linux's real_blocked). */
+        {
+            uint64_t saved = t->sigmask;
+
+            t->sigmask &= ~set;
+            ret = task_block_locked(t, timed ? &deadline : NULL);
+            t->sigmask = saved;
+        }
+        if (ret == -ETIMEDOUT || (timed && ts.tv_sec == 0 && ts.tv_nsec == 0)) {
+            sig = task_dequeue_signal_locked(t, set, &info);
+            if (sig == 0) {
+                pthread_mutex_unlock(&t->k->mu);
+                return -EAGAIN;
+            }
+            break;
+        }
+        if (ret == -EINTR) {
+            sig = task_dequeue_signal_locked(t, set, &info);
+            if (sig != 0)
+                break;
+            if (task_interrupted_locked(t)) {
+                pthread_mutex_unlock(&t->k->mu);
+                return -EINTR;
+            }
+        }
+    }
+    pthread_mutex_unlock(&t->k->mu);
+    if (a->a[1] != 0 && (ret = task_copy_out(t, a->a[1], &info, sizeof(info))) < 0)
+        return ret;
+    return sig;
 }

@@ -2,6 +2,7 @@
 /* Time and randomness syscalls (the vDSO serves most clock reads without a trap). */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 #include <sys/time.h>
 #include <time.h>
@@ -95,26 +96,90 @@ static bool timespec_valid(const struct timespec *ts)
     return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L;
 }
 
+/* Converts an absolute time on `clock` into an absolute CLOCK_MONOTONIC one. */
+static void to_monotonic(clockid_t clock, struct timespec *ts)
+{
+    struct timespec now, mono;
+    int64_t ns;
+
+    if (clock == CLOCK_MONOTONIC)
+        return;
+    clock_gettime(clock, &now);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    ns = (int64_t)(ts->tv_sec - now.tv_sec) * 1000000000LL + (ts->tv_nsec - now.tv_nsec);
+    if (ns < 0)
+        ns = 0;
+    ts->tv_sec = mono.tv_sec + ns / 1000000000LL;
+    ts->tv_nsec = mono.tv_nsec + ns % 1000000000LL;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+/*
+ * Sleeps until the monotonic `deadline` or a signal. Returns 0, or
+ * -ERESTART_RESTARTBLOCK with the remaining time written to `rmtp` (when
+ * nonzero) and a restart that sleeps until the same deadline.
+ */
+static long sleep_until(struct task *t, const struct timespec *deadline, uint64_t rmtp);
+
+static long sleep_restart(struct task *t)
+{
+    struct timespec deadline = { .tv_sec = (time_t)t->restart_args[0],
+                                 .tv_nsec = (long)t->restart_args[1] };
+
+    return sleep_until(t, &deadline, t->restart_args[2]);
+}
+
+static long sleep_until(struct task *t, const struct timespec *deadline, uint64_t rmtp)
+{
+    struct timespec now, rem;
+    long ret;
+
+    pthread_mutex_lock(&t->k->mu);
+    do {
+        ret = task_block_locked(t, deadline);
+    } while (ret == 0);
+    pthread_mutex_unlock(&t->k->mu);
+    if (ret == -ETIMEDOUT)
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    rem.tv_sec = deadline->tv_sec - now.tv_sec;
+    rem.tv_nsec = deadline->tv_nsec - now.tv_nsec;
+    if (rem.tv_nsec < 0) {
+        rem.tv_sec--;
+        rem.tv_nsec += 1000000000L;
+    }
+    if (rem.tv_sec < 0)
+        rem.tv_sec = rem.tv_nsec = 0;
+    if (rmtp != 0 && task_copy_out(t, rmtp, &rem, sizeof(rem)) < 0)
+        return -EFAULT;
+    t->restart_fn = sleep_restart;
+    t->restart_args[0] = (uint64_t)deadline->tv_sec;
+    t->restart_args[1] = (uint64_t)deadline->tv_nsec;
+    t->restart_args[2] = rmtp;
+    return -ERESTART_RESTARTBLOCK;
+}
+
 long sys_nanosleep(struct task *t, const struct sys_args *a)
 {
-    struct timespec req;
+    struct timespec req, deadline;
     long ret = task_copy_in(t, &req, a->a[0], sizeof(req));
 
     if (ret < 0)
         return ret;
     if (!timespec_valid(&req))
         return -EINVAL;
-    /* Blocks the serving sentry thread: fine while a sentry serves one app thread. */
-    while (clock_nanosleep(CLOCK_MONOTONIC, 0, &req, &req) == EINTR)
-        ;
-    return 0;
+    kernel_deadline_from_now(&req, &deadline);
+    return sleep_until(t, &deadline, a->a[1]);
 }
 
 long sys_clock_nanosleep(struct task *t, const struct sys_args *a)
 {
     clockid_t id = (clockid_t)a->a[0];
     int flags = (int)a->a[1];
-    struct timespec req;
+    struct timespec req, deadline;
     long ret;
 
     if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC && id != CLOCK_BOOTTIME && id != CLOCK_TAI)
@@ -126,9 +191,102 @@ long sys_clock_nanosleep(struct task *t, const struct sys_args *a)
         return ret;
     if (!timespec_valid(&req))
         return -EINVAL;
-    while ((ret = clock_nanosleep(id, flags, &req, &req)) == EINTR)
-        ;
-    return -ret;
+    if (flags & TIMER_ABSTIME) {
+        deadline = req;
+        to_monotonic(id, &deadline);
+        ret = sleep_until(t, &deadline, 0);
+        /* An absolute sleep restarts as itself (ERESTARTNOHAND) and reports no remainder. */
+        return ret == -ERESTART_RESTARTBLOCK ? -ERESTARTNOHAND : ret;
+    }
+    kernel_deadline_from_now(&req, &deadline);
+    return sleep_until(t, &deadline, a->a[3]);
+}
+
+long sys_restart_syscall(struct task *t, const struct sys_args *a)
+{
+    long (*fn)(struct task *) = t->restart_fn;
+
+    if (fn == NULL)
+        return -EINTR;
+    t->restart_fn = NULL;
+    return fn(t);
+}
+
+static uint64_t tv_to_ns(const struct timeval *tv)
+{
+    return (uint64_t)tv->tv_sec * 1000000000ULL + (uint64_t)tv->tv_usec * 1000ULL;
+}
+
+static void ns_to_tv(uint64_t ns, struct timeval *tv)
+{
+    tv->tv_sec = (time_t)(ns / 1000000000ULL);
+    tv->tv_usec = (suseconds_t)((ns % 1000000000ULL + 999) / 1000);
+    if (tv->tv_usec >= 1000000) {
+        tv->tv_sec++;
+        tv->tv_usec -= 1000000;
+    }
+}
+
+long sys_alarm(struct task *t, const struct sys_args *a)
+{
+    uint64_t old, old_interval;
+    unsigned int secs = (unsigned int)a->a[0];
+
+    kernel_itimer_real(t, (uint64_t)secs * 1000000000ULL, 0, &old, &old_interval);
+    /* Linux rounds the remaining time to the nearest second, and never reports 0 for an armed
+     * alarm. */
+    if (old == 0)
+        return 0;
+    return (long)((old + 500000000ULL) / 1000000000ULL) ?: 1;
+}
+
+long sys_setitimer(struct task *t, const struct sys_args *a)
+{
+    struct itimerval nv, ov;
+    uint64_t old, old_interval;
+    long ret;
+
+    if ((int)a->a[0] != ITIMER_REAL) {
+        if ((int)a->a[0] == ITIMER_VIRTUAL || (int)a->a[0] == ITIMER_PROF)
+            return -ENOSYS; /* CPU-time timers need the stubs' accounting */
+        return -EINVAL;
+    }
+    memset(&nv, 0, sizeof(nv));
+    if (a->a[1] != 0 && (ret = task_copy_in(t, &nv, a->a[1], sizeof(nv))) < 0)
+        return ret;
+    if (nv.it_value.tv_usec < 0 || nv.it_value.tv_usec >= 1000000 || nv.it_value.tv_sec < 0 ||
+        nv.it_interval.tv_usec < 0 || nv.it_interval.tv_usec >= 1000000 ||
+        nv.it_interval.tv_sec < 0)
+        return -EINVAL;
+    kernel_itimer_real(t, tv_to_ns(&nv.it_value), tv_to_ns(&nv.it_interval), &old, &old_interval);
+    if (a->a[2] != 0) {
+        ns_to_tv(old, &ov.it_value);
+        ns_to_tv(old_interval, &ov.it_interval);
+        if ((ret = task_copy_out(t, a->a[2], &ov, sizeof(ov))) < 0)
+            return ret;
+    }
+    return 0;
+}
+
+long sys_getitimer(struct task *t, const struct sys_args *a)
+{
+    struct itimerval ov;
+    uint64_t old, old_interval, v2, i2;
+
+    if ((int)a->a[0] != ITIMER_REAL) {
+        if ((int)a->a[0] == ITIMER_VIRTUAL || (int)a->a[0] == ITIMER_PROF) {
+            memset(&ov, 0, sizeof(ov));
+            return task_copy_out(t, a->a[1], &ov, sizeof(ov));
+        }
+        return -EINVAL;
+    }
+    /* Read by re-arming with the same value (one lock round trip each). */
+    kernel_itimer_real(t, 0, 0, &old, &old_interval);
+    if (old != 0)
+        kernel_itimer_real(t, old, old_interval, &v2, &i2);
+    ns_to_tv(old, &ov.it_value);
+    ns_to_tv(old_interval, &ov.it_interval);
+    return task_copy_out(t, a->a[1], &ov, sizeof(ov));
 }
 
 long sys_getrandom(struct task *t, const struct sys_args *a)

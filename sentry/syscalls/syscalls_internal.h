@@ -118,6 +118,12 @@ long sys_sched_yield(struct task *t, const struct sys_args *a);
 long sys_getcpu(struct task *t, const struct sys_args *a);
 long sys_wait4(struct task *t, const struct sys_args *a);
 long sys_waitid(struct task *t, const struct sys_args *a);
+long sys_clone(struct task *t, const struct sys_args *a);
+long sys_clone3(struct task *t, const struct sys_args *a);
+long sys_fork(struct task *t, const struct sys_args *a);
+long sys_vfork(struct task *t, const struct sys_args *a);
+long sys_setpgid(struct task *t, const struct sys_args *a);
+long sys_setsid(struct task *t, const struct sys_args *a);
 long sys_prctl(struct task *t, const struct sys_args *a);
 long sys_personality(struct task *t, const struct sys_args *a);
 long sys_sched_setaffinity(struct task *t, const struct sys_args *a);
@@ -134,6 +140,11 @@ long sys_tgkill(struct task *t, const struct sys_args *a);
 long sys_tkill(struct task *t, const struct sys_args *a);
 long sys_rt_sigreturn(struct task *t, const struct sys_args *a);
 long sys_rt_sigpending(struct task *t, const struct sys_args *a);
+long sys_rt_sigqueueinfo(struct task *t, const struct sys_args *a);
+long sys_rt_tgsigqueueinfo(struct task *t, const struct sys_args *a);
+long sys_pause(struct task *t, const struct sys_args *a);
+long sys_rt_sigsuspend(struct task *t, const struct sys_args *a);
+long sys_rt_sigtimedwait(struct task *t, const struct sys_args *a);
 
 /* sys_time.c */
 long sys_clock_gettime(struct task *t, const struct sys_args *a);
@@ -144,6 +155,10 @@ long sys_nanosleep(struct task *t, const struct sys_args *a);
 long sys_clock_nanosleep(struct task *t, const struct sys_args *a);
 long sys_getrandom(struct task *t, const struct sys_args *a);
 long sys_clock_settime(struct task *t, const struct sys_args *a);
+long sys_restart_syscall(struct task *t, const struct sys_args *a);
+long sys_alarm(struct task *t, const struct sys_args *a);
+long sys_setitimer(struct task *t, const struct sys_args *a);
+long sys_getitimer(struct task *t, const struct sys_args *a);
 /* sys_futex.c */
 long sys_futex(struct task *t, const struct sys_args *a);
 long sys_get_robust_list(struct task *t, const struct sys_args *a);

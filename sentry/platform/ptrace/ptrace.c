@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -18,11 +19,39 @@
 #include "common/xalloc.h"
 #include "sentry/platform/ptrace/ptrace_internal.h"
 
+/*
+ * The context the calling sentry thread runs (set by every switch and by
+ * attach). Injected syscalls and memory copies of an address space go
+ * through it when it belongs to that address space: a ptrace request must
+ * come from the tracer, and the stub's first thread may be gone.
+ */
+static __thread struct platform_ctx *t_self;
+
+/* Records the CPUs the sentry may run on; new contexts are spread over them. */
+static int collect_cpus(struct platform *p, rt_error_t *err)
+{
+    cpu_set_t set;
+
+    if (sched_getaffinity(0, sizeof(set), &set) < 0)
+        return rt_make_error(err, errno, "sched_getaffinity");
+    for (int c = 0; c < CPU_SETSIZE && p->nr_cpus < (int)ARRAY_SIZE(p->cpus); c++) {
+        if (CPU_ISSET(c, &set))
+            p->cpus[p->nr_cpus++] = c;
+    }
+    if (p->nr_cpus == 0)
+        return rt_make_error(err, EINVAL, "no CPU in the affinity mask");
+    return 0;
+}
+
 static int ptrace_init(const struct platform_opts *opts, struct platform **out, rt_error_t *err)
 {
     struct platform *p = xmalloc0(sizeof(*p));
 
     p->opts = *opts;
+    if (collect_cpus(p, err) < 0) {
+        free(p);
+        return rt_error_wrap(err, "reading the sentry's CPU set");
+    }
     if (ptrace_stub_prepare(p, err) < 0) {
         free(p);
         return rt_error_wrap(err, "preparing the ptrace stub");
@@ -73,6 +102,7 @@ static int ptrace_as_new(struct platform *p, struct platform_as **out_as,
     as->main = ctx;
     ctx->as = as;
     ctx->tid = pid;
+    ctx->attached = true;
     *out_as = as;
     *out_ctx = ctx;
     return 0;
@@ -82,12 +112,29 @@ static void ptrace_as_release(struct platform_as *as)
 {
     if (as == NULL)
         return;
+    /* Normally gone already: each context made its thread exit. */
     kill(as->pid, SIGKILL);
-    while (waitpid(as->pid, NULL, __WALL) < 0 && errno == EINTR)
-        ;
-    if (as->main != NULL)
+    if (as->main != NULL) {
         as->main->dead = true;
+        as->main->as = NULL;
+    }
     free(as);
+}
+
+/* The context to drive for `as` from the calling thread. */
+static struct platform_ctx *ctx_for(struct platform_as *as)
+{
+    if (t_self != NULL && t_self->as == as && !t_self->dead)
+        return t_self;
+    return as->main;
+}
+
+/* The host thread whose address space is `as`, for process_vm_{read,write}v. */
+static pid_t mem_tid(struct platform_as *as)
+{
+    struct platform_ctx *ctx = ctx_for(as);
+
+    return ctx != NULL && !ctx->dead ? ctx->tid : as->pid;
 }
 
 static const struct platform_as_info *ptrace_as_info(struct platform_as *as)
@@ -140,10 +187,9 @@ static void stash_signal(struct platform_ctx *ctx, int sig)
  * the registers. Returns the host syscall's result (-errno on failure).
  * Costs one stop (~4 us) per call.
  */
-static long inject(struct platform_as *as, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
-                   uint64_t a3, uint64_t a4, uint64_t a5)
+static long inject_at(struct platform_ctx *ctx, uintptr_t ip, long nr, uint64_t a0, uint64_t a1,
+                      uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    struct platform_ctx *ctx = as->main;
     struct user_regs_struct r;
     long ret, rax;
     int status;
@@ -162,7 +208,7 @@ static long inject(struct platform_as *as, long nr, uint64_t a0, uint64_t a1, ui
     r.r10 = a3;
     r.r8 = a4;
     r.r9 = a5;
-    r.rip = as->p->syscall_ip;
+    r.rip = ip;
     if (ptrace(PTRACE_SETREGS, ctx->tid, NULL, &r) < 0)
         return -errno;
     for (;;) {
@@ -177,6 +223,8 @@ static long inject(struct platform_as *as, long nr, uint64_t a0, uint64_t a1, ui
         }
         if (WSTOPSIG(status) == SIGTRAP)
             break;
+        if (WSTOPSIG(status) == PTRACE_INTERRUPT_SIGNAL)
+            continue; /* the kernel looks at its signals before the next switch anyway */
         if (is_fault_signal(WSTOPSIG(status))) {
             /* The stub itself faulted: it is unusable. Never loop on it. */
             kill(ctx->tid, SIGKILL);
@@ -193,6 +241,16 @@ static long inject(struct platform_as *as, long nr, uint64_t a0, uint64_t a1, ui
     if (ptrace(PTRACE_SETREGS, ctx->tid, NULL, &ctx->host) < 0)
         return -errno;
     return rax;
+}
+
+static long inject(struct platform_as *as, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                   uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct platform_ctx *ctx = ctx_for(as);
+
+    if (ctx == NULL)
+        return -ESRCH;
+    return inject_at(ctx, as->p->syscall_ip, nr, a0, a1, a2, a3, a4, a5);
 }
 
 static long ptrace_as_mmap(struct platform_as *as, uintptr_t addr, size_t len, int prot, int flags)
@@ -233,7 +291,7 @@ static long ptrace_as_read(struct platform_as *as, void *dst, uintptr_t src, siz
 
     if (len == 0)
         return 0;
-    n = process_vm_readv(as->pid, &local, 1, &remote, 1, 0);
+    n = process_vm_readv(mem_tid(as), &local, 1, &remote, 1, 0);
     /* Any host failure (EFAULT, ESRCH of a dying stub) is a fault for the app. */
     return n <= 0 ? -EFAULT : n;
 }
@@ -246,17 +304,182 @@ static long ptrace_as_write(struct platform_as *as, uintptr_t dst, const void *s
 
     if (len == 0)
         return 0;
-    n = process_vm_writev(as->pid, &local, 1, &remote, 1, 0);
+    n = process_vm_writev(mem_tid(as), &local, 1, &remote, 1, 0);
     return n <= 0 ? -EFAULT : n;
+}
+
+/* Waits until the host thread of `ctx` is gone and reaped (ECHILD ends it too). */
+static void reap(struct platform_ctx *ctx)
+{
+    int status;
+
+    for (;;) {
+        if (waitpid(ctx->tid, &status, __WALL) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (WIFEXITED(status) || WIFSIGNALED(status))
+            continue; /* reaped as tracee; the sentry may also be its real parent */
+        if (WIFSTOPPED(status))
+            ptrace(PTRACE_CONT, ctx->tid, NULL, NULL);
+    }
+    ctx->dead = true;
+    ctx->reaped = true;
+}
+
+/* Makes the (stopped, traced) host thread of `ctx` run exit(2) and reaps it. */
+static void exit_thread(struct platform_ctx *ctx)
+{
+    struct user_regs_struct r;
+
+    if (!ctx->dead && ctx->attached && load_regs(ctx) == 0) {
+        r = ctx->host;
+        r.rax = SYS_exit;
+        r.orig_rax = (unsigned long long)-1;
+        r.rdi = 0;
+        r.rip = ctx->as != NULL ? ctx->as->p->syscall_ip : r.rip;
+        if (ctx->as == NULL || ptrace(PTRACE_SETREGS, ctx->tid, NULL, &r) < 0 ||
+            ptrace(PTRACE_CONT, ctx->tid, NULL, NULL) < 0)
+            tgkill(ctx->as != NULL ? ctx->as->pid : ctx->tid, ctx->tid, SIGKILL);
+    } else if (!ctx->dead) {
+        /* Never attached (a failed clone hand-over): nothing else can stop it. */
+        tgkill(ctx->as != NULL ? ctx->as->pid : ctx->tid, ctx->tid, SIGKILL);
+    }
+    reap(ctx);
 }
 
 static void ptrace_ctx_release(struct platform_ctx *ctx)
 {
     if (ctx == NULL)
         return;
+    if (!ctx->dead)
+        exit_thread(ctx);
+    else if (!ctx->reaped)
+        reap(ctx); /* the tracer saw the exit; the sentry may also be the real parent */
     if (ctx->as != NULL && ctx->as->main == ctx)
         ctx->as->main = NULL;
+    if (t_self == ctx)
+        t_self = NULL;
     free(ctx);
+}
+
+/* Pins the calling thread and `tid` to the next vCPU of the round robin. */
+static void pin_pair(struct platform *p, pid_t tid)
+{
+    unsigned int n = __atomic_fetch_add(&p->next_cpu, 1, __ATOMIC_RELAXED);
+    cpu_set_t set;
+
+    CPU_ZERO(&set);
+    CPU_SET(p->cpus[n % (unsigned int)p->nr_cpus], &set);
+    /* Best effort: a failure costs speed, not correctness. */
+    sched_setaffinity(0, sizeof(set), &set);
+    sched_setaffinity(tid, sizeof(set), &set);
+}
+
+static long ptrace_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind kind,
+                             struct platform_as **out_as, struct platform_ctx **out_ctx)
+{
+    struct platform_as *as = ctx->as;
+    struct platform_ctx *nctx;
+    struct platform_as *nas = NULL;
+    uint64_t flags;
+    long tid;
+
+    if (as == NULL || ctx->dead)
+        return -ESRCH;
+    switch (kind) {
+    case PLATFORM_CLONE_PROCESS:
+        flags = SIGCHLD;
+        break;
+    case PLATFORM_CLONE_THREAD:
+        flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+        break;
+    case PLATFORM_CLONE_VM:
+        flags = CLONE_VM | SIGCHLD;
+        break;
+    default:
+        return -EINVAL;
+    }
+    /* No new stack: neither branch of the stub's clone code touches memory. */
+    tid = inject_at(ctx, as->p->clone_ip, SYS_clone, flags, 0, 0, 0, 0, 0);
+    if (tid < 0)
+        return tid;
+    nctx = calloc(1, sizeof(*nctx));
+    if (kind == PLATFORM_CLONE_PROCESS)
+        nas = calloc(1, sizeof(*nas));
+    if (nctx == NULL || (kind == PLATFORM_CLONE_PROCESS && nas == NULL)) {
+        /* The child waits in its pause loop, untraced: only SIGKILL ends it. */
+        kill((pid_t)tid, SIGKILL);
+        free(nctx);
+        free(nas);
+        return -ENOMEM;
+    }
+    nctx->tid = (pid_t)tid;
+    if (nas != NULL) {
+        nas->p = as->p;
+        nas->pid = (pid_t)tid;
+        nas->main = nctx;
+        nctx->as = nas;
+        *out_as = nas;
+    } else {
+        nctx->as = as;
+    }
+    *out_ctx = nctx;
+    return 0;
+}
+
+/*
+ * The hand-over of a new host thread: it waits untraced in the stub's pause
+ * loop. The thread that will serve it seizes it (no signal involved, so no
+ * group stop of its process) and interrupts it into a trap stop, from which
+ * the first switch resumes it with the app's registers. Its orig_rax is then
+ * the app's, never pause's, so the interrupted pause is not restarted.
+ */
+static long ptrace_ctx_attach(struct platform_ctx *ctx)
+{
+    int status;
+    long ret;
+
+    if (ctx->as != NULL && ctx->as->p->opts.pin_cpu)
+        pin_pair(ctx->as->p, ctx->tid);
+    if (ptrace(PTRACE_SEIZE, ctx->tid, NULL, (void *)(long)PTRACE_STUB_OPTIONS) < 0) {
+        ret = -errno;
+        exit_thread(ctx);
+        return ret;
+    }
+    if (ptrace(PTRACE_INTERRUPT, ctx->tid, NULL, NULL) < 0) {
+        ret = -errno;
+        kill(ctx->tid, SIGKILL);
+        reap(ctx);
+        return ret;
+    }
+    for (;;) {
+        ret = wait_stop(ctx->tid, &status);
+        if (ret < 0 || !WIFSTOPPED(status)) {
+            ctx->dead = true;
+            return ret < 0 ? ret : -ESRCH;
+        }
+        if ((status >> 16) == PTRACE_EVENT_STOP)
+            break;
+        /* A signal reached the thread first: drop it (nothing of the app runs yet). */
+        if (ptrace(PTRACE_CONT, ctx->tid, NULL, NULL) < 0) {
+            ret = -errno;
+            reap(ctx);
+            return ret;
+        }
+    }
+    ctx->attached = true;
+    ctx->host_valid = false;
+    t_self = ctx;
+    return 0;
+}
+
+static void ptrace_ctx_interrupt(struct platform_ctx *ctx)
+{
+    if (ctx == NULL || ctx->dead || !ctx->attached || ctx->as == NULL)
+        return;
+    tgkill(ctx->as->pid, ctx->tid, PTRACE_INTERRUPT_SIGNAL);
 }
 
 static long ptrace_ctx_get_regs(struct platform_ctx *ctx, struct arch_regs *regs)
@@ -340,6 +563,7 @@ static long ptrace_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
     long ret;
 
     memset(ev, 0, sizeof(*ev));
+    t_self = ctx;
     if (ctx->dead) {
         ev->kind = PLATFORM_EVENT_DEAD;
         return 0;
@@ -350,11 +574,16 @@ static long ptrace_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
         return 0;
     }
     ret = store_regs(ctx, regs);
+    if (ret == -ESRCH)
+        goto dead;
     if (ret < 0)
         return ret;
     for (;;) {
-        if (ptrace(PTRACE_SYSEMU, ctx->tid, NULL, NULL) < 0)
+        if (ptrace(PTRACE_SYSEMU, ctx->tid, NULL, NULL) < 0) {
+            if (errno == ESRCH)
+                goto dead; /* killed while stopped (exit_group, exec of another thread) */
             return -errno;
+        }
         ctx->host_valid = false;
         ret = wait_stop(ctx->tid, &status);
         if (ret < 0)
@@ -381,8 +610,19 @@ static long ptrace_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
         ev->signo = WSTOPSIG(status);
         if (ptrace(PTRACE_GETSIGINFO, ctx->tid, NULL, &ev->info) < 0)
             memset(&ev->info, 0, sizeof(ev->info));
+        if (ev->signo == PTRACE_INTERRUPT_SIGNAL && ev->info.si_code == SI_TKILL &&
+            ev->info.si_pid == getpid()) {
+            memset(ev, 0, sizeof(*ev));
+            ev->kind = PLATFORM_EVENT_INTERRUPT;
+        }
         return 0;
     }
+
+dead:
+    reap(ctx);
+    ev->kind = PLATFORM_EVENT_DEAD;
+    ev->signo = SIGKILL;
+    return 0;
 }
 
 const struct platform_ops g_platform_ptrace_ops = {
@@ -400,6 +640,9 @@ const struct platform_ops g_platform_ptrace_ops = {
     .as_read = ptrace_as_read,
     .as_write = ptrace_as_write,
     .ctx_release = ptrace_ctx_release,
+    .ctx_clone = ptrace_ctx_clone,
+    .ctx_attach = ptrace_ctx_attach,
+    .ctx_interrupt = ptrace_ctx_interrupt,
     .ctx_get_fpstate = ptrace_ctx_get_fpstate,
     .ctx_set_fpstate = ptrace_ctx_set_fpstate,
     .ctx_cpu_time = ptrace_ctx_cpu_time,

@@ -28,6 +28,16 @@ struct platform {
     uintptr_t data_page;
     /* Address of the `syscall; int3` sequence used for injected syscalls. Immutable. */
     uintptr_t syscall_ip;
+    /*
+     * Address of the injected clone: the parent traps on an int3 after it,
+     * the child waits in a pause(2) loop until a sentry thread seizes it.
+     * Immutable.
+     */
+    uintptr_t clone_ip;
+    /* vCPUs new contexts are pinned to, round robin. `next_cpu` is atomic. */
+    int cpus[256];
+    int nr_cpus;
+    unsigned int next_cpu;
     /* The filter every stub installs: kill any syscall not issued from the code page. */
     struct sock_filter filter[16];
     unsigned short filter_len;
@@ -37,11 +47,14 @@ struct platform {
 
 struct platform_ctx {
     struct platform_as *as; /* Not owned. */
-    pid_t tid;              /* host thread id of the traced app thread */
+    pid_t tid;              /* host thread id of the traced app thread; Immutable */
+    /* Traced by its thread (as_new or ctx_attach done): interrupts may be sent. */
+    bool attached;
     /* The registers the host thread holds right now, when `host_valid`. */
     struct user_regs_struct host;
     bool host_valid;
     bool dead;
+    bool reaped; /* waited for until ECHILD: the tid may be reused */
     /* A host signal that arrived during an injected syscall, reported by the next switch. */
     bool has_pending;
     struct platform_event pending;
@@ -49,10 +62,17 @@ struct platform_ctx {
 
 struct platform_as {
     struct platform *p; /* Not owned. */
-    pid_t pid;          /* host pid of the stub process */
-    /* The context used for injected syscalls (the stub's first thread). Not owned. */
+    pid_t pid;          /* host pid of the stub process; Immutable */
+    /*
+     * The context injected syscalls and memory copies use when the calling
+     * thread runs no context of this address space (the stub's first
+     * thread). Not owned; NULL once released.
+     */
     struct platform_ctx *main;
 };
+
+/* The host signal ctx_interrupt sends (nothing else uses SIGSTKFLT). */
+#define PTRACE_INTERRUPT_SIGNAL SIGSTKFLT
 
 /*
  * Prepares the stub pages and the seccomp filter in the sentry. Host tier.
@@ -65,3 +85,6 @@ int ptrace_stub_prepare(struct platform *p, rt_error_t *err);
  * injection point with an empty address space. Returns its pid. Host tier.
  */
 pid_t ptrace_stub_spawn(struct platform *p, rt_error_t *err);
+
+/* The ptrace options every traced stub thread has. */
+#define PTRACE_STUB_OPTIONS (PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD)

@@ -31,6 +31,8 @@ __asm__(".pushsection .rodata\n"
         ".hidden sentry_ptrace_stub_begin\n"
         ".globl sentry_ptrace_stub_syscall\n"
         ".hidden sentry_ptrace_stub_syscall\n"
+        ".globl sentry_ptrace_stub_clone\n"
+        ".hidden sentry_ptrace_stub_clone\n"
         ".globl sentry_ptrace_stub_end\n"
         ".hidden sentry_ptrace_stub_end\n"
         "sentry_ptrace_stub_begin:\n"
@@ -60,11 +62,21 @@ __asm__(".pushsection .rodata\n"
         "    syscall\n"
         "    int3\n"
         "    ud2\n"
+        "sentry_ptrace_stub_clone:\n"
+        "    syscall\n"
+        "    test %rax, %rax\n"
+        "    jnz 2f\n"
+        "1:  mov $34, %eax\n" /* pause: the child waits here to be seized */
+        "    syscall\n"
+        "    jmp 1b\n"
+        "2:  int3\n"
+        "    ud2\n"
         "sentry_ptrace_stub_end:\n"
         ".popsection\n");
 
 extern const char sentry_ptrace_stub_begin[] __attribute__((visibility("hidden")));
 extern const char sentry_ptrace_stub_syscall[] __attribute__((visibility("hidden")));
+extern const char sentry_ptrace_stub_clone[] __attribute__((visibility("hidden")));
 extern const char sentry_ptrace_stub_end[] __attribute__((visibility("hidden")));
 
 /* Finds the vDSO and vvar mappings of the sentry (stubs inherit them at the same addresses). */
@@ -183,6 +195,7 @@ int ptrace_stub_prepare(struct platform *p, rt_error_t *err)
         return rt_make_error(err, errno, "mprotect stub code page");
     p->syscall_ip =
         p->code_page + (uintptr_t)(sentry_ptrace_stub_syscall - sentry_ptrace_stub_begin);
+    p->clone_ip = p->code_page + (uintptr_t)(sentry_ptrace_stub_clone - sentry_ptrace_stub_begin);
     if (find_vdso(p, err) < 0)
         return -1;
     p->info.reserved[p->info.nr_reserved++] = (struct platform_range){
@@ -199,6 +212,7 @@ static void __attribute__((noreturn)) stub_child(struct platform *p, pid_t paren
 {
     struct sock_fprog prog = { .len = p->filter_len, .filter = p->filter };
     struct sigaction dfl = { .sa_handler = SIG_DFL };
+    struct sigaction ign = { .sa_handler = SIG_IGN };
     sigset_t none;
 
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
@@ -209,6 +223,12 @@ static void __attribute__((noreturn)) stub_child(struct platform *p, pid_t paren
         if (sig != SIGKILL && sig != SIGSTOP)
             sigaction(sig, &dfl, NULL);
     }
+    /*
+     * Stubs forked from this one (app fork) are its host children: ignoring
+     * SIGCHLD lets the host reap them once their tracer has, and no stub is
+     * ever left a zombie under a stub that lives on.
+     */
+    sigaction(SIGCHLD, &ign, NULL);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     /*
@@ -262,8 +282,7 @@ pid_t ptrace_stub_spawn(struct platform *p, rt_error_t *err)
             return rt_make_error(err, 0, "stub setup failed (exit %d)", WEXITSTATUS(status));
         return rt_make_error(err, 0, "stub setup failed (status %#x)", status);
     }
-    if (ptrace(PTRACE_SETOPTIONS, (pid_t)pid, NULL,
-               (void *)(long)(PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD)) < 0) {
+    if (ptrace(PTRACE_SETOPTIONS, (pid_t)pid, NULL, (void *)(long)PTRACE_STUB_OPTIONS) < 0) {
         int e = errno;
 
         kill((pid_t)pid, SIGKILL);

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fork, vfork, clone and clone3: a new task from an injected clone in the
+ * caller's stub, served by a sentry thread of its own.
+ *
+ * The hand-over: the caller's sentry thread (the tracer of the caller's host
+ * thread) makes the stub run clone(2) at the stub's clone entry. The child
+ * host thread starts untraced in the stub's pause(2) loop; a new sentry
+ * thread seizes it (PTRACE_SEIZE + PTRACE_INTERRUPT in ctx_attach), so each
+ * host thread is traced by exactly the sentry thread that serves it, and both
+ * are pinned to one vCPU. Private memory of a forked stub is the host's
+ * copy-on-write copy; MAP_SHARED memory stays shared with the parent.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sentry/kernel/kernel_internal.h"
+#include "sentry/mm/mm.h"
+#include "sentry/vfs/vfs.h"
+
+/* Namespaces and other flags the sandbox does not offer to its apps. */
+#define CLONE_UNSUPPORTED                                                                         \
+    (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
+     CLONE_NEWNET | CLONE_PIDFD)
+
+struct task *kernel_task_alloc(struct kernel *k);
+
+static void *task_thread_main(void *arg)
+{
+    struct task *t = arg;
+    long ret = t->k->pops->ctx_attach(t->ctx);
+
+    if (ret < 0) {
+        log_warning("sentry: task %d: attaching its host thread failed: %s", t->tid,
+                    strerror((int)-ret));
+        pthread_mutex_lock(&t->k->mu);
+        thread_group_exit_locked(t->tg, SIGKILL);
+        pthread_mutex_unlock(&t->k->mu);
+        t->exited = true;
+    }
+    task_run_and_exit(t);
+    kernel_task_free(t);
+    return NULL;
+}
+
+static long validate(const struct kernel_clone_args *a)
+{
+    uint64_t f = a->flags;
+
+    if ((f & CLONE_FS) && (f & CLONE_NEWNS))
+        return -EINVAL;
+    if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND))
+        return -EINVAL;
+    if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
+        return -EINVAL;
+    if ((f & CLONE_THREAD) && a->exit_signal != 0)
+        return -EINVAL;
+    if (a->exit_signal < 0 || a->exit_signal > KERNEL_NSIG)
+        return -EINVAL;
+    if (f & CLONE_UNSUPPORTED)
+        return (f & CLONE_PIDFD) ? -EINVAL : -EPERM;
+    return 0;
+}
+
+long kernel_clone(struct task *t, const struct kernel_clone_args *a)
+{
+    struct kernel *k = t->k;
+    enum platform_clone_kind kind;
+    struct platform_as *nas = NULL;
+    struct task *nt;
+    struct thread_group *ntg = NULL;
+    pthread_attr_t attr;
+    pthread_t thread;
+    long ret;
+    int tid;
+
+    ret = validate(a);
+    if (ret < 0)
+        return ret;
+    kind = (a->flags & CLONE_THREAD) ? PLATFORM_CLONE_THREAD
+           : (a->flags & CLONE_VM)   ? PLATFORM_CLONE_VM
+                                     : PLATFORM_CLONE_PROCESS;
+    nt = kernel_task_alloc(k);
+    if (nt == NULL)
+        return -ENOMEM;
+    /* The host clone and the copy of the vma list are one step for other threads' mmaps. */
+    mm_lock(t->mm);
+    ret = k->pops->ctx_clone(t->ctx, kind, &nas, &nt->ctx);
+    if (ret == 0 && kind == PLATFORM_CLONE_PROCESS) {
+        ret = mm_fork(t->mm, nas, &nt->mm);
+        if (ret < 0) {
+            k->pops->ctx_release(nt->ctx);
+            nt->ctx = NULL;
+            k->pops->as_release(nas);
+        }
+    } else if (ret == 0) {
+        kernel_get_mm(t->mm);
+        nt->mm = t->mm;
+    }
+    mm_unlock(t->mm);
+    if (ret < 0) {
+        kernel_task_free(nt);
+        return ret == -ENOMEM ? -ENOMEM : -EAGAIN;
+    }
+    nt->fdt = (a->flags & CLONE_FILES) ? get_fd_table(t->fdt) : fd_table_copy(t->fdt);
+    if (t->fs != NULL)
+        nt->fs = (a->flags & CLONE_FS) ? get_vfs_fs(t->fs) : vfs_fs_copy(t->fs);
+    if (nt->fdt == NULL || (t->fs != NULL && nt->fs == NULL)) {
+        kernel_task_free(nt);
+        return -ENOMEM;
+    }
+    nt->regs = t->regs;
+    arch_set_return(&nt->regs, 0);
+    if (a->stack != 0)
+        nt->regs.r.rsp = a->stack + a->stack_size;
+    if (a->flags & CLONE_SETTLS) {
+        if (!arch_is_valid_user_base(a->tls)) {
+            kernel_task_free(nt);
+            return -EPERM;
+        }
+        nt->regs.r.fs_base = a->tls;
+        nt->regs.r.fs = 0;
+    }
+    memcpy(nt->comm, t->comm, sizeof(nt->comm));
+    nt->no_new_privs = t->no_new_privs;
+    if (a->flags & CLONE_CHILD_CLEARTID)
+        nt->clear_child_tid = a->child_tid;
+    if (!(a->flags & CLONE_VM) || (a->flags & CLONE_VFORK)) {
+        nt->altstack_sp = t->altstack_sp;
+        nt->altstack_size = t->altstack_size;
+        nt->altstack_flags = t->altstack_flags;
+    }
+
+    pthread_mutex_lock(&k->mu);
+    if (t->killed || t->tg->exiting) {
+        pthread_mutex_unlock(&k->mu);
+        kernel_task_free(nt);
+        return -ERESTARTNOINTR;
+    }
+    tid = kernel_alloc_pid_locked(k);
+    if (tid < 0) {
+        pthread_mutex_unlock(&k->mu);
+        kernel_task_free(nt);
+        return tid;
+    }
+    nt->tid = tid;
+    nt->sigmask = t->sigmask;
+    if (kind == PLATFORM_CLONE_THREAD) {
+        task_link_locked(nt, t->tg);
+    } else {
+        struct thread_group *parent = (a->flags & CLONE_PARENT) ? t->tg->parent : t->tg;
+
+        if (parent == NULL) {
+            pthread_mutex_unlock(&k->mu);
+            kernel_task_free(nt);
+            return -EINVAL; /* init has no parent to share */
+        }
+        ntg = thread_group_new_locked(k, parent, tid);
+        if (ntg == NULL) {
+            pthread_mutex_unlock(&k->mu);
+            kernel_task_free(nt);
+            return -ENOMEM;
+        }
+        /* The child inherits the caller's process state, not its parent's. */
+        ntg->pgid = t->tg->pgid;
+        ntg->sid = t->tg->sid;
+        ntg->umask = t->tg->umask;
+        ntg->personality = t->tg->personality;
+        ntg->dumpable = t->tg->dumpable;
+        memcpy(ntg->rlimits, t->tg->rlimits, sizeof(ntg->rlimits));
+        memcpy(ntg->actions, t->tg->actions, sizeof(ntg->actions));
+        ntg->exit_signal = a->exit_signal;
+        task_link_locked(nt, ntg);
+    }
+    if (a->flags & CLONE_VFORK) {
+        nt->vfork_parent = t;
+        t->vfork_child = nt;
+    }
+    pthread_mutex_unlock(&k->mu);
+
+    /* Before the child runs: the tid words clone was asked to fill. */
+    if (a->flags & CLONE_PARENT_SETTID)
+        task_copy_out(t, a->parent_tid, &tid, sizeof(tid));
+    if (a->flags & CLONE_CHILD_SETTID)
+        mm_copy_out(nt->mm, a->child_tid, &tid, sizeof(tid));
+
+    nt->own_thread = true;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    ret = pthread_create(&thread, &attr, task_thread_main, nt);
+    pthread_attr_destroy(&attr);
+    if (ret != 0) {
+        /* The task never ran: it leaves as if killed before its first instruction. */
+        pthread_mutex_lock(&k->mu);
+        nt->killed = true;
+        pthread_mutex_unlock(&k->mu);
+        nt->exited = true;
+        task_run_and_exit(nt);
+        kernel_task_free(nt);
+        return -EAGAIN;
+    }
+    if (a->flags & CLONE_VFORK) {
+        /* Only SIGKILL ends the wait early (Linux: killable, not interruptible). */
+        pthread_mutex_lock(&k->mu);
+        while (t->vfork_child != NULL && !t->killed && !t->tg->exiting)
+            pthread_cond_wait(&t->wake, &k->mu);
+        if (t->vfork_child != NULL) {
+            t->vfork_child->vfork_parent = NULL;
+            t->vfork_child = NULL;
+        }
+        pthread_mutex_unlock(&k->mu);
+    }
+    return tid;
+}
