@@ -50,7 +50,7 @@ static long validate(const struct kernel_clone_args *a)
 {
     uint64_t f = a->flags;
 
-    if ((f & CLONE_FS) && (f & CLONE_NEWNS))
+    if ((f & CLONE_FS) && (f & (CLONE_NEWNS | CLONE_NEWUSER)))
         return -EINVAL;
     if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND))
         return -EINVAL;

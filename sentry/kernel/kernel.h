@@ -346,6 +346,13 @@ void task_kick_locked(struct task *t);
 /* True when `t` has an unblocked signal pending or must leave. Needs k->mu. */
 bool task_interrupted_locked(const struct task *t);
 
+/*
+ * The same without the lock, for waits outside the process model (pipes,
+ * sockets): when true, the wait should end with -ERESTARTSYS (not -EINTR),
+ * so that SA_RESTART, job-control stops and ignored signals restart it.
+ */
+bool task_should_interrupt(const struct task *t);
+
 /* Adds the current time of CLOCK_MONOTONIC to `rel` (relative -> absolute deadline). */
 void kernel_deadline_from_now(const struct timespec *rel, struct timespec *abs);
 

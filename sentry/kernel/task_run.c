@@ -33,6 +33,16 @@ bool task_interrupted_locked(const struct task *t)
            (t->tg->stopped && !t->tg->exiting);
 }
 
+bool task_should_interrupt(const struct task *t)
+{
+    uint64_t pending = __atomic_load_n(&t->pending.mask, __ATOMIC_RELAXED) |
+                       __atomic_load_n(&t->tg->pending.mask, __ATOMIC_RELAXED);
+
+    return (pending & ~t->sigmask) != 0 || __atomic_load_n(&t->killed, __ATOMIC_RELAXED) ||
+           __atomic_load_n(&t->tg->exiting, __ATOMIC_RELAXED) ||
+           __atomic_load_n(&t->tg->stopped, __ATOMIC_RELAXED);
+}
+
 long task_block_locked(struct task *t, const struct timespec *deadline)
 {
     int ret;

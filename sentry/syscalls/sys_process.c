@@ -648,6 +648,9 @@ long sys_times(struct task *t, const struct sys_args *a)
 
     memset(&tm, 0, sizeof(tm));
     tm.tms_utime = (clock_t)(task_cpu_ns(t) / (1000000000ULL / 100));
+    pthread_mutex_lock(&t->k->mu);
+    tm.tms_cutime = (clock_t)(t->tg->children_cpu_ns / (1000000000ULL / 100));
+    pthread_mutex_unlock(&t->k->mu);
     if (a->a[0] != 0 && (ret = task_copy_out(t, a->a[0], &tm, sizeof(tm))) < 0)
         return ret;
     clock_gettime(CLOCK_BOOTTIME, &now);
