@@ -17,6 +17,7 @@
 #include "boot/boot.h"
 #include "common/common.h"
 #include "common/syscalls.h"
+#include "sentry/sentry.h"
 #include "specutils/specutils.h"
 
 #define BOOT_SPEC_MAX (16u << 20)
@@ -25,9 +26,11 @@
  * The capabilities the sandbox keeps; every other one leaves the effective,
  * permitted, inheritable, ambient and bounding sets.
  *
- * - Tracing the stubs needs none: they are our own children, same uid, with
- *   capability sets no larger than ours (ptrace_may_access), and with Yama
- *   ptrace_scope 1 a parent may trace its descendants.
+ * - Tracing the stubs needs none: the stub factory (forked after this drop)
+ *   creates them with our uid and capability sets no larger than ours, which
+ *   is what ptrace_may_access asks of a tracer without CAP_SYS_PTRACE. (Yama
+ *   ptrace_scope 1 would also want them to be our descendants: they are,
+ *   through the factory.)
  * - Nothing on the host is opened by path (the gofer does that), app
  *   credentials and hostnames are the sentry's own: no DAC_*, SETUID,
  *   SETGID, SYS_ADMIN, CHOWN, FOWNER.
@@ -193,8 +196,10 @@ static int shutdown_handler(void *ctx, rt_error_t *err)
 }
 
 /* Everything up to "ready", in order: this list is the sandbox's security story. */
-static int boot_setup(const struct boot_options *o, struct spec **spec, rt_error_t *err)
+static int boot_setup(const struct boot_options *o, struct spec **spec, struct sentry **sentry,
+                      rt_error_t *err)
 {
+    struct sentry_opts sopts = { 0 };
     cleanup_free char *json = NULL;
     size_t len = 0;
     int keep[4] = { o->spec_fd, o->control_fd, o->sync_fd, o->log_fd };
@@ -227,20 +232,37 @@ static int boot_setup(const struct boot_options *o, struct spec **spec, rt_error
     close(o->spec_fd);
     if (specutils_parse(json, len, spec, err) < 0)
         return rt_error_wrap(err, "parsing the spec");
-    /* 5. An empty, read-only root: no host path is reachable from here on. */
+    /*
+     * 5. The sentry's kernel and platform, while /proc still shows our own
+     *    maps: the ptrace platform finds the vDSO there, which every stub
+     *    keeps at the same address.
+     */
+    sopts.hostname = (*spec)->hostname;
+    if (sentry_new(&sopts, sentry, err) < 0)
+        return rt_error_wrap(err, "starting the sentry");
+    /* 6. An empty, read-only root: no host path is reachable from here on. */
     if (enter_empty_root(err) < 0)
         return rt_error_wrap(err, "entering the empty root");
-    /* 6. Privileges drop: the capabilities go, and no exec may ever gain new ones. */
+    /* 7. Privileges drop: the capabilities go, and no exec may ever gain new ones. */
     if (drop_capabilities(err) < 0)
         return rt_error_wrap(err, "dropping capabilities");
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return rt_make_error(err, errno, "setting no_new_privs");
+    /*
+     * 8. The ptrace stub factory: forked now, so that it and its stubs hold
+     *    exactly our (dropped) capabilities and we may trace them, and before
+     *    the seccomp filter, which forbids fork and executable mappings. It
+     *    dies with this thread, its stubs with it.
+     */
+    if (sentry_prepare_filter(*sentry, err) < 0)
+        return rt_error_wrap(err, "preparing the sentry");
     return 0;
 }
 
 static int boot_run(const struct boot_options *o, rt_error_t *err)
 {
     struct spec *spec = NULL;
+    struct sentry *sentry = NULL;
     struct control_server *srv = NULL;
     struct control_handlers handlers = {
         .ctx = (void *)o->id, .shutdown = shutdown_handler,
@@ -255,21 +277,27 @@ static int boot_run(const struct boot_options *o, rt_error_t *err)
     int ret = -1;
 
     boot_containers_handlers(&handlers);
-    if (boot_setup(o, &spec, err) < 0)
+    /*
+     * App output may outlive its reader: a write to a closed pipe is EPIPE
+     * for the sentry to turn into the app's SIGPIPE, never our death.
+     */
+    signal(SIGPIPE, SIG_IGN);
+    if (boot_setup(o, &spec, &sentry, err) < 0)
         goto out;
-    /* 7. The control server's own resources (eventfd, memory) before the filter. */
+    boot_containers_set_sentry(sentry);
+    /* 9. The control server's own resources (eventfd, memory) before the filter. */
     if (control_server_new(&cfg, &srv, err) < 0)
         goto out;
-    /* 8. The seccomp allowlist (boot/filter.c): the last step before serving. */
+    /* 10. The seccomp allowlist (boot/filter.c): the last step before serving. */
     if (boot_filter_install(o->debug, err) < 0)
         goto out;
-    /* 9. Ready: the parent's `create` may return. */
+    /* 11. Ready: the parent's `create` may return. */
     if (rt_sync_ready(o->sync_fd, err) < 0)
         goto out;
     ready = true;
     close(o->sync_fd);
     log_debug("sandbox %s: serving the control socket", o->id);
-    /* 10. Serve until a Shutdown request is answered. */
+    /* 12. Serve until a Shutdown request is answered. */
     ret = control_server_run(srv, err);
 out:
     if (ret < 0 && !ready) {
@@ -277,10 +305,11 @@ out:
     }
     /*
      * After shutdown, threads may still be blocked in Waits: exiting ends
-     * them (and, as pid 1, everything in the sandbox), so the server is not
-     * freed here.
+     * them (and, as pid 1, everything in the sandbox), so neither the server
+     * nor the sentry is freed here.
      */
     (void)srv;
+    (void)sentry;
     specutils_free(spec);
     return ret;
 }

@@ -128,6 +128,10 @@ uid_t control_conn_peer_uid(const struct control_conn *conn);
  */
 void boot_containers_handlers(struct control_handlers *h);
 
+struct sentry;
+/* The sentry containers start in (sentry/sentry.h); set once before serving. Not owned. */
+void boot_containers_set_sentry(struct sentry *s);
+
 /* ---- the sandbox's seccomp filter (boot/filter.c) ---- */
 
 /*

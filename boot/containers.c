@@ -12,6 +12,7 @@
 
 #include "boot/boot.h"
 #include "common/common.h"
+#include "sentry/sentry.h"
 #include "specutils/specutils.h"
 
 #define BOOT_MAX_CONTAINERS 256
@@ -24,6 +25,9 @@ struct boot_container {
     int fds[CONTROL_MAX_FDS]; /* stdio, gofer connections, preserved: as control.proto orders */
     size_t nfds;
     struct control_stdio stdio;
+    uint32_t gofer_fd_count, preserve_fd_count;
+    /* The running init and its processes (from start on); owned. Protected by g_mu. */
+    struct sentry_container *sc;
     enum boot_ctr_state state; /* Protected by g_mu. */
     int exit_status;           /* wait(2) status once stopped. Protected by g_mu. */
     int exited_fd;             /* eventfd, readable once stopped; Immutable. */
@@ -31,6 +35,12 @@ struct boot_container {
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct boot_container *g_ctrs[BOOT_MAX_CONTAINERS]; /* Protected by g_mu. */
+static struct sentry *g_sentry;                            /* Not owned; set before serving. */
+
+void boot_containers_set_sentry(struct sentry *s)
+{
+    g_sentry = s;
+}
 
 static struct boot_container *find_locked(const char *id)
 {
@@ -86,6 +96,8 @@ static int ctr_create(void *ctx, const struct control_create *cr, int *fds, size
     }
     c->id = xstrdup(cr->container_id);
     c->stdio = cr->stdio;
+    c->gofer_fd_count = cr->gofer_fd_count;
+    c->preserve_fd_count = cr->preserve_fd_count;
     c->state = CTR_CREATED;
     pthread_mutex_lock(&g_mu);
     if (find_locked(cr->container_id) != NULL) {
@@ -117,10 +129,79 @@ static int ctr_create(void *ctx, const struct control_create *cr, int *fds, size
     return 0;
 }
 
+/* The init's exit (on the container's thread): the container stops with init's status. */
+static void on_init_exit(void *arg, int wait_status)
+{
+    struct boot_container *c = arg;
+
+    pthread_mutex_lock(&g_mu);
+    log_info("container %s: init exited (wait status %#x)", c->id, wait_status);
+    stop_locked(c, wait_status);
+    pthread_mutex_unlock(&g_mu);
+}
+
+/* Kills every process of a running container and marks it stopped. Needs g_mu. */
+static void kill_locked(struct boot_container *c)
+{
+    if (c->sc != NULL && c->state == CTR_RUNNING)
+        sentry_container_signal(c->sc, SENTRY_SIGNAL_ALL, 0, SIGKILL, NULL);
+    stop_locked(c, SIGKILL);
+}
+
+static size_t stdio_fd_count(const struct control_stdio *s)
+{
+    return s->kind == CONTROL_STDIO_FDS ? 3 : s->kind == CONTROL_STDIO_TTY ? 1 : 0;
+}
+
+/* Starts the init of `c` from its spec and the descriptors create gave. Needs g_mu. */
+static int start_locked(struct boot_container *c, rt_error_t *err)
+{
+    const struct spec_process *proc = c->spec->process;
+    size_t nstdio = stdio_fd_count(&c->stdio);
+    cleanup_free struct sentry_rlimit *rl = NULL;
+    struct sentry_container_args a = {
+        .root_readonly = c->spec->root.readonly,
+        .argv = proc->args.v,
+        .envp = proc->env.v,
+        .cwd = proc->cwd,
+        .stdio = { -1, -1, -1 },
+        .n_preserved = c->preserve_fd_count,
+        .n_rlimits = proc->n_rlimits,
+        .has_umask = proc->user.has_umask,
+        .umask = proc->user.umask,
+        .on_exit = on_init_exit,
+        .arg = c,
+    };
+
+    if (g_sentry == NULL)
+        return rt_make_error(err, ENOSYS, "this sandbox has no sentry");
+    if (c->gofer_fd_count < 1 || nstdio + c->gofer_fd_count + c->preserve_fd_count > c->nfds)
+        return rt_make_error(err, EINVAL, "container `%s` has no rootfs gofer connection", c->id);
+    for (size_t i = 0; i < 3 && nstdio > 0; i++)
+        a.stdio[i] = c->fds[nstdio == 3 ? i : 0];
+    a.preserved = c->fds + nstdio + c->gofer_fd_count;
+    rl = xcalloc(proc->n_rlimits + 1, sizeof(*rl));
+    for (size_t i = 0; i < proc->n_rlimits; i++)
+        rl[i] = (struct sentry_rlimit){ .resource = proc->rlimits[i].resource,
+                                        .soft = proc->rlimits[i].soft,
+                                        .hard = proc->rlimits[i].hard };
+    a.rlimits = rl;
+    /* The rootfs connection belongs to the sentry's mount from here on. */
+    a.root_gofer_fd = take_fd(&c->fds[nstdio]);
+    /*
+     * Not mounted yet: the spec's other mounts (bind mounts over further
+     * gofer connections, proc, sys); the sentry mounts the root, a tmpfs at
+     * /tmp and one at /dev/shm.
+     */
+    if (sentry_container_start(g_sentry, &a, &c->sc, err) < 0)
+        return rt_error_wrap(err, "container `%s`: starting `%s`", c->id, proc->args.v[0]);
+    return 0;
+}
+
 static int ctr_start(void *ctx, const char *id, rt_error_t *err)
 {
     struct boot_container *c;
-    const char *prog;
+    int ret;
 
     (void)ctx;
     pthread_mutex_lock(&g_mu);
@@ -133,20 +214,22 @@ static int ctr_start(void *ctx, const char *id, rt_error_t *err)
         pthread_mutex_unlock(&g_mu);
         return rt_make_error(err, EINVAL, "container `%s` is not in the created state", id);
     }
-    prog = c->spec->process->args.v[0];
     /*
-     * The sentry loads programs through the VFS from the container's gofer
-     * (fds[stdio..] above). Until the gofer-backed root filesystem exists in
-     * the sentry (sentry/fs/gofer), nothing can be loaded inside the empty
-     * root: the init fails the way a missing executable does (127), so that
-     * the waiter, state and delete see a consistent container.
+     * g_mu stays held while the init loads: a concurrent kill or destroy
+     * waits for it, and on_init_exit cannot run before the state is set.
      */
-    stop_locked(c, 127 << 8);
+    ret = start_locked(c, err);
+    if (ret < 0) {
+        int e = rt_error_status(*err);
+
+        /* As a shell reports it: 127 for a missing program, 126 for one that cannot run. */
+        stop_locked(c, (e == ENOENT ? 127 : 126) << 8);
+    } else {
+        c->state = CTR_RUNNING;
+        log_info("container %s: started, init pid %d", id, sentry_container_init_pid(c->sc));
+    }
     pthread_mutex_unlock(&g_mu);
-    return rt_make_error(err, ENOSYS,
-                         "container `%s`: cannot run `%s`: the sandbox has no root filesystem "
-                         "yet (the sentry's gofer-backed VFS has not landed)",
-                         id, prog);
+    return ret;
 }
 
 static int ctr_wait(void *ctx, struct control_conn *conn, const struct control_wait *w,
@@ -179,7 +262,7 @@ static int ctr_wait(void *ctx, struct control_conn *conn, const struct control_w
          */
         if (c != NULL && c->state != CTR_STOPPED) {
             log_info("container %s: its waiter went away: killing it", w->container_id);
-            stop_locked(c, SIGKILL);
+            kill_locked(c);
         }
         pthread_mutex_unlock(&g_mu);
         return -1;
@@ -227,7 +310,15 @@ static int ctr_signal(void *ctx, const struct control_signal *s, rt_error_t *err
         if (is_fatal_default(s->signo))
             stop_locked(c, s->signo);
     } else {
-        ret = rt_make_error(err, ENOSYS, "signalling running containers needs the sentry");
+        static const enum sentry_signal_target targets[] = {
+            [CONTROL_SIGNAL_PROCESS] = SENTRY_SIGNAL_PROCESS,
+            [CONTROL_SIGNAL_INIT] = SENTRY_SIGNAL_INIT,
+            [CONTROL_SIGNAL_ALL] = SENTRY_SIGNAL_ALL,
+            /* No tty job control in the sentry yet: the foreground group is init's. */
+            [CONTROL_SIGNAL_FOREGROUND] = SENTRY_SIGNAL_INIT,
+        };
+
+        ret = sentry_container_signal(c->sc, targets[s->target], s->pid, s->signo, err);
     }
     pthread_mutex_unlock(&g_mu);
     return ret;
@@ -238,15 +329,34 @@ static int ctr_processes(void *ctx, const char *id, struct control_process_info 
 {
     struct boot_container *c;
 
+    struct sentry_process_info *ps = NULL;
+    size_t nps = 0;
+    int ret = 0;
+
     (void)ctx;
-    pthread_mutex_lock(&g_mu);
-    c = find_locked(id);
-    pthread_mutex_unlock(&g_mu);
-    if (c == NULL)
-        return rt_make_error(err, ENOENT, "no container `%s` in this sandbox", id);
-    /* No container process runs before the sentry does. */
     *v = NULL;
     *n = 0;
+    pthread_mutex_lock(&g_mu);
+    c = find_locked(id);
+    if (c == NULL)
+        ret = rt_make_error(err, ENOENT, "no container `%s` in this sandbox", id);
+    else if (c->state == CTR_RUNNING)
+        ret = sentry_container_processes(c->sc, &ps, &nps, err);
+    pthread_mutex_unlock(&g_mu);
+    if (ret < 0 || nps == 0)
+        return ret;
+    *v = xcalloc(nps, sizeof(**v));
+    for (size_t i = 0; i < nps; i++) {
+        (*v)[i] = (struct control_process_info){
+            .pid = ps[i].pid,
+            .ppid = ps[i].ppid,
+            .utime_ns = ps[i].cpu_ns,
+            .tty = xstrdup(""),
+            .cmd = xstrndup(ps[i].comm, sizeof(ps[i].comm)),
+        };
+    }
+    *n = nps;
+    free(ps);
     return 0;
 }
 
@@ -265,11 +375,14 @@ static int ctr_destroy(void *ctx, const char *id, rt_error_t *err)
         }
     }
     if (c != NULL)
-        stop_locked(c, SIGKILL);
+        kill_locked(c);
     pthread_mutex_unlock(&g_mu);
+    if (c == NULL)
+        return 0;
+    /* Waits for the container's thread (whose on_init_exit still sees `c`). */
+    sentry_container_free(c->sc);
     /* A Wait may still hold a dup of exited_fd, never `c` itself: freeing is safe. */
-    if (c != NULL)
-        ctr_free(c);
+    ctr_free(c);
     return 0;
 }
 

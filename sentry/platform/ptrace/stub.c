@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sentry/platform/ptrace/factory.h"
 #include "sentry/platform/ptrace/ptrace_internal.h"
 
 /*
@@ -261,6 +262,10 @@ pid_t ptrace_stub_spawn(struct platform *p, rt_error_t *err)
     pid_t parent = getpid();
     int status;
     long pid;
+
+    /* Under boot's seccomp filter the sentry may not fork: the factory does (factory.c). */
+    if (ptrace_factory_enabled())
+        return ptrace_factory_spawn(p, err);
 
     /* A raw clone: no atfork handlers, nothing of glibc's state matters in the child. */
     pid = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sentry as boot sees it: one kernel per sandbox, containers started, signalled and waited. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+/*
+ * A thin layer over sentry/kernel/kernel.h and sentry/vfs/vfs.h
+ * (sentry/kernel/container.c). Boot creates the sentry while it can still
+ * read /proc (the ptrace platform locates the vDSO), prepares it once
+ * capabilities are dropped and before its seccomp filter (the ptrace stub
+ * factory), and then starts containers from control requests.
+ *
+ * Today a sandbox runs one container: the kernel has a single pid namespace
+ * and a single mount namespace, both the first container's.
+ */
+struct sentry;
+struct sentry_container;
+
+struct sentry_opts {
+    const char *platform; /* "ptrace" when NULL */
+    const char *hostname; /* "localhost" when NULL */
+    bool strace;          /* every app syscall to stderr */
+};
+
+/* Creates the kernel and its platform. Call before pivot_root. Host tier. */
+int sentry_new(const struct sentry_opts *opts, struct sentry **out, rt_error_t *err);
+
+/*
+ * What must happen after the capability drop and before the seccomp filter:
+ * the ptrace platform's stub factory (stubs are forked there, not by the
+ * filtered sentry). Host tier.
+ */
+int sentry_prepare_filter(struct sentry *s, rt_error_t *err);
+
+/* One resource limit of the init process. */
+struct sentry_rlimit {
+    int resource; /* RLIMIT_* */
+    uint64_t soft, hard;
+};
+
+/* What a container's init runs. Everything is borrowed for the call unless said otherwise. */
+struct sentry_container_args {
+    int root_gofer_fd;  /* the rootfs gofer connection; owned from the call on, even on failure */
+    bool root_readonly; /* root.readonly */
+    char *const *argv;  /* argv[0] without '/' is looked up in envp's PATH inside the root */
+    char *const *envp;
+    const char *cwd;      /* absolute; "/" when NULL */
+    int stdio[3];         /* host fds for 0, 1, 2 (dup'ed); -1: left closed */
+    const int *preserved; /* host fds that become 3, 4, ... (dup'ed) */
+    size_t n_preserved;
+    const struct sentry_rlimit *rlimits;
+    size_t n_rlimits;
+    bool has_umask;
+    uint32_t umask;
+    /*
+     * Called once on the container's own thread when its init and every other
+     * process are gone, with init's wait(2) status. Not called when
+     * sentry_container_start fails.
+     */
+    void (*on_exit)(void *arg, int wait_status);
+    void *arg;
+};
+
+/*
+ * Mounts the container's root (the gofer's, with tmpfs at /tmp and
+ * /dev/shm), loads its init on a new thread of its own and starts it.
+ * Returns once the init runs (0, *out owned by the caller) or failed to
+ * start (< 0 with *err; ENOENT/EACCES-class statuses for a missing or
+ * unusable executable). Host tier.
+ */
+int sentry_container_start(struct sentry *s, const struct sentry_container_args *args,
+                           struct sentry_container **out, rt_error_t *err);
+
+/* The container's init pid inside the sandbox. */
+int sentry_container_init_pid(const struct sentry_container *c);
+
+enum sentry_signal_target {
+    SENTRY_SIGNAL_INIT,    /* the init process */
+    SENTRY_SIGNAL_ALL,     /* every process of the container */
+    SENTRY_SIGNAL_PROCESS, /* the process `pid` */
+};
+
+/*
+ * Sends `sig` (0: existence check) like kill(2) from outside the sandbox.
+ * Thread-safe. Returns 0, or < 0 with *err: ESRCH when no such process
+ * lives (SENTRY_SIGNAL_ALL succeeds with none left).
+ */
+int sentry_container_signal(struct sentry_container *c, enum sentry_signal_target target, int pid,
+                            int sig, rt_error_t *err);
+
+/* One process of a container (sentry_container_processes). */
+struct sentry_process_info {
+    int pid, ppid;
+    char comm[16];
+    uint64_t cpu_ns;
+};
+
+/*
+ * The container's live processes (zombies excluded). *out (*n entries) is
+ * owned by the caller (free). Host tier.
+ */
+int sentry_container_processes(struct sentry_container *c, struct sentry_process_info **out,
+                               size_t *n, rt_error_t *err);
+
+/*
+ * Kills what is left of the container (SIGKILL to all its processes), waits
+ * until its thread has called on_exit and frees it. NULL is fine.
+ */
+void sentry_container_free(struct sentry_container *c);
