@@ -293,8 +293,32 @@ static void test_sandbox(void)
     rt_error_release(&err);
     /* After one answered request, the boot process is past its setup (sync fd closed). */
     snprintf(path, sizeof(path), "/proc/%d/fd", (int)sb.pid);
-    tap_ok(count_entries(path, names, sizeof(names)) == 6,
-           "6 fds: stdio, control socket, its eventfd, log (%s)", names);
+    tap_ok(count_entries(path, names, sizeof(names)) == 7,
+           "7 fds: stdio, control socket, its eventfd, log, stub factory socket (%s)", names);
+    {
+        /* The ptrace stub factory: boot's only child, forked after the drop, before the filter. */
+        cleanup_free char *children = NULL, *fstatus = NULL;
+        int fpid = 0;
+
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)sb.pid, (int)sb.pid);
+        children = read_text(path);
+        tap_ok(children != NULL && sscanf(children, "%d", &fpid) == 1 && fpid > 0,
+               "the stub factory runs (children: %s)", children ? children : "?");
+        snprintf(path, sizeof(path), "/proc/%d/status", fpid);
+        fstatus = read_text(path);
+        tap_ok(fstatus != NULL &&
+                   strcmp(status_field(fstatus, "Seccomp:", buf, sizeof(buf)), "0") == 0,
+               "the factory is outside boot's filter (Seccomp %s)", buf);
+        tap_ok(fstatus != NULL &&
+                   strcmp(status_field(fstatus, "CapEff:", buf, sizeof(buf)), "0000000000002400") ==
+                       0 &&
+                   strcmp(status_field(fstatus, "CapPrm:", buf, sizeof(buf)), "0000000000002400") ==
+                       0,
+               "the factory holds boot's capabilities, no more (CapPrm %s)", buf);
+        tap_ok(fstatus != NULL &&
+                   strcmp(status_field(fstatus, "NoNewPrivs:", buf, sizeof(buf)), "1") == 0,
+               "the factory has no_new_privs (%s)", buf);
+    }
     {
         struct stat a, b;
         bool leak = false, devnull = true;
