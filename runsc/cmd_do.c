@@ -71,95 +71,121 @@ static int sentry_setup_privileges(rt_error_t *err)
 }
 
 /*
- * Starts `runsc-c gofer` serving the host's / read-only on one end of a
- * socketpair; returns the other end (the sentry's) and the gofer's pid.
- * The gofer unshares its own mount namespace and drops privileges itself.
+ * Starts `runsc-c gofer` serving the host's / read-only and the host's /tmp
+ * read-write, each on one end of a socketpair; returns the other ends (the
+ * sentry's) and the gofer's pid. The gofer unshares its own mount namespace
+ * and drops privileges itself.
  */
-static int spawn_gofer(int *sock, pid_t *pid, rt_error_t *err)
+static int spawn_gofer(int *root_sock, int *tmp_sock, pid_t *pid, rt_error_t *err)
 {
-    int sv[2], sync[2];
+    int sv[2] = { -1, -1 }, tv[2] = { -1, -1 }, sync[2] = { -1, -1 };
     cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int tmp = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
     if (root < 0)
         return rt_make_error(err, errno, "open /");
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-        return rt_make_error(err, errno, "socketpair");
-    if (rt_sync_pipe(sync, err) < 0) {
-        close(sv[0]);
-        close(sv[1]);
-        return -1;
+    if (tmp < 0)
+        return rt_make_error(err, errno, "open /tmp");
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tv) < 0) {
+        rt_make_error(err, errno, "socketpair");
+        goto fail;
     }
+    if (rt_sync_pipe(sync, err) < 0)
+        goto fail;
     *pid = fork();
     if (*pid < 0) {
-        close(sv[0]);
-        close(sv[1]);
-        close(sync[0]);
-        close(sync[1]);
-        return rt_make_error(err, errno, "fork gofer");
+        rt_make_error(err, errno, "fork gofer");
+        goto fail;
     }
     if (*pid == 0) {
-        char *argv[] = { (char *)"runsc-c",
-                         (char *)"gofer",
-                         (char *)"--sock-fd=10",
-                         (char *)"--root-fd=11",
-                         (char *)"--readonly",
-                         (char *)"--sync-fd=12",
-                         NULL };
+        char *argv[] = { (char *)"runsc-c",           (char *)"gofer",
+                         (char *)"--sock-fd=10",      (char *)"--root-fd=11",
+                         (char *)"--readonly",        (char *)"--sync-fd=12",
+                         (char *)"--mount-fds=13,14", NULL };
 
-        if (dup2(sv[1], 10) < 0 || dup2(root, 11) < 0 || dup2(sync[1], 12) < 0)
-            _exit(120);
+        int src[] = { sv[1], root, sync[1], tv[1], tmp };
+
+        /*
+         * Move every source above the targets first: a source may already
+         * sit on a target number, and dup2 onto it would close it.
+         */
+        for (size_t i = 0; i < ARRAY_SIZE(src); i++) {
+            src[i] = fcntl(src[i], F_DUPFD, 20);
+            if (src[i] < 0)
+                _exit(120);
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(src); i++) {
+            if (dup2(src[i], 10 + (int)i) < 0)
+                _exit(120);
+        }
         execv("/proc/self/exe", argv);
         _exit(121);
     }
     close(sv[1]);
+    close(tv[1]);
     close(sync[1]);
     if (rt_sync_wait(sync[0], 10000, err) < 0) {
         close(sync[0]);
         close(sv[0]);
+        close(tv[0]);
         kill(*pid, SIGKILL);
         waitpid(*pid, NULL, 0);
         return rt_error_wrap(err, "starting the gofer");
     }
     close(sync[0]);
-    *sock = sv[0];
+    *root_sock = sv[0];
+    *tmp_sock = tv[0];
     return 0;
+
+fail:
+    for (int i = 0; i < 2; i++) {
+        if (sv[i] >= 0)
+            close(sv[i]);
+        if (tv[i] >= 0)
+            close(tv[i]);
+        if (sync[i] >= 0)
+            close(sync[i]);
+    }
+    return -1;
 }
 
 /*
- * The sandbox's tree: the gofer's root (read-only for now; writes will go
- * to an overlay), a tmpfs at /tmp and /dev/shm. The first task starts in
- * the caller's working directory when it exists inside.
+ * The sandbox's tree: the gofer's root (the host's /, read-only), the host's
+ * /tmp read-write through the same gofer (as a shell user of `do` expects;
+ * containers get an overlay instead), and a tmpfs at /dev/shm. The first task
+ * starts in the caller's working directory when it exists inside.
  */
-static int build_mounts(struct kernel *k, int gofer_sock, rt_error_t *err)
+static int build_mounts(struct kernel *k, int root_sock, int tmp_sock, rt_error_t *err)
 {
-    struct super_block *root, *tmp;
+    struct super_block *root, *sb;
     struct mount_ns *ns;
     char cwd[4096];
     int errnum = 0;
     long ret;
 
-    root = goferfs_new(gofer_sock, &errnum);
+    root = goferfs_new(root_sock, &errnum);
     if (root == NULL)
         return rt_make_error(err, errnum, "attaching to the gofer");
     ns = mount_ns_new(root, VFS_MNT_RDONLY);
     put_super_block(root);
     if (ns == NULL)
         return rt_make_error(err, ENOMEM, "mount namespace");
-    tmp = tmpfs_new(01777, 0, 0);
-    if (tmp == NULL) {
+    sb = goferfs_new(tmp_sock, &errnum);
+    if (sb == NULL) {
         put_mount_ns(ns);
-        return rt_make_error(err, ENOMEM, "tmpfs");
+        return rt_make_error(err, errnum, "attaching to the gofer's /tmp");
     }
-    ret = vfs_mount_at(ns, "/tmp", tmp, 0);
-    put_super_block(tmp);
-    if (ret == 0 && (tmp = tmpfs_new(01777, 0, 0)) != NULL) {
-        /* /dev/shm is optional: a host without it just has no POSIX shm directory. */
-        vfs_mount_at(ns, "/dev/shm", tmp, 0);
-        put_super_block(tmp);
-    }
+    ret = vfs_mount_at(ns, "/tmp", sb, 0);
+    put_super_block(sb);
     if (ret < 0) {
         put_mount_ns(ns);
-        return rt_make_error(err, (int)-ret, "mounting tmpfs at /tmp");
+        return rt_make_error(err, (int)-ret, "mounting /tmp");
+    }
+    if ((sb = tmpfs_new(01777, 0, 0)) != NULL) {
+        /* /dev/shm is optional: a host without it just has no POSIX shm directory. */
+        vfs_mount_at(ns, "/dev/shm", sb, 0);
+        put_super_block(sb);
     }
     if (getcwd(cwd, sizeof(cwd)) != NULL)
         ns->init_cwd = strdup(cwd);
@@ -178,8 +204,8 @@ static int exit_code_of(int status)
 }
 
 /* The sentry process: boots a kernel, runs the program, exits with its status. */
-static int __attribute__((noreturn))
-run_sentry(struct runsc_global_opts *g, const char *host_path, char **argv, int gofer_sock)
+static int __attribute__((noreturn)) run_sentry(struct runsc_global_opts *g, const char *host_path,
+                                                char **argv, int root_sock, int tmp_sock)
 {
     cleanup_error rt_error_t err = NULL;
     struct kernel_opts kopts = {
@@ -205,7 +231,7 @@ run_sentry(struct runsc_global_opts *g, const char *host_path, char **argv, int 
     }
     if (kernel_new(&kopts, &k, &err) < 0)
         goto fail;
-    if (build_mounts(k, gofer_sock, &err) < 0)
+    if (build_mounts(k, root_sock, tmp_sock, &err) < 0)
         goto fail;
     if (kernel_start_init(k, &args, &t, &err) < 0) {
         int e = rt_error_status(err);
@@ -230,7 +256,7 @@ int cmd_do(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
 {
     cleanup_free char *host_path = NULL;
     struct sigaction fwd = { .sa_handler = forward_signal };
-    int first = 1, status, gofer_sock = -1;
+    int first = 1, status, root_sock = -1, tmp_sock = -1;
     pid_t pid, gofer_pid = -1;
 
     for (; first < argc; first++) {
@@ -253,16 +279,18 @@ int cmd_do(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
         return rt_error_wrap(err, "do");
 
     fflush(NULL);
-    if (spawn_gofer(&gofer_sock, &gofer_pid, err) < 0)
+    if (spawn_gofer(&root_sock, &tmp_sock, &gofer_pid, err) < 0)
         return rt_error_wrap(err, "do");
     pid = fork();
     if (pid < 0) {
-        close(gofer_sock);
+        close(root_sock);
+        close(tmp_sock);
         return rt_make_error(err, errno, "fork sentry");
     }
     if (pid == 0)
-        run_sentry(g, host_path, argv + first, gofer_sock);
-    close(gofer_sock);
+        run_sentry(g, host_path, argv + first, root_sock, tmp_sock);
+    close(root_sock);
+    close(tmp_sock);
 
     /* The caller's terminal signals reach the app directly; pass on the rest. */
     g_sentry_pid = pid;
