@@ -19,6 +19,18 @@
 
 enum boot_ctr_state { CTR_CREATED, CTR_RUNNING, CTR_STOPPED };
 
+/* A process started by an Exec request; lives until its container is destroyed. */
+struct boot_exec {
+    struct boot_exec *next;
+    int pid;                   /* inside the sandbox; Immutable */
+    struct sentry_process *sp; /* owned */
+    int fds[CONTROL_MAX_FDS];  /* stdio, preserved; closed once it exits. Protected by g_mu */
+    size_t nfds;
+    bool exited;     /* Protected by g_mu. */
+    int exit_status; /* wait(2) status once exited. Protected by g_mu. */
+    int exited_fd;   /* eventfd, readable once exited; Immutable. */
+};
+
 struct boot_container {
     char *id;
     struct spec *spec;
@@ -31,6 +43,7 @@ struct boot_container {
     enum boot_ctr_state state; /* Protected by g_mu. */
     int exit_status;           /* wait(2) status once stopped. Protected by g_mu. */
     int exited_fd;             /* eventfd, readable once stopped; Immutable. */
+    struct boot_exec *execs;   /* Protected by g_mu. */
 };
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -153,39 +166,54 @@ static size_t stdio_fd_count(const struct control_stdio *s)
     return s->kind == CONTROL_STDIO_FDS ? 3 : s->kind == CONTROL_STDIO_TTY ? 1 : 0;
 }
 
+/*
+ * Fills `a` from an OCI process and its descriptors (stdio as `stdio` says,
+ * then `n_preserved` more). `*rl` receives the rlimits array `a` points to.
+ */
+static void process_args_of(const struct spec_process *proc, const struct control_stdio *stdio,
+                            const int *fds, size_t n_preserved, struct sentry_process_args *a,
+                            struct sentry_rlimit **rl)
+{
+    size_t nstdio = stdio_fd_count(stdio);
+
+    *a = (struct sentry_process_args){
+        .argv = proc->args.v,
+        .envp = proc->env.v,
+        .cwd = proc->cwd,
+        .stdio = { -1, -1, -1 },
+        .preserved = fds + nstdio,
+        .n_preserved = n_preserved,
+        .n_rlimits = proc->n_rlimits,
+        .has_umask = proc->user.has_umask,
+        .umask = proc->user.umask,
+    };
+    for (size_t i = 0; i < 3 && nstdio > 0; i++)
+        a->stdio[i] = fds[nstdio == 3 ? i : 0];
+    *rl = xcalloc(proc->n_rlimits + 1, sizeof(**rl));
+    for (size_t i = 0; i < proc->n_rlimits; i++)
+        (*rl)[i] = (struct sentry_rlimit){ .resource = proc->rlimits[i].resource,
+                                           .soft = proc->rlimits[i].soft,
+                                           .hard = proc->rlimits[i].hard };
+    a->rlimits = *rl;
+}
+
 /* Starts the init of `c` from its spec and the descriptors create gave. Needs g_mu. */
 static int start_locked(struct boot_container *c, rt_error_t *err)
 {
     const struct spec_process *proc = c->spec->process;
     size_t nstdio = stdio_fd_count(&c->stdio);
     cleanup_free struct sentry_rlimit *rl = NULL;
-    struct sentry_container_args a = {
-        .root_readonly = c->spec->root.readonly,
-        .argv = proc->args.v,
-        .envp = proc->env.v,
-        .cwd = proc->cwd,
-        .stdio = { -1, -1, -1 },
-        .n_preserved = c->preserve_fd_count,
-        .n_rlimits = proc->n_rlimits,
-        .has_umask = proc->user.has_umask,
-        .umask = proc->user.umask,
-        .on_exit = on_init_exit,
-        .arg = c,
-    };
+    struct sentry_container_args a = { .root_readonly = c->spec->root.readonly };
 
     if (g_sentry == NULL)
         return rt_make_error(err, ENOSYS, "this sandbox has no sentry");
     if (c->gofer_fd_count < 1 || nstdio + c->gofer_fd_count + c->preserve_fd_count > c->nfds)
         return rt_make_error(err, EINVAL, "container `%s` has no rootfs gofer connection", c->id);
-    for (size_t i = 0; i < 3 && nstdio > 0; i++)
-        a.stdio[i] = c->fds[nstdio == 3 ? i : 0];
-    a.preserved = c->fds + nstdio + c->gofer_fd_count;
-    rl = xcalloc(proc->n_rlimits + 1, sizeof(*rl));
-    for (size_t i = 0; i < proc->n_rlimits; i++)
-        rl[i] = (struct sentry_rlimit){ .resource = proc->rlimits[i].resource,
-                                        .soft = proc->rlimits[i].soft,
-                                        .hard = proc->rlimits[i].hard };
-    a.rlimits = rl;
+    process_args_of(proc, &c->stdio, c->fds, c->preserve_fd_count, &a.init, &rl);
+    /* The preserved fds follow the gofer connections. */
+    a.init.preserved = c->fds + nstdio + c->gofer_fd_count;
+    a.init.on_exit = on_init_exit;
+    a.init.arg = c;
     /* The rootfs connection belongs to the sentry's mount from here on. */
     a.root_gofer_fd = take_fd(&c->fds[nstdio]);
     /*
@@ -232,6 +260,138 @@ static int ctr_start(void *ctx, const char *id, rt_error_t *err)
     return ret;
 }
 
+/* An exec'd process is gone (on its sentry thread). */
+static void on_exec_exit(void *arg, int wait_status)
+{
+    struct boot_exec *x = arg;
+    uint64_t one = 1;
+
+    pthread_mutex_lock(&g_mu);
+    x->exited = true;
+    x->exit_status = wait_status;
+    rt_close_fd_array(x->fds, x->nfds);
+    x->nfds = 0;
+    if (write(x->exited_fd, &one, sizeof(one)) < 0)
+        log_warning("exec'd process %d: eventfd: %s", x->pid, strerror(errno));
+    pthread_mutex_unlock(&g_mu);
+}
+
+static struct boot_exec *find_exec_locked(struct boot_container *c, int pid)
+{
+    for (struct boot_exec *x = c->execs; x != NULL; x = x->next) {
+        if (x->pid == pid)
+            return x;
+    }
+    return NULL;
+}
+
+/* Frees the exec records of a container that is gone (its processes are dead). */
+static void free_execs(struct boot_exec *x)
+{
+    while (x != NULL) {
+        struct boot_exec *next = x->next;
+
+        sentry_process_free(x->sp); /* joins its thread, which ran on_exec_exit */
+        rt_close_fd_array(x->fds, x->nfds);
+        close(x->exited_fd);
+        free(x);
+        x = next;
+    }
+}
+
+static int ctr_exec(void *ctx, const struct control_exec *e, int *fds, size_t nfds, int32_t *pid,
+                    rt_error_t *err)
+{
+    cleanup_spec_process struct spec_process *proc = NULL;
+    cleanup_free struct sentry_rlimit *rl = NULL;
+    struct sentry_process_args a;
+    struct boot_container *c;
+    struct boot_exec *x;
+    int ret = 0;
+
+    (void)ctx;
+    if (specutils_process_parse((const char *)e->process_json, e->process_json_len, &proc, err) < 0)
+        return rt_error_wrap(err, "exec in `%s`: the process", e->container_id);
+    if (stdio_fd_count(&e->stdio) + e->preserve_fd_count > nfds)
+        return rt_make_error(err, EINVAL, "exec in `%s`: %zu descriptors, not enough",
+                             e->container_id, nfds);
+    x = xmalloc0(sizeof(*x));
+    x->exited_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (x->exited_fd < 0) {
+        free(x);
+        return rt_make_error(err, errno, "eventfd");
+    }
+    for (size_t i = 0; i < nfds; i++)
+        x->fds[i] = take_fd(&fds[i]);
+    x->nfds = nfds;
+    process_args_of(proc, &e->stdio, x->fds, e->preserve_fd_count, &a, &rl);
+    a.on_exit = on_exec_exit;
+    a.arg = x;
+    pthread_mutex_lock(&g_mu);
+    c = find_locked(e->container_id);
+    if (c == NULL)
+        ret = rt_make_error(err, ENOENT, "no container `%s` in this sandbox", e->container_id);
+    else if (c->state != CTR_RUNNING)
+        ret = rt_make_error(err, EINVAL, "container `%s` is not running", e->container_id);
+    else if (sentry_container_exec(c->sc, &a, &x->sp, err) < 0)
+        ret = rt_error_wrap(err, "exec in `%s`: starting `%s`", e->container_id, proc->args.v[0]);
+    if (ret == 0) {
+        /* Linked before g_mu is dropped: on_exec_exit may run as soon as we do. */
+        x->pid = sentry_process_pid(x->sp);
+        x->next = c->execs;
+        c->execs = x;
+        *pid = x->pid;
+        log_info("container %s: exec'd `%s` as pid %d", c->id, proc->args.v[0], x->pid);
+    }
+    pthread_mutex_unlock(&g_mu);
+    if (ret < 0) {
+        rt_close_fd_array(x->fds, x->nfds);
+        close(x->exited_fd);
+        free(x);
+    }
+    return ret;
+}
+
+/* Wait for an exec'd process: like the init's, its waiter's departure kills it. */
+static int wait_exec(struct control_conn *conn, const struct control_wait *w, int32_t *wait_status,
+                     rt_error_t *err)
+{
+    struct boot_container *c;
+    struct boot_exec *x = NULL;
+    int fd = -1, r;
+
+    pthread_mutex_lock(&g_mu);
+    c = find_locked(w->container_id);
+    if (c != NULL)
+        x = find_exec_locked(c, w->pid);
+    if (x != NULL)
+        fd = fcntl(x->exited_fd, F_DUPFD, 0);
+    pthread_mutex_unlock(&g_mu);
+    if (c == NULL)
+        return rt_make_error(err, ENOENT, "no container `%s` in this sandbox", w->container_id);
+    if (x == NULL)
+        return rt_make_error(err, ESRCH, "container `%s` has no exec'd process %d", w->container_id,
+                             w->pid);
+    if (fd < 0)
+        return rt_make_error(err, errno, "dup");
+    r = control_conn_wait(conn, fd, -1, err);
+    close(fd);
+    pthread_mutex_lock(&g_mu);
+    c = find_locked(w->container_id);
+    x = c != NULL ? find_exec_locked(c, w->pid) : NULL;
+    if (r < 0) {
+        if (x != NULL && !x->exited && c->state == CTR_RUNNING) {
+            log_info("container %s: the waiter of pid %d went away: killing it", c->id, w->pid);
+            sentry_container_signal(c->sc, SENTRY_SIGNAL_PROCESS, w->pid, SIGKILL, NULL);
+        }
+        pthread_mutex_unlock(&g_mu);
+        return -1;
+    }
+    *wait_status = x != NULL ? x->exit_status : SIGKILL;
+    pthread_mutex_unlock(&g_mu);
+    return 0;
+}
+
 static int ctr_wait(void *ctx, struct control_conn *conn, const struct control_wait *w,
                     int32_t *wait_status, rt_error_t *err)
 {
@@ -240,8 +400,7 @@ static int ctr_wait(void *ctx, struct control_conn *conn, const struct control_w
 
     (void)ctx;
     if (w->pid != 0)
-        return rt_make_error(err, ESRCH, "container `%s` has no process %d", w->container_id,
-                             w->pid);
+        return wait_exec(conn, w, wait_status, err);
     pthread_mutex_lock(&g_mu);
     c = find_locked(w->container_id);
     /* F_DUPFD: boot/filter.c allows fcntl up to F_SETFL, not dup(2); nothing here execs. */
@@ -381,6 +540,7 @@ static int ctr_destroy(void *ctx, const char *id, rt_error_t *err)
         return 0;
     /* Waits for the container's thread (whose on_init_exit still sees `c`). */
     sentry_container_free(c->sc);
+    free_execs(c->execs);
     /* A Wait may still hold a dup of exited_fd, never `c` itself: freeing is safe. */
     ctr_free(c);
     return 0;
@@ -390,6 +550,7 @@ void boot_containers_handlers(struct control_handlers *h)
 {
     h->create = ctr_create;
     h->start = ctr_start;
+    h->exec = ctr_exec;
     h->wait = ctr_wait;
     h->signal = ctr_signal;
     h->processes = ctr_processes;

@@ -44,11 +44,9 @@ struct sentry_rlimit {
     uint64_t soft, hard;
 };
 
-/* What a container's init runs. Everything is borrowed for the call unless said otherwise. */
-struct sentry_container_args {
-    int root_gofer_fd;  /* the rootfs gofer connection; owned from the call on, even on failure */
-    bool root_readonly; /* root.readonly */
-    char *const *argv;  /* argv[0] without '/' is looked up in envp's PATH inside the root */
+/* What a process of a container runs. Everything is borrowed for the call. */
+struct sentry_process_args {
+    char *const *argv; /* argv[0] without '/' is looked up in envp's PATH inside the root */
     char *const *envp;
     const char *cwd;      /* absolute; "/" when NULL */
     int stdio[3];         /* host fds for 0, 1, 2 (dup'ed); -1: left closed */
@@ -59,12 +57,19 @@ struct sentry_container_args {
     bool has_umask;
     uint32_t umask;
     /*
-     * Called once on the container's own thread when its init and every other
-     * process are gone, with init's wait(2) status. Not called when
-     * sentry_container_start fails.
+     * Called once on the process's own sentry thread when it is gone, with
+     * its wait(2) status (for an init: once every process of the container
+     * is gone). Not called when the start fails.
      */
     void (*on_exit)(void *arg, int wait_status);
     void *arg;
+};
+
+/* What a container is made of. */
+struct sentry_container_args {
+    int root_gofer_fd;  /* the rootfs gofer connection; owned from the call on, even on failure */
+    bool root_readonly; /* root.readonly */
+    struct sentry_process_args init;
 };
 
 /*
@@ -79,6 +84,24 @@ int sentry_container_start(struct sentry *s, const struct sentry_container_args 
 
 /* The container's init pid inside the sandbox. */
 int sentry_container_init_pid(const struct sentry_container *c);
+
+/* A process started in a running container by sentry_container_exec. */
+struct sentry_process;
+
+/*
+ * Starts a new process in the container (`runsc-c exec`): a new address
+ * space and fd table, the container's root, no parent (as runsc's exec'd
+ * processes), on a sentry thread of its own. Returns once it runs (0, *out
+ * owned by the caller) or could not start (< 0 with *err). Host tier.
+ */
+int sentry_container_exec(struct sentry_container *c, const struct sentry_process_args *args,
+                          struct sentry_process **out, rt_error_t *err);
+
+/* The exec'd process's pid inside the sandbox. */
+int sentry_process_pid(const struct sentry_process *p);
+
+/* Waits until the process's thread called on_exit, then frees `p`. NULL is fine. */
+void sentry_process_free(struct sentry_process *p);
 
 enum sentry_signal_target {
     SENTRY_SIGNAL_INIT,    /* the init process */

@@ -13,6 +13,9 @@
 #include "sentry/fs/gofer/goferfs.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/kernel/kernel.h"
+#include "sentry/kernel/kernel_internal.h"
+#include "sentry/loader/loader.h"
+#include "sentry/mm/mm.h"
 #include "sentry/platform/platform.h"
 #include "sentry/platform/ptrace/factory.h"
 #include "sentry/sentry.h"
@@ -27,20 +30,30 @@ struct sentry {
     bool has_container; /* the kernel's namespaces belong to one container. Protected by mu */
 };
 
-enum ctr_phase { CTR_STARTING, CTR_RUNNING, CTR_FAILED };
+enum proc_phase { PROC_STARTING, PROC_RUNNING, PROC_FAILED };
 
-struct sentry_container {
-    struct sentry *s;                  /* Not owned. */
-    struct sentry_container_args args; /* the caller's, valid until the start handshake ends */
+/* A process started from outside the sandbox (an init or an exec'd one) and its sentry thread. */
+struct sentry_process {
+    struct sentry *s; /* Not owned. */
+    /* The caller's, valid until the start handshake ends. */
+    const struct sentry_process_args *args;
+    const struct sentry_container_args *cargs; /* an init's container; NULL for exec */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cond;
-    enum ctr_phase phase; /* Protected by mu. */
-    rt_error_t start_err; /* CTR_FAILED. Protected by mu. */
-    int init_pid;         /* Immutable once running. */
+    enum proc_phase phase; /* Protected by mu. */
+    rt_error_t start_err;  /* PROC_FAILED. Protected by mu. */
+    int pid;               /* Immutable once running. */
     void (*on_exit)(void *arg, int wait_status);
     void *arg;
 };
+
+struct sentry_container {
+    struct sentry_process init;
+};
+
+/* kernel.c's task allocator (used by kernel_start_init; not in a header yet). */
+struct task *kernel_task_alloc(struct kernel *k);
 
 int sentry_new(const struct sentry_opts *opts, struct sentry **out, rt_error_t *err)
 {
@@ -106,7 +119,7 @@ static int build_mounts(struct kernel *k, const struct sentry_container_args *a,
         vfs_mount_at(ns, "/dev/shm", tmp, 0);
         put_super_block(tmp);
     }
-    ns->init_cwd = xstrdup(a->cwd != NULL ? a->cwd : "/");
+    ns->init_cwd = xstrdup(a->init.cwd != NULL ? a->init.cwd : "/");
     k->mntns = ns;
     return 0;
 }
@@ -130,8 +143,7 @@ static bool is_executable(struct task *t, const char *path)
  * scratch task that has only a root and cwd. Returns a new string or NULL
  * with *err (ENOENT).
  */
-static char *resolve_program(struct kernel *k, const struct sentry_container_args *a,
-                             rt_error_t *err)
+static char *resolve_program(struct kernel *k, const struct sentry_process_args *a, rt_error_t *err)
 {
     const char *prog = a->argv[0], *path = DEFAULT_PATH;
     cleanup_free char *copy = NULL;
@@ -166,27 +178,35 @@ static char *resolve_program(struct kernel *k, const struct sentry_container_arg
     return found;
 }
 
-/* Gives init the preserved fds (3, 4, ...), its rlimits and umask. */
-static int setup_init(struct task *t, const struct sentry_container_args *a, rt_error_t *err)
+/* Installs a dup of host fd `host` as the app's fd `fd`. */
+static int install_host_fd(struct task *t, int fd, int host, rt_error_t *err)
+{
+    int dup = fcntl(host, F_DUPFD_CLOEXEC, 3);
+    int flags;
+    struct file *f;
+    long ret;
+
+    if (dup < 0)
+        return rt_make_error(err, errno, "dup fd %d", host);
+    flags = fcntl(dup, F_GETFL);
+    f = vfs_host_file_new(dup, flags < 0 ? O_RDWR : (unsigned int)flags & ~O_NONBLOCK);
+    if (f == NULL)
+        return rt_make_error(err, ENOMEM, "host file for fd %d", fd);
+    ret = fd_table_install_at(t->fdt, fd, f, /*cloexec=*/false, task_nofile_limit(t));
+    put_file(f);
+    if (ret < 0)
+        return rt_make_error(err, (int)-ret, "installing fd %d", fd);
+    return 0;
+}
+
+/* Gives a new process its preserved fds (3, 4, ...), rlimits and umask. */
+static int setup_process(struct task *t, const struct sentry_process_args *a, rt_error_t *err)
 {
     struct kernel *k = t->k;
 
     for (size_t i = 0; i < a->n_preserved; i++) {
-        int fd = fcntl(a->preserved[i], F_DUPFD_CLOEXEC, 3);
-        int flags;
-        struct file *f;
-        long ret;
-
-        if (fd < 0)
-            return rt_make_error(err, errno, "dup preserved fd");
-        flags = fcntl(fd, F_GETFL);
-        f = vfs_host_file_new(fd, flags < 0 ? O_RDWR : (unsigned int)flags);
-        if (f == NULL)
-            return rt_make_error(err, ENOMEM, "preserved fd");
-        ret = fd_table_install_at(t->fdt, 3 + (int)i, f, /*cloexec=*/false, 1u << 20);
-        put_file(f);
-        if (ret < 0)
-            return rt_make_error(err, (int)-ret, "installing preserved fd %zu", 3 + i);
+        if (install_host_fd(t, 3 + (int)i, a->preserved[i], err) < 0)
+            return rt_error_wrap(err, "preserved fds");
     }
     pthread_mutex_lock(&k->mu);
     for (size_t i = 0; i < a->n_rlimits; i++) {
@@ -202,33 +222,117 @@ static int setup_init(struct task *t, const struct sentry_container_args *a, rt_
     return 0;
 }
 
-/* Everything up to a loaded init, on the container's thread (its tracer). */
-static int start_init(struct sentry_container *c, struct task **out, rt_error_t *err)
+/*
+ * kernel_start_init for a process that is not the init: a new pid, no
+ * parent (nobody in the sandbox waits for it; its orphans go to init), its
+ * own address space, fd table (stdio) and fs context with `a->cwd`, the
+ * program `prog` loaded. Host tier.
+ * Until kernel.h offers this (kernel_start_process), it is built here on
+ * kernel_internal.h, step for step as kernel_start_init does it.
+ */
+static int start_process(struct kernel *k, const struct sentry_process_args *a, const char *prog,
+                         struct task **out, rt_error_t *err)
 {
-    const struct sentry_container_args *a = &c->args;
-    struct kernel *k = c->s->k;
+    struct task *t = kernel_task_alloc(k);
+    struct platform_as *as = NULL;
+    struct thread_group *tg = NULL;
+    const char *base = strrchr(prog, '/');
+    struct vfs_path cwd = { 0 };
+    long ret;
+
+    if (t == NULL)
+        return rt_make_error(err, ENOMEM, "allocating a task");
+    pthread_mutex_lock(&k->mu);
+    ret = kernel_alloc_pid_locked(k);
+    if (ret > 0) {
+        t->tid = (int)ret;
+        tg = thread_group_new_locked(k, NULL, t->tid);
+        t->tg = tg;
+    }
+    pthread_mutex_unlock(&k->mu);
+    if (tg == NULL) {
+        kernel_task_free(t);
+        return rt_make_error(err, ret < 0 ? (int)-ret : ENOMEM, "allocating a process");
+    }
+    snprintf(t->comm, sizeof(t->comm), "%s", base != NULL ? base + 1 : prog);
+    if (k->pops->as_new(k->plat, &as, &t->ctx, err) < 0) {
+        kernel_task_free(t);
+        return rt_error_wrap(err, "creating an address space");
+    }
+    ret = mm_new(k->pops, as, &t->mm);
+    if (ret < 0) {
+        k->pops->ctx_release(t->ctx);
+        t->ctx = NULL;
+        k->pops->as_release(as);
+        kernel_task_free(t);
+        return rt_make_error(err, (int)-ret, "setting up the process");
+    }
+    if ((t->fdt = fd_table_new()) == NULL || (t->fs = vfs_fs_new(k->mntns)) == NULL)
+        ret = -ENOMEM;
+    if (ret == 0)
+        ret = k->pops->ctx_get_regs(t->ctx, &t->regs);
+    if (ret == 0 && a->cwd != NULL) {
+        ret = vfs_walk(t, AT_FDCWD, a->cwd, VFS_WALK_FOLLOW | VFS_WALK_DIRECTORY, &cwd);
+        if (ret == 0) {
+            vfs_path_put(&t->fs->cwd);
+            t->fs->cwd = cwd;
+        }
+    }
+    if (ret < 0) {
+        kernel_task_free(t);
+        return rt_make_error(err, (int)-ret, "setting up the process (cwd `%s`)",
+                             a->cwd != NULL ? a->cwd : "/");
+    }
+    for (int i = 0; i < 3; i++) {
+        if (a->stdio[i] >= 0 && install_host_fd(t, i, a->stdio[i], err) < 0) {
+            kernel_task_free(t);
+            return rt_error_wrap(err, "setting up stdio");
+        }
+    }
+    ret = loader_exec_host_path(t, prog, a->argv, a->envp);
+    if (ret < 0) {
+        kernel_task_free(t);
+        return rt_make_error(err, (int)-ret, "loading `%s`", prog);
+    }
+    pthread_mutex_lock(&k->mu);
+    task_link_locked(t, tg);
+    pthread_mutex_unlock(&k->mu);
+    *out = t;
+    return 0;
+}
+
+/* Everything up to a loaded process, on its own thread (the tracer of its stub). */
+static int load_process(struct sentry_process *p, struct task **out, rt_error_t *err)
+{
+    const struct sentry_process_args *a = p->args;
+    struct kernel *k = p->s->k;
     cleanup_free char *prog = NULL;
-    struct kernel_exec_args ea = {
-        .argv = a->argv,
-        .envp = a->envp,
-        .stdio = { a->stdio[0], a->stdio[1], a->stdio[2] },
-    };
     struct task *t = NULL;
 
-    if (build_mounts(k, a, err) < 0)
+    if (p->cargs != NULL && build_mounts(k, p->cargs, err) < 0)
         return rt_error_wrap(err, "mounting the root filesystem");
     prog = resolve_program(k, a, err);
     if (prog == NULL)
         return -1;
-    ea.host_path = prog;
-    if (kernel_start_init(k, &ea, &t, err) < 0)
+    if (p->cargs != NULL) {
+        struct kernel_exec_args ea = {
+            .host_path = prog,
+            .argv = a->argv,
+            .envp = a->envp,
+            .stdio = { a->stdio[0], a->stdio[1], a->stdio[2] },
+        };
+
+        if (kernel_start_init(k, &ea, &t, err) < 0)
+            return -1;
+    } else if (start_process(k, a, prog, &t, err) < 0) {
         return -1;
-    if (setup_init(t, a, err) < 0) {
-        /* Not run yet: kill it the way a failed exec would. */
+    }
+    if (setup_process(t, a, err) < 0) {
+        /* Not run yet: it leaves at once, as killed. */
         pthread_mutex_lock(&k->mu);
         thread_group_exit_locked(t->tg, SIGKILL);
         pthread_mutex_unlock(&k->mu);
-        kernel_task_run(t);
+        task_run_and_exit(t);
         kernel_task_free(t);
         return -1;
     }
@@ -236,37 +340,79 @@ static int start_init(struct sentry_container *c, struct task **out, rt_error_t 
     return 0;
 }
 
-static void *container_thread(void *arg)
+static void *process_thread(void *arg)
 {
-    struct sentry_container *c = arg;
+    struct sentry_process *p = arg;
+    struct kernel *k = p->s->k;
+    struct thread_group *tg;
     rt_error_t err = NULL;
     struct task *t = NULL;
     int status, ret;
 
-    ret = start_init(c, &t, &err);
-    pthread_mutex_lock(&c->mu);
+    ret = load_process(p, &t, &err);
+    pthread_mutex_lock(&p->mu);
     if (ret < 0) {
-        c->phase = CTR_FAILED;
-        c->start_err = err;
+        p->phase = PROC_FAILED;
+        p->start_err = err;
     } else {
-        c->phase = CTR_RUNNING;
-        c->init_pid = t->tg->pid;
+        p->phase = PROC_RUNNING;
+        p->pid = t->tg->pid;
     }
-    pthread_cond_broadcast(&c->cond);
-    pthread_mutex_unlock(&c->mu);
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->mu);
     if (ret < 0)
         return NULL;
-    status = kernel_task_run(t);
-    kernel_task_free(t);
-    c->on_exit(c->arg, status);
+    if (p->cargs != NULL) {
+        /* An init: returns once every process of the sandbox is gone. */
+        status = kernel_task_run(t);
+        kernel_task_free(t);
+    } else {
+        tg = t->tg;
+        task_run_and_exit(t);
+        kernel_task_free(t);
+        /* No parent waits for it: read its status and reap it here. */
+        pthread_mutex_lock(&k->mu);
+        status = tg->exit_status;
+        if (tg->zombie && tg->parent == NULL && tg != k->init)
+            thread_group_free_locked(tg);
+        pthread_mutex_unlock(&k->mu);
+    }
+    p->on_exit(p->arg, status);
     return NULL;
+}
+
+/* Starts `p` (filled by the caller) on a thread of its own; waits until it runs or failed. */
+static int process_start(struct sentry_process *p, rt_error_t *err)
+{
+    int e;
+
+    p->phase = PROC_STARTING;
+    p->on_exit = p->args->on_exit;
+    p->arg = p->args->arg;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cond, NULL);
+    e = pthread_create(&p->thread, NULL, process_thread, p);
+    if (e != 0)
+        return rt_make_error(err, e, "creating a sentry thread");
+    pthread_mutex_lock(&p->mu);
+    while (p->phase == PROC_STARTING)
+        pthread_cond_wait(&p->cond, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    /* The caller's memory, borrowed for the call only. */
+    p->args = NULL;
+    p->cargs = NULL;
+    if (p->phase == PROC_FAILED) {
+        pthread_join(p->thread, NULL);
+        *err = p->start_err;
+        return -1;
+    }
+    return 0;
 }
 
 int sentry_container_start(struct sentry *s, const struct sentry_container_args *args,
                            struct sentry_container **out, rt_error_t *err)
 {
     struct sentry_container *c;
-    int e;
 
     pthread_mutex_lock(&s->mu);
     if (s->has_container) {
@@ -280,27 +426,13 @@ int sentry_container_start(struct sentry *s, const struct sentry_container_args 
     pthread_mutex_unlock(&s->mu);
 
     c = xmalloc0(sizeof(*c));
-    c->s = s;
-    c->args = *args;
-    c->on_exit = args->on_exit;
-    c->arg = args->arg;
-    c->phase = CTR_STARTING;
-    pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->cond, NULL);
-    e = pthread_create(&c->thread, NULL, container_thread, c);
-    if (e != 0) {
-        close(args->root_gofer_fd);
-        free(c);
-        return rt_make_error(err, e, "creating the container's thread");
-    }
-    pthread_mutex_lock(&c->mu);
-    while (c->phase == CTR_STARTING)
-        pthread_cond_wait(&c->cond, &c->mu);
-    pthread_mutex_unlock(&c->mu);
-    memset(&c->args, 0, sizeof(c->args)); /* the caller's memory, borrowed for the call only */
-    if (c->phase == CTR_FAILED) {
-        pthread_join(c->thread, NULL);
-        *err = c->start_err;
+    c->init.s = s;
+    c->init.args = &args->init;
+    c->init.cargs = args;
+    if (process_start(&c->init, err) < 0) {
+        /* The gofer connection went with the failed mount, or is closed here. */
+        if (c->init.phase != PROC_FAILED)
+            close(args->root_gofer_fd);
         free(c);
         return -1;
     }
@@ -310,7 +442,37 @@ int sentry_container_start(struct sentry *s, const struct sentry_container_args 
 
 int sentry_container_init_pid(const struct sentry_container *c)
 {
-    return c->init_pid;
+    return c->init.pid;
+}
+
+int sentry_container_exec(struct sentry_container *c, const struct sentry_process_args *args,
+                          struct sentry_process **out, rt_error_t *err)
+{
+    struct sentry_process *p = xmalloc0(sizeof(*p));
+
+    p->s = c->init.s;
+    p->args = args;
+    if (process_start(p, err) < 0) {
+        free(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
+int sentry_process_pid(const struct sentry_process *p)
+{
+    return p->pid;
+}
+
+void sentry_process_free(struct sentry_process *p)
+{
+    if (p == NULL)
+        return;
+    pthread_join(p->thread, NULL);
+    pthread_cond_destroy(&p->cond);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
 }
 
 static void fill_kill_info(siginfo_t *info, int sig)
@@ -330,7 +492,7 @@ static bool is_alive_locked(const struct thread_group *tg)
 int sentry_container_signal(struct sentry_container *c, enum sentry_signal_target target, int pid,
                             int sig, rt_error_t *err)
 {
-    struct kernel *k = c->s->k;
+    struct kernel *k = c->init.s->k;
     struct thread_group *tg;
     siginfo_t info;
     struct klist *pos;
@@ -338,10 +500,11 @@ int sentry_container_signal(struct sentry_container *c, enum sentry_signal_targe
 
     if (sig < 0 || sig > KERNEL_NSIG)
         return rt_make_error(err, EINVAL, "invalid signal %d", sig);
+    if (target == SENTRY_SIGNAL_INIT)
+        pid = c->init.pid;
     fill_kill_info(&info, sig);
     pthread_mutex_lock(&k->mu);
-    switch (target) {
-    case SENTRY_SIGNAL_ALL:
+    if (target == SENTRY_SIGNAL_ALL) {
         /* One container per kernel: every process of the sandbox is the container's. */
         klist_for_each(pos, &k->tgs)
         {
@@ -349,16 +512,12 @@ int sentry_container_signal(struct sentry_container *c, enum sentry_signal_targe
             if (is_alive_locked(tg) && sig != 0)
                 thread_group_send_signal_locked(tg, &info);
         }
-        break;
-    case SENTRY_SIGNAL_INIT:
-    case SENTRY_SIGNAL_PROCESS:
-        tg = kernel_find_tg_locked(k, target == SENTRY_SIGNAL_INIT ? c->init_pid : pid);
+    } else {
+        tg = kernel_find_tg_locked(k, pid);
         if (!is_alive_locked(tg))
-            ret = rt_make_error(err, ESRCH, "no process %d in the container",
-                                target == SENTRY_SIGNAL_INIT ? c->init_pid : pid);
+            ret = rt_make_error(err, ESRCH, "no process %d in the container", pid);
         else if (sig != 0)
             thread_group_send_signal_locked(tg, &info);
-        break;
     }
     pthread_mutex_unlock(&k->mu);
     return ret;
@@ -367,7 +526,7 @@ int sentry_container_signal(struct sentry_container *c, enum sentry_signal_targe
 int sentry_container_processes(struct sentry_container *c, struct sentry_process_info **out,
                                size_t *n, rt_error_t *err)
 {
-    struct kernel *k = c->s->k;
+    struct kernel *k = c->init.s->k;
     struct sentry_process_info *v = NULL;
     size_t len = 0, cap = 0;
     struct klist *pos;
@@ -404,8 +563,8 @@ void sentry_container_free(struct sentry_container *c)
     if (c == NULL)
         return;
     sentry_container_signal(c, SENTRY_SIGNAL_ALL, 0, SIGKILL, NULL);
-    pthread_join(c->thread, NULL);
-    pthread_cond_destroy(&c->cond);
-    pthread_mutex_destroy(&c->mu);
+    pthread_join(c->init.thread, NULL);
+    pthread_cond_destroy(&c->init.cond);
+    pthread_mutex_destroy(&c->init.mu);
     free(c);
 }
