@@ -181,4 +181,25 @@ tap_ok "start a paused-forever container" "${R[@]}" start "$ID"
 tap_ok "delete --force of a running container exits 0" "${R[@]}" delete --force "$ID"
 tap_is "$(timeout 30 "${R[@]}" list -q 2>&1 | grep -c "^$ID$")" 0 "it is gone from list"
 
+# exec into a running container, as docker exec and crictl exec do it.
+ctr_create ex "$(args /init pause)"
+tap_ok "start a container to exec into" "${R[@]}" start "$ID"
+tap_run "${R[@]}" exec "$ID" /init echo hello from exec
+tap_rc 0 "exec exits 0"
+tap_is "$T_OUT" "hello from exec" "exec's stdout is ours"
+tap_run "${R[@]}" exec "$ID" /init exit 5
+tap_rc 5 "exec exits with the process's status (5)"
+tap_run "${R[@]}" exec "$ID" /init getpid
+tap_result "$([ "${T_OUT:-0}" -gt 1 ] 2>/dev/null && echo 0 || echo 1)" \
+    "an exec'd process is not the init (pid > 1)" "$(tap_last_run)"
+printf '%s\n' '{"args": ["/init", "cwd"], "cwd": "/tmp", "env": ["PATH=/bin"], "user": {"uid": 0, "gid": 0}}' \
+    >"$T_TMP/process.json"
+tap_run "${R[@]}" exec --process "$T_TMP/process.json" "$ID"
+tap_is "$T_OUT" "/tmp" "exec --process: the process's cwd"
+tap_run "${R[@]}" exec "$ID" /nonexistent
+tap_result "$([ "$T_RC" -ne 0 ] && [ -n "$T_ERR" ] && echo 0 || echo 1)" \
+    "exec of a missing program fails with an error" "$(tap_last_run)"
+tap_is "$(state_of "$ID")" running "the container still runs after its execs"
+tap_ok "delete --force of a container with exec'd processes exits 0" "${R[@]}" delete --force "$ID"
+
 tap_done
