@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ELF64 x86-64 loading (static and static-PIE) into an app address space. */
+/* ELF64 x86-64 loading (static, static-PIE, and dynamic programs with their PT_INTERP) into an app
+ * address space. */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -81,7 +83,31 @@ static long copy_segment(struct task *t, int fd, const Elf64_Phdr *ph, uintptr_t
     return 0;
 }
 
-long loader_load_elf(struct task *t, int fd, struct loader_image *img)
+/*
+ * Reads the PT_INTERP path of `ph` into `out` (PATH_MAX bytes). Linux wants
+ * it between 2 and PATH_MAX bytes and NUL-terminated, else ENOEXEC.
+ */
+static long read_interp_path(int fd, const Elf64_Phdr *ph, char *out)
+{
+    long ret;
+
+    if (ph->p_filesz < 2 || ph->p_filesz > PATH_MAX)
+        return -ENOEXEC;
+    ret = pread_full(fd, out, ph->p_filesz, (off_t)ph->p_offset);
+    if (ret < 0)
+        return ret == -EIO ? -ENOEXEC : ret;
+    if (out[ph->p_filesz - 1] != '\0')
+        return -ENOEXEC;
+    return 0;
+}
+
+/*
+ * Maps one ELF file. `interp` (PATH_MAX bytes) receives the PT_INTERP path
+ * of a program, or "" (NULL when loading the interpreter itself, whose own
+ * PT_INTERP Linux ignores). An ET_DYN interpreter goes wherever mmap puts
+ * it; an ET_DYN program at ELF_ET_DYN_BASE (no randomisation).
+ */
+static long load_elf_file(struct task *t, int fd, struct loader_image *img, char *interp)
 {
     cleanup_free Elf64_Phdr *ph = NULL;
     uintptr_t lo = UINTPTR_MAX, hi = 0, bias = 0, prev_end = 0;
@@ -90,6 +116,8 @@ long loader_load_elf(struct task *t, int fd, struct loader_image *img)
     long ret;
 
     memset(img, 0, sizeof(*img));
+    if (interp != NULL)
+        interp[0] = '\0';
     ret = pread_full(fd, &eh, sizeof(eh), 0);
     if (ret < 0)
         return ret == -EIO ? -ENOEXEC : ret;
@@ -104,9 +132,12 @@ long loader_load_elf(struct task *t, int fd, struct loader_image *img)
         return ret == -EIO ? -ENOEXEC : ret;
 
     for (size_t i = 0; i < eh.e_phnum; i++) {
-        if (ph[i].p_type == PT_INTERP) {
-            log_warning("loader: dynamically linked programs are not supported yet");
-            return -ENOEXEC;
+        if (ph[i].p_type == PT_INTERP && interp != NULL) {
+            if (interp[0] != '\0')
+                return -EINVAL; /* Linux: a second PT_INTERP */
+            ret = read_interp_path(fd, &ph[i], interp);
+            if (ret < 0)
+                return ret;
         }
         if (ph[i].p_type == PT_GNU_STACK)
             img->exec_stack = (ph[i].p_flags & PF_X) != 0;
@@ -127,7 +158,7 @@ long loader_load_elf(struct task *t, int fd, struct loader_image *img)
 
     /* One anonymous RW mapping for the whole image: data is copied in, then protected. */
     if (eh.e_type == ET_DYN) {
-        ret = mm_mmap(t->mm, ELF_ET_DYN_BASE, hi - lo, PROT_READ | PROT_WRITE,
+        ret = mm_mmap(t->mm, interp == NULL ? 0 : ELF_ET_DYN_BASE, hi - lo, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (ret < 0)
             return ret;
@@ -175,6 +206,7 @@ long loader_load_elf(struct task *t, int fd, struct loader_image *img)
         }
     }
 
+    img->bias = bias;
     img->entry = bias + eh.e_entry;
     img->prog_entry = img->entry;
     img->phnum = eh.e_phnum;
@@ -192,36 +224,65 @@ long loader_load_elf(struct task *t, int fd, struct loader_image *img)
     return 0;
 }
 
+long loader_load_elf(struct task *t, int fd, struct loader_image *img)
+{
+    return load_elf_file(t, fd, img, /*interp=*/NULL);
+}
+
+/* Opens `path` for execution: through the VFS when the sandbox has a root, else on the host. */
+static long open_exec_fd(struct task *t, const char *path)
+{
+    struct file *f = NULL;
+    long ret;
+    int fd;
+
+    if (t->k->mntns == NULL) {
+        /* FIRST LIGHT (no root mounted): a host path opened by the sentry. */
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+    }
+    ret = vfs_task_fs_init(t);
+    if (ret == 0)
+        ret = vfs_open_exec(t, path, &f);
+    if (ret < 0)
+        return ret;
+    fd = fcntl(vfs_file_host_fd(f), F_DUPFD_CLOEXEC, 0);
+    put_file(f);
+    return fd < 0 ? -errno : fd;
+}
+
 long loader_exec_host_path(struct task *t, const char *host_path, char *const argv[],
                            char *const envp[])
 {
-    struct loader_image img;
+    cleanup_free char *interp = malloc(PATH_MAX);
+    struct loader_image img, iimg;
     cleanup_close int fd = -1;
     long ret;
     long sp;
 
-    if (t->k->mntns != NULL) {
-        /* The sandbox has a file system: the path is the app's, opened through the VFS. */
-        struct file *f = NULL;
-
-        ret = vfs_task_fs_init(t);
-        if (ret == 0)
-            ret = vfs_open_exec(t, host_path, &f);
-        if (ret < 0)
-            return ret;
-        fd = fcntl(vfs_file_host_fd(f), F_DUPFD_CLOEXEC, 0);
-        put_file(f);
-        if (fd < 0)
-            return -errno;
-    } else {
-        /* FIRST LIGHT (no root mounted): a host path opened by the sentry. */
-        fd = open(host_path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            return -errno;
-    }
-    ret = loader_load_elf(t, fd, &img);
+    if (interp == NULL)
+        return -ENOMEM;
+    ret = open_exec_fd(t, host_path);
     if (ret < 0)
         return ret;
+    fd = (int)ret;
+    ret = load_elf_file(t, fd, &img, interp);
+    if (ret < 0)
+        return ret;
+    if (interp[0] != '\0') {
+        /* A dynamic program: ld.so is loaded too and runs first (Linux's load_elf_interp). */
+        cleanup_close int ifd = -1;
+
+        ret = open_exec_fd(t, interp);
+        if (ret < 0)
+            return ret;
+        ifd = (int)ret;
+        ret = load_elf_file(t, ifd, &iimg, /*interp=*/NULL);
+        if (ret < 0)
+            return ret == -EIO ? -ENOEXEC : ret;
+        img.entry = iimg.entry;
+        img.interp_base = iimg.bias;
+    }
     mm_set_brk_start(t->mm, img.brk_start);
     sp = loader_build_stack(t, &img, host_path, argv, envp);
     if (sp < 0)

@@ -7,12 +7,16 @@
 #include <sys/mman.h>
 
 #include "sentry/mm/mm_internal.h"
+#include "sentry/vfs/vfs.h"
 
 /* The gap Linux leaves between the stack and the mmap base (at least 128 MiB). */
 #define MM_STACK_GAP (128UL << 20)
 
 /* Host flags we pass through for an anonymous mapping; everything else is the sentry's business. */
 #define MM_HOST_MAP_FLAGS (MAP_PRIVATE | MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE)
+
+/* How much of a file is read at a time when a file mapping is filled. */
+#define MM_FILL_CHUNK (256 * 1024)
 
 #define MM_PROT_MASK (PROT_READ | PROT_WRITE | PROT_EXEC)
 /* Linux's PROT_SEM (asm-generic/mman-common.h); glibc does not define it. */
@@ -165,11 +169,50 @@ static long forget_range(struct mm *mm, uintptr_t start, uintptr_t end)
     return ret;
 }
 
-static long mm_mmap_locked(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int fd,
-                           off_t off)
+/* What a file mapping needs from the file, read before the lock is taken. */
+struct mm_file_src {
+    struct file *f;
+    uint64_t dev;
+    uint64_t ino;
+};
+
+/* Fills [where, where+len) (mapped read-write) from `src` at `off`; the tail past EOF stays zero.
+ */
+static long fill_from_file(struct mm *mm, uintptr_t where, size_t len,
+                           const struct mm_file_src *src, off_t off)
+{
+    size_t chunk = len < MM_FILL_CHUNK ? len : MM_FILL_CHUNK;
+    char *buf = malloc(chunk);
+    size_t done = 0;
+    long ret = 0;
+
+    if (buf == NULL)
+        return -ENOMEM;
+    while (done < len) {
+        size_t want = len - done < chunk ? len - done : chunk;
+        long n = src->f->ops->pread(src->f, buf, want, (int64_t)(off + (off_t)done));
+
+        if (n == -EINTR)
+            continue;
+        if (n <= 0) {
+            ret = n; /* 0: EOF, the rest stays zero */
+            break;
+        }
+        ret = mm_copy_out(mm, where + done, buf, (size_t)n);
+        if (ret < 0)
+            break;
+        done += (size_t)n;
+    }
+    free(buf);
+    return ret < 0 ? ret : 0;
+}
+
+static long mm_mmap_locked(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags,
+                           const struct mm_file_src *src, off_t off)
 {
     int type = flags & MAP_TYPE;
     bool fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
+    int host_flags = flags & MM_HOST_MAP_FLAGS & ~MAP_SHARED_VALIDATE;
     struct mm_vma v;
     uintptr_t where;
     long ret;
@@ -186,8 +229,17 @@ static long mm_mmap_locked(struct mm *mm, uintptr_t addr, size_t len, int prot, 
     if (len > ARCH_TASK_SIZE)
         return -ENOMEM;
     len = ARCH_PAGE_UP(len);
-    if (!(flags & MAP_ANONYMOUS))
-        return fd < 0 ? -EBADF : -ENODEV; /* no file supports mmap yet */
+    if (src != NULL) {
+        /* Linux: the page offset plus the length must not wrap. */
+        if (off < 0 || (uint64_t)off + len < (uint64_t)off)
+            return -EOVERFLOW;
+        if (type != MAP_PRIVATE && (prot & PROT_WRITE) && !file_is_writable(src->f))
+            return -EACCES;
+        if (!file_is_readable(src->f))
+            return -EACCES;
+        if (type != MAP_PRIVATE && (prot & PROT_WRITE))
+            return -ENODEV; /* the platform cannot share a file's pages with the app */
+    }
     if (flags & MAP_HUGETLB)
         return -ENOMEM; /* like a host without reserved huge pages */
     if (fixed) {
@@ -220,11 +272,28 @@ static long mm_mmap_locked(struct mm *mm, uintptr_t addr, size_t len, int prot, 
         .shared_id =
             type == MAP_PRIVATE ? 0 : __atomic_fetch_add(&g_next_shared_id, 1, __ATOMIC_RELAXED),
     };
+    if (src != NULL) {
+        /* The app sees a file mapping; the host holds private anonymous memory. */
+        v.flags = type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED;
+        v.shared_id = 0;
+        v.file = true;
+        v.file_off = (uint64_t)off;
+        v.file_dev = src->dev;
+        v.file_ino = src->ino;
+        host_flags = (host_flags & ~MAP_SHARED) | MAP_PRIVATE | MAP_ANONYMOUS;
+    } else {
+        host_flags |= v.flags;
+    }
     ret = vma_insert(mm, &v);
     if (ret < 0)
         return ret;
-    ret = mm->ops->as_mmap(mm->as, where, len, v.prot,
-                           (flags & MM_HOST_MAP_FLAGS & ~MAP_SHARED_VALIDATE) | v.flags);
+    ret = mm->ops->as_mmap(mm->as, where, len, src != NULL ? PROT_READ | PROT_WRITE : v.prot,
+                           host_flags);
+    if (ret >= 0 && src != NULL) {
+        ret = fill_from_file(mm, where, len, src, off);
+        if (ret >= 0 && v.prot != (PROT_READ | PROT_WRITE))
+            ret = mm->ops->as_mprotect(mm->as, where, len, v.prot);
+    }
     if (ret < 0) {
         /* The host kept or dropped the old range; either way it is no longer ours to know. */
         mm->ops->as_munmap(mm->as, where, len);
@@ -285,6 +354,11 @@ static long mm_mprotect_locked(struct mm *mm, uintptr_t addr, size_t len, int pr
         if (cur > addr && (ret = mm_mprotect_locked(mm, addr, cur - addr, prot)) < 0)
             return ret;
         return -ENOMEM;
+    }
+    /* A shared file mapping is a read-only snapshot: it can never become writable. */
+    for (size_t i = vma_lower_bound(mm, addr); i < mm->nr && mm->vmas[i].start < end; i++) {
+        if ((prot & PROT_WRITE) && mm->vmas[i].file && (mm->vmas[i].flags & MAP_SHARED))
+            return -EACCES;
     }
     ret = vma_split_at(mm, addr);
     if (ret == 0)
@@ -359,6 +433,8 @@ static long mm_mremap_locked(struct mm *mm, uintptr_t old, size_t old_len, size_
         ret = mm->ops->as_mremap(mm->as, old, old_len, new_len, old);
         if (ret < 0)
             return ret;
+        /* A grown file mapping reads zeros past the old end (Linux would read the file). */
+        v.file_off += old + old_len - v.start;
         v.start = old + old_len;
         v.end = old + new_len;
         ret = vma_insert(mm, &v);
@@ -460,7 +536,7 @@ static long mm_brk_locked(struct mm *mm, uintptr_t new_brk)
         if (vma_overlaps(mm, old_top, new_top))
             return (long)mm->brk;
         ret = mm_mmap_locked(mm, old_top, new_top - old_top, PROT_READ | PROT_WRITE,
-                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, NULL, 0);
         if (ret < 0)
             return (long)mm->brk;
         mm_set_name(mm, old_top, "[heap]");
@@ -473,10 +549,90 @@ long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int
 {
     long ret;
 
+    if (!(flags & MAP_ANONYMOUS))
+        return fd < 0 ? -EBADF : -ENODEV;
     mm_lock(mm);
-    ret = mm_mmap_locked(mm, addr, len, prot, flags, fd, off);
+    ret = mm_mmap_locked(mm, addr, len, prot, flags, NULL, off);
     mm_unlock(mm);
     return ret;
+}
+
+long mm_mmap_file(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, struct file *f,
+                  off_t off)
+{
+    struct mm_file_src src = { .f = f };
+    struct stat st;
+    long ret;
+
+    if (flags & MAP_ANONYMOUS)
+        return mm_mmap(mm, addr, len, prot, flags, -1, off);
+    /* Only regular files with a pread op can be copied in (Linux: ENODEV without ->mmap). */
+    if (f->ops->pread == NULL || f->ops->fstat == NULL)
+        return -ENODEV;
+    ret = f->ops->fstat(f, &st);
+    if (ret < 0)
+        return ret;
+    if (!S_ISREG(st.st_mode))
+        return -ENODEV;
+    src.dev = st.st_dev;
+    src.ino = st.st_ino;
+    mm_lock(mm);
+    ret = mm_mmap_locked(mm, addr, len, prot, flags, &src, off);
+    mm_unlock(mm);
+    return ret;
+}
+
+long mm_msync(struct mm *mm, uintptr_t addr, size_t len, int flags)
+{
+    uintptr_t end;
+    long ret = 0;
+
+    if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+        return -EINVAL;
+    if (addr & (ARCH_PAGE_SIZE - 1))
+        return -EINVAL;
+    if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+        return -EINVAL;
+    end = addr + ARCH_PAGE_UP(len);
+    if (end < addr || ARCH_PAGE_UP(len) < len)
+        return -ENOMEM;
+    if (end == addr)
+        return 0;
+    /* Nothing is ever dirty: shared file mappings are read-only snapshots. Holes are ENOMEM. */
+    mm_lock(mm);
+    if (!vma_covers(mm, addr, end))
+        ret = -ENOMEM;
+    mm_unlock(mm);
+    return ret;
+}
+
+long mm_mincore(struct mm *mm, uintptr_t addr, size_t len, unsigned char *vec, size_t vec_len)
+{
+    size_t pages;
+    uintptr_t cur = addr;
+    size_t i;
+    long ret = 0;
+
+    if (addr & (ARCH_PAGE_SIZE - 1))
+        return -EINVAL;
+    if (len > ARCH_TASK_SIZE || addr > ARCH_TASK_SIZE - len)
+        return -ENOMEM;
+    pages = ARCH_PAGE_UP(len) / ARCH_PAGE_SIZE;
+    if (pages > vec_len)
+        pages = vec_len;
+    mm_lock(mm);
+    i = vma_lower_bound(mm, addr);
+    for (size_t p = 0; p < pages; p++, cur += ARCH_PAGE_SIZE) {
+        while (i < mm->nr && mm->vmas[i].end <= cur)
+            i++;
+        if (i >= mm->nr || mm->vmas[i].start > cur) {
+            ret = -ENOMEM;
+            break;
+        }
+        vec[p] = 1;
+    }
+    mm_unlock(mm);
+    return ret < 0 ? ret : (long)pages;
 }
 
 long mm_munmap(struct mm *mm, uintptr_t addr, size_t len)

@@ -11,6 +11,7 @@
 #include "sentry/platform/platform.h"
 
 struct task;
+struct file;
 
 /* Linux's vm.mmap_min_addr default: nothing may be mapped below it. */
 #define MM_MIN_ADDR 0x10000UL
@@ -33,6 +34,15 @@ struct mm_vma {
      */
     uint64_t shared_id;
     uint64_t shared_off;
+    /*
+     * File mappings: the file's offset of `start` and the file's identity
+     * (st_dev, st_ino), for /proc/self/maps. The bytes are a private copy
+     * read at mmap time (see mm_mmap_file). All 0 for anonymous memory.
+     */
+    bool file;
+    uint64_t file_off;
+    uint64_t file_dev;
+    uint64_t file_ino;
     const char *name; /* "[heap]", "[stack]", "[vdso]", ... or NULL. Static storage. */
 };
 
@@ -85,8 +95,36 @@ struct mm_futex_key {
 /* Computes the key of the futex word at `addr` (`shared`: not FUTEX_PRIVATE_FLAG). */
 void mm_futex_key(struct mm *mm, uintptr_t addr, bool shared, struct mm_futex_key *key);
 
-/* mmap(2) semantics; returns the address or -Exxx. Only anonymous mappings for now (fd ignored). */
+/*
+ * mmap(2) semantics for anonymous memory; returns the address or -Exxx.
+ * Without MAP_ANONYMOUS it returns -EBADF for fd < 0, else -ENODEV: file
+ * mappings go through mm_mmap_file.
+ */
 long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int fd, off_t off);
+
+/*
+ * mmap(2) of `f` (not owned; the mapping keeps no reference, like a mapping
+ * that survives close). The platform cannot map a sentry file into the app,
+ * so the range is anonymous memory filled from the file through its pread
+ * op at mmap time: MAP_PRIVATE is exact except that later writes to the
+ * file do not show through untouched pages, and pages wholly beyond EOF
+ * read as zeros instead of raising SIGBUS. MAP_SHARED without PROT_WRITE is
+ * served the same way (a snapshot); a writable MAP_SHARED mapping returns
+ * -ENODEV. Returns the address or -Exxx (EACCES, ENODEV, EOVERFLOW, ...).
+ */
+long mm_mmap_file(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, struct file *f,
+                  off_t off);
+
+/* msync(2): validates like Linux (nothing is ever dirty in a shared file mapping). */
+long mm_msync(struct mm *mm, uintptr_t addr, size_t len, int flags);
+
+/*
+ * mincore(2) on [addr, addr+len): fills `vec` (sentry memory, one byte per
+ * page, `vec_len` bytes) and returns the number of pages, or -EINVAL /
+ * -ENOMEM. The platform cannot tell residency: every mapped page reads as
+ * resident (gVisor does the same).
+ */
+long mm_mincore(struct mm *mm, uintptr_t addr, size_t len, unsigned char *vec, size_t vec_len);
 /* munmap(2), mprotect(2), mremap(2), madvise(2) semantics; 0 (mremap: the address) or -Exxx. */
 long mm_munmap(struct mm *mm, uintptr_t addr, size_t len);
 long mm_mprotect(struct mm *mm, uintptr_t addr, size_t len, int prot);

@@ -84,6 +84,8 @@ long vma_split_at(struct mm *mm, uintptr_t addr)
     mm->vmas[i].end = addr;
     mm->vmas[i + 1].start = addr;
     mm->vmas[i + 1].shared_off += addr - mm->vmas[i].start;
+    if (mm->vmas[i + 1].file)
+        mm->vmas[i + 1].file_off += addr - mm->vmas[i].start;
     return 0;
 }
 
@@ -123,7 +125,9 @@ static bool vma_mergeable(const struct mm_vma *a, const struct mm_vma *b)
 {
     return a->end == b->start && a->prot == b->prot && a->flags == b->flags && !a->reserved &&
            !b->reserved && a->name == b->name && a->shared_id == b->shared_id &&
-           (a->shared_id == 0 || a->shared_off + (a->end - a->start) == b->shared_off);
+           (a->shared_id == 0 || a->shared_off + (a->end - a->start) == b->shared_off) &&
+           a->file == b->file && a->file_dev == b->file_dev && a->file_ino == b->file_ino &&
+           (!a->file || a->file_off + (a->end - a->start) == b->file_off);
 }
 
 void vma_merge_all(struct mm *mm)

@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Memory syscalls: thin wrappers over sentry/mm, which validates like Linux. */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "sentry/arch/arch.h"
 #include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls_internal.h"
+#include "sentry/vfs/vfs.h"
+
+/* mincore answers in chunks of this many pages (Linux copies out a page of bytes at a time). */
+#define MINCORE_CHUNK 4096
 
 long sys_brk(struct task *t, const struct sys_args *a)
 {
@@ -10,8 +19,22 @@ long sys_brk(struct task *t, const struct sys_args *a)
 
 long sys_mmap(struct task *t, const struct sys_args *a)
 {
-    return mm_mmap(t->mm, a->a[0], a->a[1], (int)a->a[2], (int)a->a[3], (int)a->a[4],
-                   (off_t)a->a[5]);
+    int flags = (int)a->a[3];
+    off_t off = (off_t)a->a[5];
+    struct file *f;
+    long ret;
+
+    if (flags & MAP_ANONYMOUS)
+        return mm_mmap(t->mm, a->a[0], a->a[1], (int)a->a[2], flags, (int)a->a[4], off);
+    /* Linux checks the offset's alignment before it looks the fd up. */
+    if (off & (off_t)(ARCH_PAGE_SIZE - 1))
+        return -EINVAL;
+    f = fd_table_get(t->fdt, (int)a->a[4]);
+    if (f == NULL)
+        return -EBADF;
+    ret = mm_mmap_file(t->mm, a->a[0], a->a[1], (int)a->a[2], flags, f, off);
+    put_file(f);
+    return ret;
 }
 
 long sys_munmap(struct task *t, const struct sys_args *a)
@@ -32,4 +55,44 @@ long sys_mremap(struct task *t, const struct sys_args *a)
 long sys_madvise(struct task *t, const struct sys_args *a)
 {
     return mm_madvise(t->mm, a->a[0], a->a[1], (int)a->a[2]);
+}
+
+long sys_msync(struct task *t, const struct sys_args *a)
+{
+    return mm_msync(t->mm, a->a[0], a->a[1], (int)a->a[2]);
+}
+
+long sys_mincore(struct task *t, const struct sys_args *a)
+{
+    uintptr_t addr = a->a[0], vec = a->a[2];
+    size_t len = a->a[1];
+    unsigned char *buf;
+    long ret = 0;
+
+    if (addr & (ARCH_PAGE_SIZE - 1))
+        return -EINVAL;
+    if (len > ARCH_TASK_SIZE || addr > ARCH_TASK_SIZE - len)
+        return -ENOMEM;
+    buf = malloc(MINCORE_CHUNK);
+    if (buf == NULL)
+        return -ENOMEM;
+    while (len > 0) {
+        size_t span = len < (size_t)MINCORE_CHUNK * ARCH_PAGE_SIZE
+                          ? len
+                          : (size_t)MINCORE_CHUNK * ARCH_PAGE_SIZE;
+        long pages = mm_mincore(t->mm, addr, span, buf, MINCORE_CHUNK);
+
+        if (pages < 0) {
+            ret = pages;
+            break;
+        }
+        ret = task_copy_out(t, vec, buf, (size_t)pages);
+        if (ret < 0)
+            break;
+        addr += span;
+        vec += (uintptr_t)pages;
+        len -= span;
+    }
+    free(buf);
+    return ret < 0 ? ret : 0;
 }

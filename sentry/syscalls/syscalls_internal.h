@@ -89,6 +89,8 @@ long sys_munmap(struct task *t, const struct sys_args *a);
 long sys_mprotect(struct task *t, const struct sys_args *a);
 long sys_mremap(struct task *t, const struct sys_args *a);
 long sys_madvise(struct task *t, const struct sys_args *a);
+long sys_msync(struct task *t, const struct sys_args *a);
+long sys_mincore(struct task *t, const struct sys_args *a);
 
 /* sys_process.c */
 long sys_exit(struct task *t, const struct sys_args *a);
