@@ -16,8 +16,12 @@
  * capabilities are dropped and before its seccomp filter (the ptrace stub
  * factory), and then starts containers from control requests.
  *
- * Today a sandbox runs one container: the kernel has a single pid namespace
- * and a single mount namespace, both the first container's.
+ * Containers of a pod share the kernel (one pid namespace, hostname, IPC);
+ * each has its own mount namespace, and its processes are those whose fs
+ * context is in it. The first container's init is the sandbox's pid 1:
+ * when it dies every process of the sandbox dies (the pod's pause
+ * container). A later container's init is an ordinary process without a
+ * parent whose death kills the rest of its container.
  */
 struct sentry;
 struct sentry_container;

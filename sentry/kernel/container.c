@@ -27,17 +27,19 @@ struct sentry {
     struct kernel *k; /* owned */
     const struct platform_ops *pops;
     pthread_mutex_t mu;
-    bool has_container; /* the kernel's namespaces belong to one container. Protected by mu */
+    bool has_init; /* the first container's init is the sandbox's pid 1. Protected by mu */
 };
 
 enum proc_phase { PROC_STARTING, PROC_RUNNING, PROC_FAILED };
 
 /* A process started from outside the sandbox (an init or an exec'd one) and its sentry thread. */
 struct sentry_process {
-    struct sentry *s; /* Not owned. */
+    struct sentry *s;           /* Not owned. */
+    struct sentry_container *c; /* the container it runs in; Not owned */
     /* The caller's, valid until the start handshake ends. */
     const struct sentry_process_args *args;
     const struct sentry_container_args *cargs; /* an init's container; NULL for exec */
+    bool kernel_init; /* the sandbox's pid 1 (its first container's init) */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cond;
@@ -48,8 +50,14 @@ struct sentry_process {
     void *arg;
 };
 
+/*
+ * A container: its init and its mount namespace. Its processes are those
+ * whose fs context is in that namespace (nothing in the sentry moves a
+ * process to another one).
+ */
 struct sentry_container {
     struct sentry_process init;
+    struct mount_ns *ns; /* a reference; set by the init's thread before it runs. Immutable */
 };
 
 /* kernel.c's task allocator (used by kernel_start_init; not in a header yet). */
@@ -89,7 +97,8 @@ int sentry_prepare_filter(struct sentry *s, rt_error_t *err)
 }
 
 /* The container's tree: the gofer's root, tmpfs at /tmp and /dev/shm (as `runsc-c do`'s). */
-static int build_mounts(struct kernel *k, const struct sentry_container_args *a, rt_error_t *err)
+static int build_mounts(const struct sentry_container_args *a, struct mount_ns **out,
+                        rt_error_t *err)
 {
     struct super_block *root, *tmp;
     struct mount_ns *ns;
@@ -120,7 +129,7 @@ static int build_mounts(struct kernel *k, const struct sentry_container_args *a,
         put_super_block(tmp);
     }
     ns->init_cwd = xstrdup(a->init.cwd != NULL ? a->init.cwd : "/");
-    k->mntns = ns;
+    *out = ns;
     return 0;
 }
 
@@ -143,7 +152,8 @@ static bool is_executable(struct task *t, const char *path)
  * scratch task that has only a root and cwd. Returns a new string or NULL
  * with *err (ENOENT).
  */
-static char *resolve_program(struct kernel *k, const struct sentry_process_args *a, rt_error_t *err)
+static char *resolve_program(struct kernel *k, struct mount_ns *ns,
+                             const struct sentry_process_args *a, rt_error_t *err)
 {
     const char *prog = a->argv[0], *path = DEFAULT_PATH;
     cleanup_free char *copy = NULL;
@@ -158,7 +168,7 @@ static char *resolve_program(struct kernel *k, const struct sentry_process_args 
     }
     scratch = xmalloc0(sizeof(*scratch));
     scratch->k = k;
-    scratch->fs = vfs_fs_new(k->mntns);
+    scratch->fs = vfs_fs_new(ns);
     if (scratch->fs == NULL) {
         rt_make_error(err, ENOMEM, "fs context");
         return NULL;
@@ -223,15 +233,15 @@ static int setup_process(struct task *t, const struct sentry_process_args *a, rt
 }
 
 /*
- * kernel_start_init for a process that is not the init: a new pid, no
- * parent (nobody in the sandbox waits for it; its orphans go to init), its
- * own address space, fd table (stdio) and fs context with `a->cwd`, the
- * program `prog` loaded. Host tier.
+ * kernel_start_init for a process that is not the sandbox's init: a new
+ * pid, no parent (nobody in the sandbox waits for it; its orphans go to
+ * init), its own address space, fd table (stdio) and fs context in `ns`
+ * with `a->cwd`, the program `prog` loaded. Host tier.
  * Until kernel.h offers this (kernel_start_process), it is built here on
  * kernel_internal.h, step for step as kernel_start_init does it.
  */
-static int start_process(struct kernel *k, const struct sentry_process_args *a, const char *prog,
-                         struct task **out, rt_error_t *err)
+static int start_process(struct kernel *k, struct mount_ns *ns, const struct sentry_process_args *a,
+                         const char *prog, struct task **out, rt_error_t *err)
 {
     struct task *t = kernel_task_alloc(k);
     struct platform_as *as = NULL;
@@ -267,7 +277,7 @@ static int start_process(struct kernel *k, const struct sentry_process_args *a, 
         kernel_task_free(t);
         return rt_make_error(err, (int)-ret, "setting up the process");
     }
-    if ((t->fdt = fd_table_new()) == NULL || (t->fs = vfs_fs_new(k->mntns)) == NULL)
+    if ((t->fdt = fd_table_new()) == NULL || (t->fs = vfs_fs_new(ns)) == NULL)
         ret = -ENOMEM;
     if (ret == 0)
         ret = k->pops->ctx_get_regs(t->ctx, &t->regs);
@@ -309,12 +319,17 @@ static int load_process(struct sentry_process *p, struct task **out, rt_error_t 
     cleanup_free char *prog = NULL;
     struct task *t = NULL;
 
-    if (p->cargs != NULL && build_mounts(k, p->cargs, err) < 0)
-        return rt_error_wrap(err, "mounting the root filesystem");
-    prog = resolve_program(k, a, err);
+    if (p->cargs != NULL) {
+        if (build_mounts(p->cargs, &p->c->ns, err) < 0)
+            return rt_error_wrap(err, "mounting the root filesystem");
+        /* The sandbox's first container: its namespace is the kernel's. */
+        if (p->kernel_init)
+            k->mntns = get_mount_ns(p->c->ns);
+    }
+    prog = resolve_program(k, p->c->ns, a, err);
     if (prog == NULL)
         return -1;
-    if (p->cargs != NULL) {
+    if (p->kernel_init) {
         struct kernel_exec_args ea = {
             .host_path = prog,
             .argv = a->argv,
@@ -324,7 +339,7 @@ static int load_process(struct sentry_process *p, struct task **out, rt_error_t 
 
         if (kernel_start_init(k, &ea, &t, err) < 0)
             return -1;
-    } else if (start_process(k, a, prog, &t, err) < 0) {
+    } else if (start_process(k, p->c->ns, a, prog, &t, err) < 0) {
         return -1;
     }
     if (setup_process(t, a, err) < 0) {
@@ -340,6 +355,49 @@ static int load_process(struct sentry_process *p, struct task **out, rt_error_t 
     return 0;
 }
 
+/* Whether `tg` runs in container `c` (its tasks' fs contexts are in c's namespace). Needs k->mu. */
+static bool in_container_locked(struct thread_group *tg, const struct sentry_container *c)
+{
+    struct klist *pos;
+
+    klist_for_each(pos, &tg->tasks)
+    {
+        const struct task *t = klist_entry(pos, struct task, tg_node);
+
+        return t->fs != NULL && t->fs->ns == c->ns;
+    }
+    return false;
+}
+
+/* Whether `tg` can still take a signal. Needs k->mu. */
+static bool is_alive_locked(const struct thread_group *tg)
+{
+    return tg != NULL && !tg->zombie && tg->nr_tasks > 0;
+}
+
+/* Sends `info` to every live process of `c`. Needs k->mu. */
+static void signal_all_locked(struct sentry_container *c, const siginfo_t *info)
+{
+    struct kernel *k = c->init.s->k;
+    struct klist *pos;
+
+    klist_for_each(pos, &k->tgs)
+    {
+        struct thread_group *tg = klist_entry(pos, struct thread_group, k_node);
+
+        if (is_alive_locked(tg) && in_container_locked(tg, c))
+            thread_group_send_signal_locked(tg, info);
+    }
+}
+
+static void fill_kill_info(siginfo_t *info, int sig)
+{
+    memset(info, 0, sizeof(*info));
+    info->si_signo = sig;
+    info->si_code = SI_USER;
+    /* From outside the sandbox: Linux reports pid 0 and uid 0 for such senders. */
+}
+
 static void *process_thread(void *arg)
 {
     struct sentry_process *p = arg;
@@ -347,6 +405,7 @@ static void *process_thread(void *arg)
     struct thread_group *tg;
     rt_error_t err = NULL;
     struct task *t = NULL;
+    siginfo_t kill_info;
     int status, ret;
 
     ret = load_process(p, &t, &err);
@@ -362,21 +421,27 @@ static void *process_thread(void *arg)
     pthread_mutex_unlock(&p->mu);
     if (ret < 0)
         return NULL;
-    if (p->cargs != NULL) {
-        /* An init: returns once every process of the sandbox is gone. */
+    if (p->kernel_init) {
+        /* The sandbox's init: returns once every process of the sandbox is gone. */
         status = kernel_task_run(t);
         kernel_task_free(t);
-    } else {
-        tg = t->tg;
-        task_run_and_exit(t);
-        kernel_task_free(t);
-        /* No parent waits for it: read its status and reap it here. */
-        pthread_mutex_lock(&k->mu);
-        status = tg->exit_status;
-        if (tg->zombie && tg->parent == NULL && tg != k->init)
-            thread_group_free_locked(tg);
-        pthread_mutex_unlock(&k->mu);
+        p->on_exit(p->arg, status);
+        return NULL;
     }
+    tg = t->tg;
+    task_run_and_exit(t);
+    kernel_task_free(t);
+    pthread_mutex_lock(&k->mu);
+    if (p->cargs != NULL) {
+        /* A pod member's init: as a pid namespace's init, its death ends its container. */
+        fill_kill_info(&kill_info, SIGKILL);
+        signal_all_locked(p->c, &kill_info);
+    }
+    /* No parent waits for it: read its status and reap it here. */
+    status = tg->exit_status;
+    if (tg->zombie && tg->parent == NULL && tg != k->init)
+        thread_group_free_locked(tg);
+    pthread_mutex_unlock(&k->mu);
     p->on_exit(p->arg, status);
     return NULL;
 }
@@ -412,27 +477,39 @@ static int process_start(struct sentry_process *p, rt_error_t *err)
 int sentry_container_start(struct sentry *s, const struct sentry_container_args *args,
                            struct sentry_container **out, rt_error_t *err)
 {
-    struct sentry_container *c;
+    struct sentry_container *c = xmalloc0(sizeof(*c));
 
-    pthread_mutex_lock(&s->mu);
-    if (s->has_container) {
-        pthread_mutex_unlock(&s->mu);
-        close(args->root_gofer_fd);
-        return rt_make_error(err, EBUSY,
-                             "this sandbox already runs a container; the sentry has one pid and "
-                             "mount namespace and runs one container per sandbox");
-    }
-    s->has_container = true;
-    pthread_mutex_unlock(&s->mu);
-
-    c = xmalloc0(sizeof(*c));
     c->init.s = s;
+    c->init.c = c;
     c->init.args = &args->init;
     c->init.cargs = args;
+    pthread_mutex_lock(&s->mu);
+    /*
+     * The first container's init is the sandbox's pid 1; a pod's later
+     * containers get inits with pids of their own, in their own mount
+     * namespaces, sharing the rest (pids, hostname) as a pod does.
+     */
+    c->init.kernel_init = !s->has_init;
+    s->has_init = true;
+    pthread_mutex_unlock(&s->mu);
     if (process_start(&c->init, err) < 0) {
         /* The gofer connection went with the failed mount, or is closed here. */
         if (c->init.phase != PROC_FAILED)
             close(args->root_gofer_fd);
+        if (c->ns != NULL)
+            put_mount_ns(c->ns);
+        if (c->init.kernel_init) {
+            /*
+             * A failed first start leaves no pid 1 and no process at all
+             * (starts are serialised by boot): the next container may be it.
+             */
+            pthread_mutex_lock(&s->mu);
+            if (s->k->mntns != NULL)
+                put_mount_ns(s->k->mntns);
+            s->k->mntns = NULL;
+            s->has_init = false;
+            pthread_mutex_unlock(&s->mu);
+        }
         free(c);
         return -1;
     }
@@ -451,6 +528,7 @@ int sentry_container_exec(struct sentry_container *c, const struct sentry_proces
     struct sentry_process *p = xmalloc0(sizeof(*p));
 
     p->s = c->init.s;
+    p->c = c;
     p->args = args;
     if (process_start(p, err) < 0) {
         free(p);
@@ -475,27 +553,12 @@ void sentry_process_free(struct sentry_process *p)
     free(p);
 }
 
-static void fill_kill_info(siginfo_t *info, int sig)
-{
-    memset(info, 0, sizeof(*info));
-    info->si_signo = sig;
-    info->si_code = SI_USER;
-    /* From outside the sandbox: Linux reports pid 0 and uid 0 for such senders. */
-}
-
-/* Whether `tg` can still take a signal. Needs k->mu. */
-static bool is_alive_locked(const struct thread_group *tg)
-{
-    return tg != NULL && !tg->zombie && tg->nr_tasks > 0;
-}
-
 int sentry_container_signal(struct sentry_container *c, enum sentry_signal_target target, int pid,
                             int sig, rt_error_t *err)
 {
     struct kernel *k = c->init.s->k;
     struct thread_group *tg;
     siginfo_t info;
-    struct klist *pos;
     int ret = 0;
 
     if (sig < 0 || sig > KERNEL_NSIG)
@@ -505,16 +568,11 @@ int sentry_container_signal(struct sentry_container *c, enum sentry_signal_targe
     fill_kill_info(&info, sig);
     pthread_mutex_lock(&k->mu);
     if (target == SENTRY_SIGNAL_ALL) {
-        /* One container per kernel: every process of the sandbox is the container's. */
-        klist_for_each(pos, &k->tgs)
-        {
-            tg = klist_entry(pos, struct thread_group, k_node);
-            if (is_alive_locked(tg) && sig != 0)
-                thread_group_send_signal_locked(tg, &info);
-        }
+        if (sig != 0)
+            signal_all_locked(c, &info);
     } else {
         tg = kernel_find_tg_locked(k, pid);
-        if (!is_alive_locked(tg))
+        if (!is_alive_locked(tg) || !in_container_locked(tg, c))
             ret = rt_make_error(err, ESRCH, "no process %d in the container", pid);
         else if (sig != 0)
             thread_group_send_signal_locked(tg, &info);
@@ -537,7 +595,7 @@ int sentry_container_processes(struct sentry_container *c, struct sentry_process
     {
         struct thread_group *tg = klist_entry(pos, struct thread_group, k_node);
 
-        if (!is_alive_locked(tg))
+        if (!is_alive_locked(tg) || !in_container_locked(tg, c))
             continue;
         if (len == cap) {
             cap = cap == 0 ? 16 : cap * 2;
@@ -566,5 +624,6 @@ void sentry_container_free(struct sentry_container *c)
     pthread_join(c->init.thread, NULL);
     pthread_cond_destroy(&c->init.cond);
     pthread_mutex_destroy(&c->init.mu);
+    put_mount_ns(c->ns);
     free(c);
 }
