@@ -202,4 +202,47 @@ tap_result "$([ "$T_RC" -ne 0 ] && [ -n "$T_ERR" ] && echo 0 || echo 1)" \
 tap_is "$(state_of "$ID")" running "the container still runs after its execs"
 tap_ok "delete --force of a container with exec'd processes exits 0" "${R[@]}" delete --force "$ID"
 
+# A pod, as the containerd CRI plugin makes it: a pause container, then a
+# member that joins its sandbox (annotations name the pause container).
+pod_ann() {
+    echo ".annotations = {\"io.kubernetes.cri.container-type\": \"$1\", \"io.kubernetes.cri.sandbox-id\": \"$2\"}"
+}
+new_id
+POD=$ID
+ctr_create_id() { # NAME JQ_EXPR ID: ctr_create with a given id
+    local b
+    b=$(bundle "$1" "$2")
+    T_RC=0
+    (cd "$b" && timeout -k 5 30 "${R[@]}" create --bundle "$b" --pid-file "$T_TMP/$1.pid" "$3") \
+        </dev/null >"$T_TMP/$1.out" 2>"$T_TMP/$1.err" || T_RC=$?
+}
+ctr_create_id pause "$(args /init pause) | $(pod_ann sandbox "$POD")" "$POD"
+tap_result "$([ "$T_RC" -eq 0 ] && echo 0 || echo 1)" "pod: create the pause container" \
+    "$(cat "$T_TMP/pause.err")"
+tap_ok "pod: start the pause container" "${R[@]}" start "$POD"
+new_id
+MEMBER=$ID
+ctr_create_id member "$(args /init signals) | $(pod_ann container "$POD")" "$MEMBER"
+tap_result "$([ "$T_RC" -eq 0 ] && echo 0 || echo 1)" "pod: create a member container" \
+    "$(cat "$T_TMP/member.err")"
+tap_ok "pod: start the member" "${R[@]}" start "$MEMBER"
+for _ in $(seq 50); do
+    grep -q ready "$T_TMP/member.out" && break
+    sleep 0.1
+done
+tap_is "$(timeout 30 "${R[@]}" ps "$POD" 2>/dev/null | awk 'NR > 1 { print $2 }' | tr '\n' ' ')" "1 " \
+    "pod: the pause container's init is pid 1 and its only process"
+tap_like "$(timeout 30 "${R[@]}" ps "$MEMBER" 2>/dev/null | awk 'NR > 1 { print $2 }' | tr '\n' ' ')" \
+    '^[0-9]+ $' "pod: the member has one process of its own"
+tap_run "${R[@]}" exec "$MEMBER" /init getpid
+tap_result "$([ "${T_OUT:-0}" -gt 2 ] 2>/dev/null && echo 0 || echo 1)" \
+    "pod: exec into the member shares the pod's pid namespace (pid > 2)" "$(tap_last_run)"
+tap_ok "pod: kill the member with SIGTERM" "${R[@]}" kill "$MEMBER" TERM
+msg=$(wait_status "$MEMBER" stopped)
+tap_result $? "pod: the member stops" "$msg"
+tap_is "$(cat "$T_TMP/member.out")" $'ready\nSIGTERM' "pod: the member got the signal"
+tap_is "$(state_of "$POD")" running "pod: the pause container still runs"
+tap_ok "pod: delete the member" "${R[@]}" delete "$MEMBER"
+tap_ok "pod: delete --force the pause container" "${R[@]}" delete --force "$POD"
+
 tap_done
