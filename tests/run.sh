@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # The test runner behind `make test`: runs the tiers given as arguments
-# (format, unit, integration, syscalls; default all, in that order), never
-# stops at the first failure, prints one line per test and ends with
-# "N passed, N failed, N skipped". Exits 1 when anything failed.
+# (format, unit, integration, syscalls, e2e; default all, in that order, but
+# e2e only with E2E=1), never stops at the first failure, prints one line per
+# test and ends with "N passed, N failed, N skipped". Exits 1 when anything
+# failed.
 #
 #   PASS tier/name
 #   FAIL tier/name          (the failing output follows, indented)
@@ -26,7 +27,12 @@ SYSCALLS_TIMEOUT=${SYSCALLS_TIMEOUT:-3600}
 MAX_OUTPUT_LINES=${MAX_OUTPUT_LINES:-60}
 export REPO BUILD RUNSC HELPER
 
-ALL_TIERS=(format unit integration syscalls)
+ALL_TIERS=(format unit integration syscalls e2e)
+# e2e (tests/e2e: Docker, Podman, containerd driving runsc-c) runs by default
+# only with E2E=1; `tests/run.sh e2e` runs it explicitly.
+DEFAULT_TIERS=(format unit integration syscalls)
+[ "${E2E:-0}" = 1 ] && DEFAULT_TIERS+=(e2e)
+E2E_TIER_TIMEOUT=${E2E_TIER_TIMEOUT:-1800}
 
 passed=0
 failed=0
@@ -272,6 +278,18 @@ tier_syscalls() {
     check_tap_run syscalls/run.sh "$rc" "$WORK/sysout"
 }
 
+# Each client script of tests/e2e prints TAP: e2e/docker/N, e2e/podman/N, ...
+tier_e2e() {
+    local name rc
+    for name in docker podman containerd; do
+        rc=0
+        { (cd "$REPO" && timeout -k 30 "$E2E_TIER_TIMEOUT" bash "tests/e2e/$name.sh") \
+            </dev/null >"$WORK/out" 2>&1; } 2>/dev/null || rc=$?
+        parse_tap "e2e/$name" "$WORK/out"
+        check_tap_run "e2e/$name" "$rc" "$WORK/out"
+    done
+}
+
 # A known failure whose tier ran but which was never reported is stale. With
 # RUN_SYSCALLS_IN_SANDBOX off, syscalls/sandbox/* ids cannot have run.
 check_stale_known_failures() {
@@ -292,7 +310,7 @@ check_stale_known_failures() {
 
 main() {
     local tiers=("$@") t
-    [ ${#tiers[@]} -eq 0 ] && tiers=("${ALL_TIERS[@]}")
+    [ ${#tiers[@]} -eq 0 ] && tiers=("${DEFAULT_TIERS[@]}")
     for t in "${tiers[@]}"; do
         case " ${ALL_TIERS[*]} " in
         *" $t "*) ;;
