@@ -2,7 +2,10 @@
 /* The ptrace stub factory: forks stubs on request, outside the sentry's seccomp filter. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -59,7 +62,8 @@ bool ptrace_factory_enabled(void)
  * asking to be traced: it waits for the go byte on `go_fd` first. Only raw
  * syscalls, no allocation, no return.
  */
-static void __attribute__((noreturn)) stub_child(struct platform *p, pid_t factory, int go_fd)
+static void __attribute__((noreturn))
+stub_child(struct platform *p, pid_t factory, int ready_fd, int go_fd)
 {
     struct sock_fprog prog = { .len = p->filter_len, .filter = p->filter };
     struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -70,6 +74,10 @@ static void __attribute__((noreturn)) stub_child(struct platform *p, pid_t facto
     /* The factory dies with the sentry's boot thread; the stub dies with the factory. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != factory)
         _exit(120);
+    /* The factory is not dumpable (so not traceable by the sentry); a stub must be. */
+    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0 || write(ready_fd, &go, 1) != 1)
+        _exit(126);
+    close(ready_fd);
     for (int sig = 1; sig < NSIG; sig++) {
         if (sig != SIGKILL && sig != SIGSTOP)
             sigaction(sig, &dfl, NULL);
@@ -127,22 +135,43 @@ static int factory_spawn_one(int sock, const struct factory_req *req)
     struct factory_req next = { 0 };
     struct factory_resp resp = { 0 };
     pid_t self = getpid();
-    int go[2];
+    int go[2], ready[2];
     long pid;
     char one = 1;
+    ssize_t n;
 
     if (pipe2(go, O_CLOEXEC) < 0) {
         resp.pid = -errno;
+        return send_full(sock, &resp, sizeof(resp)) == sizeof(resp) ? 0 : -1;
+    }
+    if (pipe2(ready, O_CLOEXEC) < 0) {
+        resp.pid = -errno;
+        close(go[0]);
+        close(go[1]);
         return send_full(sock, &resp, sizeof(resp)) == sizeof(resp) ? 0 : -1;
     }
     /* A raw clone: no atfork handlers, nothing of glibc's state matters in the child. */
     pid = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
     if (pid == 0) {
         close(go[1]);
-        stub_child((struct platform *)(uintptr_t)req->platform, self, go[0]);
+        close(ready[0]);
+        stub_child((struct platform *)(uintptr_t)req->platform, self, ready[1], go[0]);
     }
-    close(go[0]);
     resp.pid = pid < 0 ? -errno : pid;
+    close(go[0]);
+    close(ready[1]);
+    /* Traceable once it is dumpable again: only then may the sentry seize it. */
+    if (pid > 0) {
+        do {
+            n = read(ready[0], &one, 1);
+        } while (n < 0 && errno == EINTR);
+        if (n != 1) {
+            kill((pid_t)pid, SIGKILL);
+            resp.pid = -EIO;
+            pid = -1;
+        }
+    }
+    close(ready[0]);
     if (send_full(sock, &resp, sizeof(resp)) != sizeof(resp)) {
         if (pid > 0)
             kill((pid_t)pid, SIGKILL);
@@ -159,11 +188,39 @@ static int factory_spawn_one(int sock, const struct factory_req *req)
         return next.op == FACTORY_ABORT ? 0 : -1;
     }
     /* A stub that died meanwhile makes this fail with EPIPE (SIGPIPE is ignored). */
+    one = 1;
     if (write(go[1], &one, 1) < 0) {
         /* its tracer sees the death */
     }
     close(go[1]);
     return 0;
+}
+
+/*
+ * The factory's own seccomp filter, inherited by every stub on top of the
+ * stub filter: what neither ever needs and what would let a compromised
+ * sentry out through them (exec, tracing, other processes' memory).
+ */
+static int install_factory_filter(void)
+{
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        /* x32 syscall numbers are never used here. */
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 6, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 5, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 4, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ptrace, 3, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_readv, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_writev, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    };
+    struct sock_fprog prog = { .len = ARRAY_SIZE(f), .filter = f };
+
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
 static void __attribute__((noreturn)) factory_main(int sock, pid_t parent)
@@ -181,6 +238,13 @@ static void __attribute__((noreturn)) factory_main(int sock, pid_t parent)
      */
     sigaction(SIGCHLD, &ign, NULL);
     sigaction(SIGPIPE, &ign, NULL);
+    /*
+     * The one process of the sandbox without boot's filter: the sentry may
+     * trace stubs but never the factory (not dumpable, and the sentry holds
+     * no CAP_SYS_PTRACE), and neither it nor any stub may exec or trace.
+     */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || install_factory_filter() < 0)
+        _exit(1);
     /* Nothing but the request socket (and stderr for the kernel's last words) stays open. */
     for (int fd = 0; fd < 1024; fd++) {
         if (fd != sock && fd != 2)
