@@ -13,7 +13,7 @@
 #include "common/common.h"
 #include "sentry/arch/arch.h"
 #include "sentry/kernel/kernel.h"
-#include "sentry/loader/loader.h"
+#include "sentry/loader/loader_internal.h"
 #include "sentry/mm/mm.h"
 #include "sentry/vfs/vfs.h"
 
@@ -101,13 +101,7 @@ static long read_interp_path(int fd, const Elf64_Phdr *ph, char *out)
     return 0;
 }
 
-/*
- * Maps one ELF file. `interp` (PATH_MAX bytes) receives the PT_INTERP path
- * of a program, or "" (NULL when loading the interpreter itself, whose own
- * PT_INTERP Linux ignores). An ET_DYN interpreter goes wherever mmap puts
- * it; an ET_DYN program at ELF_ET_DYN_BASE (no randomisation).
- */
-static long load_elf_file(struct task *t, int fd, struct loader_image *img, char *interp)
+long loader_load_elf_file(struct task *t, int fd, struct loader_image *img, char *interp)
 {
     cleanup_free Elf64_Phdr *ph = NULL;
     uintptr_t lo = UINTPTR_MAX, hi = 0, bias = 0, prev_end = 0;
@@ -226,67 +220,5 @@ static long load_elf_file(struct task *t, int fd, struct loader_image *img, char
 
 long loader_load_elf(struct task *t, int fd, struct loader_image *img)
 {
-    return load_elf_file(t, fd, img, /*interp=*/NULL);
-}
-
-/* Opens `path` for execution: through the VFS when the sandbox has a root, else on the host. */
-static long open_exec_fd(struct task *t, const char *path)
-{
-    struct file *f = NULL;
-    long ret;
-    int fd;
-
-    if (t->k->mntns == NULL) {
-        /* FIRST LIGHT (no root mounted): a host path opened by the sentry. */
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        return fd < 0 ? -errno : fd;
-    }
-    ret = vfs_task_fs_init(t);
-    if (ret == 0)
-        ret = vfs_open_exec(t, path, &f);
-    if (ret < 0)
-        return ret;
-    fd = fcntl(vfs_file_host_fd(f), F_DUPFD_CLOEXEC, 0);
-    put_file(f);
-    return fd < 0 ? -errno : fd;
-}
-
-long loader_exec_host_path(struct task *t, const char *host_path, char *const argv[],
-                           char *const envp[])
-{
-    cleanup_free char *interp = malloc(PATH_MAX);
-    struct loader_image img, iimg;
-    cleanup_close int fd = -1;
-    long ret;
-    long sp;
-
-    if (interp == NULL)
-        return -ENOMEM;
-    ret = open_exec_fd(t, host_path);
-    if (ret < 0)
-        return ret;
-    fd = (int)ret;
-    ret = load_elf_file(t, fd, &img, interp);
-    if (ret < 0)
-        return ret;
-    if (interp[0] != '\0') {
-        /* A dynamic program: ld.so is loaded too and runs first (Linux's load_elf_interp). */
-        cleanup_close int ifd = -1;
-
-        ret = open_exec_fd(t, interp);
-        if (ret < 0)
-            return ret;
-        ifd = (int)ret;
-        ret = load_elf_file(t, ifd, &iimg, /*interp=*/NULL);
-        if (ret < 0)
-            return ret == -EIO ? -ENOEXEC : ret;
-        img.entry = iimg.entry;
-        img.interp_base = iimg.bias;
-    }
-    mm_set_brk_start(t->mm, img.brk_start);
-    sp = loader_build_stack(t, &img, host_path, argv, envp);
-    if (sp < 0)
-        return sp;
-    arch_regs_init_exec(&t->regs, img.entry, (uintptr_t)sp);
-    return 0;
+    return loader_load_elf_file(t, fd, img, /*interp=*/NULL);
 }

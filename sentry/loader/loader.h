@@ -21,8 +21,10 @@ struct loader_image {
 };
 
 /*
- * Loads the program at `host_path` into `t`'s (empty) address space, with
- * its PT_INTERP interpreter (ld.so) when it has one, builds its initial
+ * Loads the program at `host_path` into `t`'s (empty) address space: "#!"
+ * scripts run their interpreter (with argv rewritten as Linux does, ELOOP
+ * past 5 levels), ELF programs are loaded with their PT_INTERP interpreter
+ * (ld.so) when they have one. It builds the initial
  * stack from `argv` and `envp` (sentry memory) and sets `t`'s registers to
  * start it. The path (and the interpreter's) is the app's, opened through
  * the VFS (vfs_open_exec) once the sandbox has a root; before that (first

@@ -374,6 +374,52 @@ static long mm_mprotect_locked(struct mm *mm, uintptr_t addr, size_t len, int pr
     return 0;
 }
 
+/*
+ * mremap with old_len 0: a second mapping of the same shared anonymous memory
+ * at a new address (`v` is the vma holding `old`). Linux allows it only for
+ * shared mappings and says EINVAL for private ones.
+ */
+static long mremap_dup_locked(struct mm *mm, uintptr_t old, size_t new_len, int flags,
+                              uintptr_t new_addr, const struct mm_vma *v)
+{
+    struct mm_vma n = *v;
+    uintptr_t target;
+    long ret;
+
+    if (v->shared_id == 0 || !(flags & MREMAP_MAYMOVE))
+        return -EINVAL;
+    if (flags & MREMAP_FIXED) {
+        if (new_addr & (ARCH_PAGE_SIZE - 1))
+            return -EINVAL;
+        if (new_addr > ARCH_TASK_SIZE - new_len || new_addr < MM_MIN_ADDR)
+            return -EINVAL;
+        if (vma_overlaps_reserved(mm, new_addr, new_addr + new_len))
+            return -ENOMEM;
+        ret = mm_munmap_locked(mm, new_addr, new_len);
+        if (ret < 0)
+            return ret;
+        target = new_addr;
+    } else {
+        target = vma_find_free_topdown(mm, new_len, mm->mmap_base);
+        if (target == 0)
+            return -ENOMEM;
+    }
+    n.start = target;
+    n.end = target + new_len;
+    n.shared_off = v->shared_off + (old - v->start);
+    n.name = NULL;
+    ret = vma_insert(mm, &n);
+    if (ret < 0)
+        return ret;
+    ret = mm->ops->as_mremap(mm->as, old, 0, new_len, target);
+    if (ret < 0) {
+        forget_range(mm, target, target + new_len);
+        return ret;
+    }
+    vma_merge_all(mm);
+    return (long)target;
+}
+
 static long mm_mremap_locked(struct mm *mm, uintptr_t old, size_t old_len, size_t new_len,
                              int flags, uintptr_t new_addr)
 {
@@ -394,8 +440,6 @@ static long mm_mremap_locked(struct mm *mm, uintptr_t old, size_t old_len, size_
     new_len = ARCH_PAGE_UP(new_len);
     if (new_len == 0 || new_len > ARCH_TASK_SIZE)
         return -EINVAL;
-    if (old_len == 0)
-        return -EINVAL; /* duplicating a private mapping: Linux says EINVAL too */
     /* The old range must lie within one vma (Linux: EFAULT otherwise). */
     i = vma_lower_bound(mm, old);
     if (i >= mm->nr || mm->vmas[i].start > old || mm->vmas[i].end < old + old_len)
@@ -403,6 +447,8 @@ static long mm_mremap_locked(struct mm *mm, uintptr_t old, size_t old_len, size_
     if (mm->vmas[i].reserved)
         return -EFAULT;
     v = mm->vmas[i];
+    if (old_len == 0)
+        return mremap_dup_locked(mm, old, new_len, flags, new_addr, &v);
 
     if (flags & MREMAP_FIXED) {
         if (new_addr & (ARCH_PAGE_SIZE - 1))
