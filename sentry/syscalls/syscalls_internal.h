@@ -167,3 +167,22 @@ long sys_get_robust_list(struct task *t, const struct sys_args *a);
 
 /* sys_exec.c */
 long sys_execve(struct task *t, const struct sys_args *a);
+
+/* sys_poll.c, sys_epoll.c, sys_eventfd.c, sys_timerfd.c, sys_signalfd.c */
+long sys_poll(struct task *t, const struct sys_args *a);
+long sys_ppoll(struct task *t, const struct sys_args *a);
+long sys_select(struct task *t, const struct sys_args *a);
+long sys_pselect6(struct task *t, const struct sys_args *a);
+long sys_epoll_create(struct task *t, const struct sys_args *a);
+long sys_epoll_create1(struct task *t, const struct sys_args *a);
+long sys_epoll_ctl(struct task *t, const struct sys_args *a);
+long sys_epoll_wait(struct task *t, const struct sys_args *a);
+long sys_epoll_pwait(struct task *t, const struct sys_args *a);
+long sys_epoll_pwait2(struct task *t, const struct sys_args *a);
+long sys_eventfd(struct task *t, const struct sys_args *a);
+long sys_eventfd2(struct task *t, const struct sys_args *a);
+long sys_timerfd_create(struct task *t, const struct sys_args *a);
+long sys_timerfd_settime(struct task *t, const struct sys_args *a);
+long sys_timerfd_gettime(struct task *t, const struct sys_args *a);
+long sys_signalfd(struct task *t, const struct sys_args *a);
+long sys_signalfd4(struct task *t, const struct sys_args *a);
