@@ -177,8 +177,11 @@ static long do_select(struct task *t, int n, const uint64_t sets[3],
 
     if (n < 0)
         return -EINVAL;
-    maxfd = fd_table_max_fd(t->fdt);
-    if ((unsigned long)n > task_nofile_limit(t) && n > maxfd)
+    /* Bits past the size of the fd table (64 slots, doubled as it grows) are ignored. */
+    maxfd = BITS_PER_WORD;
+    while (maxfd < fd_table_max_fd(t->fdt))
+        maxfd *= 2;
+    if (n > maxfd)
         n = maxfd;
     words = ((size_t)n + BITS_PER_WORD - 1) / BITS_PER_WORD;
     bytes = words * sizeof(uint64_t);

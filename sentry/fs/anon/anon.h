@@ -42,6 +42,9 @@ void anon_sigmask_end(struct task *t, bool interrupted);
 /* Returns the readiness bits of `f` (POLLIN, POLLOUT ...): its poll op, or "always ready". */
 unsigned int anon_file_poll(struct file *f);
 
+/* Anonymous inodes' lseek (Linux's noop_llseek): succeeds and returns 0. */
+long anon_noop_lseek(struct file *f, int64_t off, int whence);
+
 /* ---- eventfd ---- */
 
 /* Creates an eventfd file with counter `initval` and EFD_* `flags`. NULL on OOM. */

@@ -249,6 +249,7 @@ static void epoll_release(struct file *f)
 
 static const struct file_ops g_epoll_ops = {
     .name = "anon_inode:[eventpoll]",
+    .lseek = anon_noop_lseek,
     .fstat = epoll_fstat,
     .poll = epoll_poll,
     .release = epoll_release,

@@ -69,7 +69,7 @@ static long efd_write(struct file *f, const void *buf, size_t len)
     uint64_t v;
     long ret;
 
-    if (len < sizeof(uint64_t))
+    if (len != sizeof(uint64_t))
         return -EINVAL;
     memcpy(&v, buf, sizeof(v));
     if (v == UINT64_MAX)
@@ -103,9 +103,7 @@ static unsigned int eventfd_poll(struct file *f)
     pthread_mutex_lock(&e->mu);
     if (e->count > 0)
         ev |= POLLIN | POLLRDNORM;
-    if (e->count == EVENTFD_MAX)
-        ev |= POLLERR;
-    else if (e->count < EVENTFD_MAX)
+    if (e->count < EVENTFD_MAX)
         ev |= POLLOUT | POLLWRNORM;
     pthread_mutex_unlock(&e->mu);
     return ev;
@@ -133,6 +131,7 @@ static const struct file_ops g_eventfd_ops = {
     .name = "anon_inode:[eventfd]",
     .read = efd_read,
     .write = efd_write,
+    .lseek = anon_noop_lseek,
     .fstat = eventfd_fstat,
     .poll = eventfd_poll,
     .release = eventfd_release,

@@ -110,6 +110,7 @@ static void sfd_release(struct file *f)
 static const struct file_ops g_signalfd_ops = {
     .name = "anon_inode:[signalfd]",
     .read = sfd_read,
+    .lseek = anon_noop_lseek,
     .fstat = sfd_fstat,
     .poll = sfd_poll,
     .release = sfd_release,

@@ -137,6 +137,7 @@ static void tfd_release(struct file *f)
 static const struct file_ops g_timerfd_ops = {
     .name = "anon_inode:[timerfd]",
     .read = tfd_read,
+    .lseek = anon_noop_lseek,
     .fstat = tfd_fstat,
     .poll = tfd_poll,
     .release = tfd_release,
