@@ -432,5 +432,12 @@ long task_sigreturn(struct task *t);
  */
 void task_set_sigmask(struct task *t, uint64_t mask);
 
+/*
+ * The task the calling sentry thread serves (every task runs on a sentry
+ * thread of its own), or NULL outside a task's thread. For file ops that
+ * get no task (procfs's /proc/self, /dev/tty). Not a reference.
+ */
+extern __thread struct task *g_kernel_current_task;
+
 /* Returns the RLIMIT_NOFILE soft limit of `t`'s process. */
 unsigned long task_nofile_limit(const struct task *t);

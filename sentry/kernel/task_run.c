@@ -25,6 +25,8 @@ void kernel_deadline_from_now(const struct timespec *rel, struct timespec *abs)
     }
 }
 
+__thread struct task *g_kernel_current_task;
+
 bool task_interrupted_locked(const struct task *t)
 {
     uint64_t pending = t->pending.mask | t->tg->pending.mask;
@@ -301,6 +303,7 @@ void task_run_and_exit(struct task *t)
 {
     struct platform_event ev;
 
+    g_kernel_current_task = t;
     while (!t->exited) {
         long ret;
 
