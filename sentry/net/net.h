@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Sockets in the sentry: AF_UNIX stream, datagram and seqpacket sockets (never host sockets). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "sentry/syscalls/syscalls.h"
+
+struct task;
+struct file;
+
+/*
+ * Locking: every unix socket of the sentry is protected by one mutex inside
+ * sentry/net (connects and sends touch two sockets at once). Blocking calls
+ * wait on it in slices and end with -ERESTARTSYS (or -EINTR with a timeout
+ * set) when the calling task has a signal to take. No function below may be
+ * called with k->mu held; file references are dropped outside the lock.
+ */
+
+/* Linux's SCM_MAX_FD: at most this many descriptors in one SCM_RIGHTS message. */
+#define NET_SCM_MAX_FD 253
+
+/* A socket address as the app gave it (bind, connect, sendto) or as it is reported. */
+struct net_addr {
+    uint32_t len; /* bytes used in `sun` (0: none) */
+    union {
+        struct sockaddr_un sun;
+        char raw[sizeof(struct sockaddr_un) + 1]; /* + the NUL a full 108-byte path needs */
+    };
+};
+
+/* Credentials as in struct ucred. */
+struct net_cred {
+    int32_t pid;
+    uint32_t uid, gid;
+};
+
+/* What a sendmsg carries besides data. The files (references) are owned by the caller. */
+struct net_send_ctl {
+    struct file **files;
+    int nfiles;
+    bool has_cred; /* explicit SCM_CREDENTIALS (already checked) */
+    struct net_cred cred;
+};
+
+/* What a recvmsg returns besides data. The caller owns (and must put) `files`. */
+struct net_recv_ctl {
+    struct file *files[NET_SCM_MAX_FD];
+    int nfiles;
+    bool has_cred; /* SO_PASSCRED: the sender's credentials */
+    struct net_cred cred;
+    struct net_addr from; /* the sender's name (datagrams), len 0 when unnamed */
+    int msg_flags;        /* MSG_TRUNC, MSG_EOR ... (MSG_CTRUNC is the caller's) */
+};
+
+/* Returns true when `f` is a socket. */
+bool net_is_socket(const struct file *f);
+
+/*
+ * socket(2): creates a socket file (flags O_RDWR | O_NONBLOCK from SOCK_NONBLOCK)
+ * in `*out` (owned by the caller). `type` has SOCK_CLOEXEC removed. Returns 0,
+ * -EAFNOSUPPORT (also for AF_INET/AF_INET6 until inet sockets exist, logged),
+ * -ESOCKTNOSUPPORT, -EPROTONOSUPPORT, -EINVAL or -ENOMEM.
+ */
+long net_socket(struct task *t, int domain, int type, int protocol, struct file **out);
+
+/* socketpair(2): two connected sockets in `*a` and `*b` (owned). Returns 0 or -Exxx. */
+long net_socketpair(struct task *t, int domain, int type, int protocol, struct file **a,
+                    struct file **b);
+
+/* bind, connect, listen, shutdown on socket file `f`: 0 or Linux's -Exxx. */
+long net_bind(struct task *t, struct file *f, const struct net_addr *addr);
+long net_connect(struct task *t, struct file *f, const struct net_addr *addr);
+long net_listen(struct task *t, struct file *f, int backlog);
+long net_shutdown(struct task *t, struct file *f, int how);
+
+/*
+ * accept4(2): waits for a connection on listener `f` and returns it as a new
+ * file with status flags `fflags` (O_NONBLOCK or 0) in `*out` (owned), with
+ * the peer's name in `*peer`. Returns 0 or -Exxx.
+ */
+long net_accept(struct task *t, struct file *f, unsigned int fflags, struct file **out,
+                struct net_addr *peer);
+
+/*
+ * Sends `len` bytes of sentry memory `buf` with MSG_* `flags` to `to` (NULL:
+ * the peer) with control data `ctl` (may be NULL). Sends SIGPIPE on EPIPE
+ * unless MSG_NOSIGNAL. Returns the bytes sent or -Exxx.
+ */
+long net_sendmsg(struct task *t, struct file *f, const void *buf, size_t len, int flags,
+                 const struct net_addr *to, const struct net_send_ctl *ctl);
+
+/*
+ * Receives into sentry memory `buf` (`len` bytes) with MSG_* `flags`; fills
+ * `ctl` (zeroed by the callee). Returns the bytes received (the full record
+ * length with MSG_TRUNC) or -Exxx.
+ */
+long net_recvmsg(struct task *t, struct file *f, void *buf, size_t len, int flags,
+                 struct net_recv_ctl *ctl);
+
+/* getsockname (`peer` false) / getpeername (`peer` true). Returns 0 or -Exxx. */
+long net_getname(struct file *f, bool peer, struct net_addr *out);
+
+/*
+ * Socket options. `val` is a sentry buffer of at least 64 bytes; for get,
+ * `*len` is the app's buffer size on entry and the size to copy out on
+ * return. Return 0 or -Exxx.
+ */
+long net_getsockopt(struct task *t, struct file *f, int level, int name, void *val, uint32_t *len);
+long net_setsockopt(struct task *t, struct file *f, int level, int name, const void *val,
+                    uint32_t len);
+
+/* ---- syscall handlers (sentry/syscalls/sys_socket.c) ---- */
+long sys_socket(struct task *t, const struct sys_args *a);
+long sys_socketpair(struct task *t, const struct sys_args *a);
+long sys_bind(struct task *t, const struct sys_args *a);
+long sys_connect(struct task *t, const struct sys_args *a);
+long sys_listen(struct task *t, const struct sys_args *a);
+long sys_accept(struct task *t, const struct sys_args *a);
+long sys_accept4(struct task *t, const struct sys_args *a);
+long sys_sendto(struct task *t, const struct sys_args *a);
+long sys_recvfrom(struct task *t, const struct sys_args *a);
+long sys_sendmsg(struct task *t, const struct sys_args *a);
+long sys_recvmsg(struct task *t, const struct sys_args *a);
+long sys_sendmmsg(struct task *t, const struct sys_args *a);
+long sys_recvmmsg(struct task *t, const struct sys_args *a);
+long sys_shutdown(struct task *t, const struct sys_args *a);
+long sys_getsockname(struct task *t, const struct sys_args *a);
+long sys_getpeername(struct task *t, const struct sys_args *a);
+long sys_setsockopt(struct task *t, const struct sys_args *a);
+long sys_getsockopt(struct task *t, const struct sys_args *a);
