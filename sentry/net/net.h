@@ -21,6 +21,16 @@ struct file;
  * called with k->mu held; file references are dropped outside the lock.
  */
 
+/*
+ * The sysctls the sockets follow (Linux's defaults); procfs should report
+ * these as net.core.wmem_default/rmem_default, wmem_max/rmem_max and
+ * net.core.somaxconn, net.unix.max_dgram_qlen.
+ */
+#define NET_WMEM_DEFAULT   212992
+#define NET_WMEM_MAX       212992
+#define NET_SOMAXCONN      4096
+#define NET_MAX_DGRAM_QLEN 512
+
 /* Linux's SCM_MAX_FD: at most this many descriptors in one SCM_RIGHTS message. */
 #define NET_SCM_MAX_FD 253
 

@@ -14,18 +14,18 @@
 #include <time.h>
 #include <linux/sockios.h>
 
+#include "sentry/fs/anon/anon.h"
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/mm/mm.h"
 #include "sentry/net/net.h"
 #include "sentry/vfs/vfs.h"
 
-/* Linux's defaults: net.core.{w,r}mem_default and _max, net.core.somaxconn. */
-#define UNIX_WMEM_DEFAULT 212992
-#define UNIX_WMEM_MAX     212992
+#define UNIX_WMEM_DEFAULT NET_WMEM_DEFAULT
+#define UNIX_WMEM_MAX     NET_WMEM_MAX
 #define UNIX_MIN_SNDBUF   4608
 #define UNIX_MIN_RCVBUF   2304
-#define UNIX_SOMAXCONN    4096
+#define UNIX_SOMAXCONN    NET_SOMAXCONN
 /* What a datagram costs its sender beyond its bytes (Linux charges the skb's truesize). */
 #define UNIX_DGRAM_OVERHEAD 512
 
@@ -57,6 +57,7 @@ struct unix_sock {
     bool embryo;            /* an unaccepted connection in a listener's queue */
     struct unix_sock *peer; /* a reference */
     struct unix_msg *rq_head, *rq_tail;
+    int rq_len;   /* messages queued */
     int shutdown; /* RCV_SHUTDOWN | SEND_SHUTDOWN */
     int err;      /* SO_ERROR */
     /* Its name; `hashed` when it is in the bind table. */
@@ -100,10 +101,18 @@ static void lock(void)
     pthread_mutex_lock(&g_mu);
 }
 
+/* Unlocks after a change: wakes socket waiters and poll/epoll sleepers. */
 static void unlock(void)
 {
     pthread_cond_broadcast(&g_cv);
     pthread_mutex_unlock(&g_mu);
+    anon_notify();
+}
+
+/* The task a file op without a task argument serves. */
+static struct task *current_task(void)
+{
+    return g_kernel_current_task != NULL ? g_kernel_current_task : g_pipe_current_task;
 }
 
 /*
@@ -228,6 +237,7 @@ static struct unix_msg *dequeue_locked(struct unix_sock *s)
     struct unix_msg *m = s->rq_head;
 
     s->rq_head = m->next;
+    s->rq_len--;
     if (s->rq_head == NULL)
         s->rq_tail = NULL;
     m->next = NULL;
@@ -429,7 +439,7 @@ bool net_is_socket(const struct file *f)
 static long unix_read(struct file *f, void *buf, size_t len)
 {
     struct net_recv_ctl ctl;
-    long ret = net_recvmsg(g_pipe_current_task, f, buf, len, 0, &ctl);
+    long ret = net_recvmsg(current_task(), f, buf, len, 0, &ctl);
 
     for (int i = 0; i < ctl.nfiles; i++)
         put_file(ctl.files[i]);
@@ -438,7 +448,7 @@ static long unix_read(struct file *f, void *buf, size_t len)
 
 static long unix_write(struct file *f, const void *buf, size_t len)
 {
-    return net_sendmsg(g_pipe_current_task, f, buf, len, 0, NULL, NULL);
+    return net_sendmsg(current_task(), f, buf, len, 0, NULL, NULL);
 }
 
 static unsigned int unix_poll(struct file *f)
@@ -1060,6 +1070,7 @@ static void enqueue_locked(struct unix_sock *to, struct unix_sock *from, struct 
     else
         to->rq_head = m;
     to->rq_tail = m;
+    to->rq_len++;
 }
 
 static long stream_send(struct task *t, struct file *f, struct unix_sock *s, const char *buf,
@@ -1171,7 +1182,8 @@ static long record_send(struct task *t, struct file *f, struct unix_sock *s, con
                 break;
             }
         }
-        if (s->wmem >= (size_t)s->sndbuf) {
+        /* A full sender, or a receiver not connected back to us with a long queue. */
+        if (s->wmem >= (size_t)s->sndbuf || (o->peer != s && o->rq_len > NET_MAX_DGRAM_QLEN)) {
             if (nonblock) {
                 ret = -EAGAIN;
                 break;
