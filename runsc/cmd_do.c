@@ -15,6 +15,8 @@
 #include "common/sync.h"
 #include "runsc/runsc.h"
 #include "sentry/fs/gofer/goferfs.h"
+#include "sentry/fs/dev/devfs.h"
+#include "sentry/fs/proc/procfs.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/platform/platform.h"
@@ -181,6 +183,15 @@ static int build_mounts(struct kernel *k, int root_sock, int tmp_sock, rt_error_
     if (ret < 0) {
         put_mount_ns(ns);
         return rt_make_error(err, (int)-ret, "mounting /tmp");
+    }
+    /* devfs and procfs are the sandbox's own, never the host's. */
+    if ((sb = devfs_new()) != NULL) {
+        vfs_mount_at(ns, "/dev", sb, 0);
+        put_super_block(sb);
+    }
+    if ((sb = procfs_new()) != NULL) {
+        vfs_mount_at(ns, "/proc", sb, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_NOEXEC);
+        put_super_block(sb);
     }
     if ((sb = tmpfs_new(01777, 0, 0)) != NULL) {
         /* /dev/shm is optional: a host without it just has no POSIX shm directory. */

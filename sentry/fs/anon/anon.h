@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 struct task;
@@ -44,6 +45,9 @@ unsigned int anon_file_poll(struct file *f);
 
 /* Anonymous inodes' lseek (Linux's noop_llseek): succeeds and returns 0. */
 long anon_noop_lseek(struct file *f, int64_t off, int whence);
+
+/* Writes the type-specific lines of /proc/<pid>/fdinfo/<fd> for an anonymous file (if any). */
+void anon_file_fdinfo(struct file *f, FILE *out);
 
 /* ---- eventfd ---- */
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "sentry/fs/anon/anon.h"
+#include "sentry/fs/anon/anon_internal.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
 
@@ -270,4 +271,20 @@ struct file *epoll_file_new(int flags)
         free(ep);
     }
     return f;
+}
+
+void epoll_file_fdinfo(struct file *f, FILE *out)
+{
+    struct epoll *ep = f->priv;
+
+    pthread_mutex_lock(&ep->mu);
+    for (struct epitem *it = ep->items; it != NULL; it = it->next) {
+        struct inode *ino = file_inode(it->file);
+
+        fprintf(out, "tfd: %8d events: %8x data: %16llx  pos:%lld ino:%lx sdev:%lx\n", it->fd,
+                it->events, (unsigned long long)it->data, (long long)it->file->pos,
+                (unsigned long)(ino != NULL ? ino->st.st_ino : 0),
+                (unsigned long)(ino != NULL ? ino->sb->dev : 0));
+    }
+    pthread_mutex_unlock(&ep->mu);
 }

@@ -9,6 +9,7 @@
 #include <sys/eventfd.h>
 
 #include "sentry/fs/anon/anon.h"
+#include "sentry/fs/anon/anon_internal.h"
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
@@ -153,4 +154,20 @@ struct file *eventfd_file_new(unsigned int initval, int flags)
         free(e);
     }
     return f;
+}
+
+bool is_eventfd_file(const struct file *f)
+{
+    return f->ops == &g_eventfd_ops;
+}
+
+void eventfd_file_fdinfo(struct file *f, FILE *out)
+{
+    struct eventfd *e = f->priv;
+    uint64_t v;
+
+    pthread_mutex_lock(&e->mu);
+    v = e->count;
+    pthread_mutex_unlock(&e->mu);
+    fprintf(out, "eventfd-count: %16llx\n", (unsigned long long)v);
 }

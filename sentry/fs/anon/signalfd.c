@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 
 #include "sentry/fs/anon/anon.h"
+#include "sentry/fs/anon/anon_internal.h"
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
@@ -141,4 +142,12 @@ void signalfd_file_set_mask(struct file *f, uint64_t mask)
     struct signalfd *s = f->priv;
 
     __atomic_store_n(&s->mask, mask, __ATOMIC_RELAXED);
+}
+
+void signalfd_file_fdinfo(struct file *f, FILE *out)
+{
+    struct signalfd *s = f->priv;
+
+    fprintf(out, "sigmask:\t%016llx\n",
+            (unsigned long long)__atomic_load_n(&s->mask, __ATOMIC_RELAXED));
 }

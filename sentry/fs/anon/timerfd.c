@@ -9,6 +9,7 @@
 #include <sys/timerfd.h>
 
 #include "sentry/fs/anon/anon.h"
+#include "sentry/fs/anon/anon_internal.h"
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
@@ -210,4 +211,22 @@ void timerfd_file_gettime(struct file *f, struct timespec *value, struct timespe
     update_locked(tf, now);
     get_locked(tf, now, value, interval);
     pthread_mutex_unlock(&tf->mu);
+}
+
+void timerfd_file_fdinfo(struct file *f, FILE *out)
+{
+    struct timerfd *tf = f->priv;
+    struct timespec value, interval;
+    uint64_t ticks;
+
+    pthread_mutex_lock(&tf->mu);
+    update_locked(tf, clock_now(tf->clock));
+    ticks = tf->ticks;
+    get_locked(tf, clock_now(tf->clock), &value, &interval);
+    pthread_mutex_unlock(&tf->mu);
+    fprintf(out,
+            "clockid: %d\nticks: %llu\nsettime flags: 00\nit_value: (%ld, %ld)\n"
+            "it_interval: (%ld, %ld)\n",
+            (int)tf->clock, (unsigned long long)ticks, (long)value.tv_sec, value.tv_nsec,
+            (long)interval.tv_sec, interval.tv_nsec);
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "sentry/fs/anon/anon.h"
+#include "sentry/fs/anon/anon_internal.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
 
@@ -109,4 +110,16 @@ long anon_noop_lseek(struct file *f, int64_t off, int whence)
     (void)off;
     (void)whence;
     return 0;
+}
+
+void anon_file_fdinfo(struct file *f, FILE *out)
+{
+    if (is_eventfd_file(f))
+        eventfd_file_fdinfo(f, out);
+    else if (is_timerfd_file(f))
+        timerfd_file_fdinfo(f, out);
+    else if (is_signalfd_file(f))
+        signalfd_file_fdinfo(f, out);
+    else if (is_epoll_file(f))
+        epoll_file_fdinfo(f, out);
 }

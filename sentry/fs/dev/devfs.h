@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* devfs: the sandbox's /dev (null, zero, full, random, urandom, tty, fd links, shm, pts). */
+#pragma once
+
+struct super_block;
+
+/* Creates a devfs instance. Returns the super block (one reference) or NULL on OOM. */
+struct super_block *devfs_new(void);
