@@ -1087,6 +1087,14 @@ static long stream_send(struct task *t, struct file *f, struct unix_sock *s, con
         ret = -ENOTCONN;
         goto out;
     }
+    if (len == 0) {
+        /* Nothing is queued for an empty write (not even passed fds, as Linux). */
+        struct unix_sock *p = s->peer;
+
+        if ((s->shutdown & SEND_SHUTDOWN) || p->dead || (p->shutdown & RCV_SHUTDOWN))
+            ret = -EPIPE;
+        goto out;
+    }
     do {
         struct unix_sock *p = s->peer;
         size_t chunk = len - sent, max = (size_t)(s->sndbuf >> 1) - 64;
@@ -1415,7 +1423,7 @@ long net_recvmsg(struct task *t, struct file *f, void *buf, size_t len, int flag
         }
         if (s->shutdown & RCV_SHUTDOWN)
             break;
-        if (len == 0)
+        if (len == 0 && s->type == SOCK_STREAM)
             break;
         if (nonblock) {
             ret = -EAGAIN;
