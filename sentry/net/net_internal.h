@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Declarations shared by the files of sentry/net: unix socket objects, their lock and names. */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "sentry/net/net.h"
+
+struct kernel;
+struct task;
+
+#define UNIX_WMEM_DEFAULT NET_WMEM_DEFAULT
+#define UNIX_WMEM_MAX     NET_WMEM_MAX
+#define UNIX_MIN_SNDBUF   4608
+#define UNIX_MIN_RCVBUF   2304
+#define UNIX_SOMAXCONN    NET_SOMAXCONN
+/* What a datagram costs its sender beyond its bytes (Linux charges the skb's truesize). */
+#define UNIX_DGRAM_OVERHEAD 512
+
+#define RCV_SHUTDOWN  1
+#define SEND_SHUTDOWN 2
+#define SHUTDOWN_MASK 3
+
+enum unix_state { US_UNCONNECTED, US_LISTEN, US_CONNECTED };
+
+struct unix_msg {
+    struct unix_msg *next;
+    char *data;
+    size_t len, off; /* `off`: bytes of a stream segment already read */
+    struct file **files;
+    int nfiles;
+    struct net_cred cred;
+    struct net_addr from;
+    struct unix_sock *sender; /* a reference while `charge` is counted in its wmem */
+    size_t charge;
+};
+
+/* One socket. Everything is protected by g_unix_mu. */
+struct unix_sock {
+    int refs;
+    int type;
+    struct kernel *k; /* Not owned; names are per kernel */
+    enum unix_state state;
+    bool dead;              /* its file was closed */
+    bool embryo;            /* an unaccepted connection in a listener's queue */
+    struct unix_sock *peer; /* a reference */
+    struct unix_msg *rq_head, *rq_tail;
+    int rq_len;   /* messages queued */
+    int shutdown; /* RCV_SHUTDOWN | SEND_SHUTDOWN */
+    int err;      /* SO_ERROR */
+    /* Its name; `hashed` when it is in the bind table. */
+    struct net_addr addr;
+    bool hashed, abstract;
+    uint64_t dev, ino;
+    struct unix_sock *bind_next;
+    /* A listener's queue of embryos (references), oldest first. */
+    struct unix_sock *acceptq_head, *acceptq_tail, *acceptq_next;
+    int nacceptq, backlog;
+    struct net_cred peercred;
+    size_t wmem; /* bytes charged for what it sent and nobody read yet */
+    int sndbuf, rcvbuf, rcvlowat, priority, peek_off;
+    bool passcred, reuseaddr, keepalive, broadcast, oobinline;
+    struct linger linger;
+    int64_t rcvtimeo_ns, sndtimeo_ns;
+    uint64_t ino_nr; /* st_ino of the socket file */
+};
+
+/* A resolved destination: an abstract name or a socket inode. */
+struct unix_key {
+    bool abstract;
+    struct net_addr name; /* abstract names */
+    uint64_t dev, ino;    /* pathname sockets */
+};
+
+/* The lock of every unix socket and the condition its waiters sleep on (CLOCK_MONOTONIC). */
+extern pthread_mutex_t g_unix_mu;
+extern pthread_cond_t g_unix_cv;
+
+/* Takes g_unix_mu. */
+void unix_lock(void);
+/* Drops g_unix_mu after a change: wakes socket waiters and poll/epoll sleepers. */
+void unix_unlock(void);
+
+/*
+ * Waits for any change of any socket (g_unix_mu held), in slices so that a
+ * signal for `t` is seen. Returns 0 (recheck), -EAGAIN once `deadline`
+ * passed, or -ERESTARTSYS (-EINTR when a timeout is set, as sock_intr_errno).
+ */
+long unix_wait_locked(struct task *t, const struct timespec *deadline);
+
+/* Turns a socket timeout (ns, 0: none) into an absolute deadline in `buf`; NULL without one. */
+const struct timespec *unix_deadline_of(int64_t ns, struct timespec *buf);
+
+/* The credentials of `t` as SCM_CREDENTIALS carries them. */
+void unix_task_cred(struct task *t, struct net_cred *c);
+
+/* The socket behind `f`, or NULL when it is not one. Not a reference. */
+struct unix_sock *unix_sock_of(struct file *f);
+
+/* References on sockets; g_unix_mu held. */
+struct unix_sock *unix_sock_get_locked(struct unix_sock *s);
+void unix_sock_put_locked(struct unix_sock *s);
+
+/* Frees a message / a list of them with their files (without g_unix_mu). */
+void unix_msg_free(struct unix_msg *m);
+void unix_msgs_free(struct unix_msg *m);
+
+/* Returns `n` bytes of `m`'s charge to its sender; g_unix_mu held. */
+void unix_uncharge_locked(struct unix_msg *m, size_t n);
+/* Takes the first message of `s`'s queue, uncharged; g_unix_mu held. */
+struct unix_msg *unix_dequeue_locked(struct unix_sock *s);
+
+/* Finds the socket a key names (not a reference), or NULL with -ECONNREFUSED/-EPROTOTYPE. */
+struct unix_sock *unix_find_locked(struct kernel *k, const struct unix_key *key, int type,
+                                   long *err);
+/* Checks and canonicalises an address: 0, 1 for just the family (autobind), or -EINVAL. */
+long unix_canon_addr(const struct net_addr *in, struct net_addr *out);
+/* Resolves a canonical name to a key, walking a path (without g_unix_mu). */
+long unix_resolve_key(struct task *t, const struct net_addr *name, struct unix_key *key);
+/* Gives an unnamed socket an autobind name; g_unix_mu held. 0 or -ENOSPC. */
+long unix_autobind_locked(struct unix_sock *s);
