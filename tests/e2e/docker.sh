@@ -76,7 +76,8 @@ tap_result "$([ "$T_RC" -eq 127 ] || [ "$T_RC" -eq 126 ] && echo 0 || echo 1)" \
     "run of a missing program gives 127 (or 126)" "$(tap_last_run)"
 
 tap_run "${RUN[@]}" --rm -i "$IMG" cat
-tap_is "$T_OUT" "" "run -i cat with stdin at EOF prints nothing and ends"
+tap_result "$([ "$T_RC" -eq 0 ] && [ -z "$T_OUT" ] && echo 0 || echo 1)" \
+    "run -i cat with stdin at EOF prints nothing and exits 0" "$(tap_last_run)"
 printf 'line1\nline2\n' >"$T_TMP/stdin"
 T_STDIN=$T_TMP/stdin tap_run "${RUN[@]}" --rm -i "$IMG" cat
 tap_is "$T_OUT" "line1
@@ -150,7 +151,8 @@ sleep 0.5
 n1=$(log_count "$C" tick)
 sleep 2
 n2=$(log_count "$C" tick)
-tap_is "$n2" "$n1" "a paused container prints nothing"
+tap_result "$([ "$n1" -gt 0 ] && [ "$n2" -eq "$n1" ] && echo 0 || echo 1)" \
+    "a paused container prints nothing" "ticks after pausing: $n1, 2 s later: $n2"
 tap_ok "unpause" "${DOCKER[@]}" unpause "$C"
 tap_is "$(state "$C")" "running 0" "inspect says running after unpause"
 e2e_wait 5 sh -c "[ \$(/usr/bin/docker -H unix://$SOCK logs $C 2>&1 | grep -c tick) -gt $n2 ]"
@@ -186,8 +188,8 @@ tap_run "${RUN[@]}" --rm -v "$vol:/data" "$IMG" sh -c 'cat /data/in; echo from-c
 tap_is "$T_OUT" from-host "-v: the container reads a host file"
 tap_is "$(cat "$vol/out" 2>&1)" from-ctr "-v: the container's write shows on the host"
 tap_run "${RUN[@]}" --rm -v "$vol:/data:ro" "$IMG" sh -c 'echo x > /data/ro'
-tap_result "$([ "$T_RC" -ne 0 ] && [ ! -e "$vol/ro" ] && echo 0 || echo 1)" \
-    "-v ...:ro refuses writes" "$(tap_last_run)"
+tap_result "$([ ! -e "$vol/ro" ] && echo 0 || echo 1)" "-v ...:ro: nothing is written"
+tap_like "$T_ERR" 'Read-only file system' "-v ...:ro: the write fails with EROFS"
 
 tap_run "${RUN[@]}" --rm --read-only "$IMG" touch /newfile
 tap_result "$([ "$T_RC" -ne 0 ] && echo 0 || echo 1)" "--read-only: writing / fails" \
@@ -205,8 +207,7 @@ tap_like "$T_ERR" 'No space left' "--tmpfs size=1m: writing 2 MiB fails with ENO
 tap_run "${RUN[@]}" --rm --user 65534 "$IMG" id
 tap_like "$T_OUT" '^uid=65534(\([a-z]*\))? gid=65534' "--user 65534: uid and gid 65534"
 tap_run "${RUN[@]}" --rm --user 65534 "$IMG" touch /root/x
-tap_result "$([ "$T_RC" -ne 0 ] && echo 0 || echo 1)" "--user 65534 cannot write /root (0700)" \
-    "$(tap_last_run)"
+tap_like "$T_ERR" 'Permission denied' "--user 65534 cannot write /root (0700): EACCES"
 
 tap_run "${RUN[@]}" --rm --workdir /tmp "$IMG" pwd
 tap_is "$T_OUT" /tmp "--workdir /tmp"
@@ -236,8 +237,8 @@ docker_ rm -f e2e-limits >/dev/null 2>&1
 # busybox sh gives up (exit 2, "can't fork") when fork fails.
 tap_run "${RUN[@]}" --rm --pids-limit 20 "$IMG" \
     sh -c 'i=0; while [ $i -lt 40 ]; do sleep 5 & i=$((i+1)); done; echo spawned $i'
-tap_result "$([ "$T_RC" -ne 0 ] && [ "$T_OUT" != "spawned 40" ] && echo 0 || echo 1)" \
-    "--pids-limit 20: 40 processes cannot be forked" "$(tap_last_run)"
+tap_result "$([ "$T_OUT" != "spawned 40" ] && grep -qE "can't fork|Resource temporarily" <<<"$T_ERR" && echo 0 || echo 1)" \
+    "--pids-limit 20: 40 processes cannot be forked (EAGAIN)" "$(tap_last_run)"
 
 tap_run "${RUN[@]}" --rm --memory 64m --memory-swap 64m "$IMG" \
     sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a); echo survived ${#x}'

@@ -109,7 +109,9 @@ tap_is "$(state "$C")" "paused 0" "inspect says paused"
 sleep 0.5
 n1=$(log_count "$C" tick)
 sleep 2
-tap_is "$(log_count "$C" tick)" "$n1" "a paused container prints nothing"
+n2=$(log_count "$C" tick)
+tap_result "$([ "$n1" -gt 0 ] && [ "$n2" -eq "$n1" ] && echo 0 || echo 1)" \
+    "a paused container prints nothing" "ticks after pausing: $n1, 2 s later: $n2"
 tap_ok "unpause" "${PODMAN[@]}" unpause "$C"
 e2e_wait 5 sh -c "[ \$(${PODMAN[*]} logs $C 2>&1 | grep -c tick) -gt $n1 ]"
 tap_result "$([ "$(log_count "$C" tick)" -gt "$n1" ] && echo 0 || echo 1)" \
