@@ -409,6 +409,124 @@ static long show_mountinfo(const struct kfs_ctx *c, FILE *out)
     return 0;
 }
 
+/* ---- cmdline, environ, exe: from the initial stack ---- */
+
+enum stack_part { PART_ARGS, PART_ENV, PART_EXECFN, PART_AUXV };
+
+/* Copies a part of the initial stack of process `c` into `out` (malloc'd, `*len` bytes). */
+static long read_stack_part(const struct kfs_ctx *c, enum stack_part part, char **out, size_t *len)
+{
+    struct kernel *k = proc_kernel();
+    struct thread_group *tg;
+    struct task *t;
+    struct proc_layout l;
+    uintptr_t start = 0, end = 0;
+    long ret = -ENOENT;
+
+    *out = NULL;
+    *len = 0;
+    if (k == NULL)
+        return -ENOENT;
+    /* k->mu keeps the task, and so its mm, alive while its memory is read. */
+    pthread_mutex_lock(&k->mu);
+    tg = kernel_find_tg_locked(k, c->pid);
+    t = tg != NULL ? task_of_locked(tg, c->tid) : NULL;
+    if (t == NULL || t->mm == NULL) {
+        /* A zombie: Linux shows empty files. */
+        ret = tg != NULL ? 0 : -ENOENT;
+        goto out;
+    }
+    ret = proc_stack_layout(t->mm, &l);
+    if (ret < 0)
+        goto out;
+    if (part == PART_ARGS) {
+        start = l.arg_start;
+        end = l.arg_end;
+    } else if (part == PART_ENV) {
+        start = l.env_start;
+        end = l.env_end;
+    } else if (part == PART_AUXV) {
+        start = l.auxv_start;
+        end = l.auxv_end;
+    } else {
+        start = l.execfn;
+        end = l.execfn + 4096;
+    }
+    *out = calloc(1, end - start + 1);
+    if (*out == NULL) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    ret = mm_copy_in_partial(t->mm, *out, start, end - start);
+    if (ret > 0) {
+        *len = (size_t)ret;
+        ret = 0;
+    } else {
+        ret = 0;
+    }
+out:
+    pthread_mutex_unlock(&k->mu);
+    return ret;
+}
+
+static long show_stack_part(const struct kfs_ctx *c, FILE *out, enum stack_part part)
+{
+    char *buf;
+    size_t len;
+    long ret = read_stack_part(c, part, &buf, &len);
+
+    if (ret < 0)
+        return ret;
+    if (len > 0)
+        fwrite(buf, 1, len, out);
+    free(buf);
+    return 0;
+}
+
+static long show_cmdline(const struct kfs_ctx *c, FILE *out)
+{
+    return show_stack_part(c, out, PART_ARGS);
+}
+
+static long show_environ(const struct kfs_ctx *c, FILE *out)
+{
+    return show_stack_part(c, out, PART_ENV);
+}
+
+static long show_auxv(const struct kfs_ctx *c, FILE *out)
+{
+    return show_stack_part(c, out, PART_AUXV);
+}
+
+static long link_cwd(const struct kfs_ctx *c, char *buf, size_t size);
+
+/* The exec file name, made absolute against the process's cwd when it was relative. */
+static long link_exe(const struct kfs_ctx *c, char *buf, size_t size)
+{
+    char *name;
+    size_t len;
+    long ret = read_stack_part(c, PART_EXECFN, &name, &len);
+
+    if (ret < 0)
+        return ret;
+    if (name == NULL || name[0] == '\0') {
+        free(name);
+        return -ENOENT;
+    }
+    if (name[0] == '/') {
+        snprintf(buf, size, "%s", name);
+    } else {
+        char cwd[4096];
+
+        ret = link_cwd(c, cwd, sizeof(cwd));
+        if (ret == 0)
+            snprintf(buf, size, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd,
+                     strncmp(name, "./", 2) == 0 ? name + 2 : name);
+    }
+    free(name);
+    return ret;
+}
+
 /* ---- links ---- */
 
 static long path_link(const struct kfs_ctx *c, char *buf, size_t size, bool root)
@@ -593,6 +711,9 @@ static const struct kfs_entry g_task_entries[] = {
     RO("statm", show_statm),
     { .name = "comm", .mode = S_IFREG | 0644, .show = show_comm },
     RO("maps", show_maps),
+    RO("cmdline", show_cmdline),
+    { .name = "environ", .mode = S_IFREG | 0400, .show = show_environ },
+    LNK("exe", link_exe),
     LNK("cwd", link_cwd),
     LNK("root", link_root),
     { .name = "fd", .mode = S_IFDIR | 0500, .children = g_empty, .dyn = &g_fd_dyn },
@@ -669,6 +790,10 @@ static const struct kfs_entry g_pid_entries[] = {
     RO("statm", show_statm),
     { .name = "comm", .mode = S_IFREG | 0644, .show = show_comm },
     RO("maps", show_maps),
+    RO("cmdline", show_cmdline),
+    { .name = "environ", .mode = S_IFREG | 0400, .show = show_environ },
+    { .name = "auxv", .mode = S_IFREG | 0400, .show = show_auxv },
+    LNK("exe", link_exe),
     RO("mounts", show_mounts),
     RO("mountinfo", show_mountinfo),
     RO("limits", show_limits),

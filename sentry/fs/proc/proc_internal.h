@@ -10,3 +10,16 @@ struct kernel *proc_kernel(void);
 
 /* The /proc/<pid> directory (pid.c). */
 extern const struct kfs_entry g_proc_pid_dir;
+
+struct mm;
+
+/* Where a process's initial stack keeps argv, envp and the exec file name (stack_layout.c). */
+struct proc_layout {
+    uintptr_t arg_start, arg_end; /* the argv strings, NUL-terminated each */
+    uintptr_t env_start, env_end;
+    uintptr_t execfn;               /* the name given to execve, NUL-terminated */
+    uintptr_t auxv_start, auxv_end; /* the auxiliary vector, AT_NULL included */
+};
+
+/* Finds the layout in `mm`'s stack. Returns 0 or -ENOENT. Reads app memory only. */
+long proc_stack_layout(struct mm *mm, struct proc_layout *l);
