@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `runsc-c create`: the sandbox (or a pod's), the gofer, the container in it, its waiter. */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
@@ -116,10 +117,19 @@ int runsc_open_console(const char *console_socket, int *replica, rt_error_t *err
 
 /* Forks the waiter for `pid` (0: the init) of container `id`; returns its pid or < 0. */
 pid_t runsc_fork_waiter(const char *socket_path, const char *id, int32_t pid,
-                        const char *status_path, rt_error_t *err)
+                        const char *status_path, pid_t sandbox_pid, rt_error_t *err)
 {
+    cleanup_close int netns = -1;
     pid_t w;
 
+    if (sandbox_pid > 0) {
+        char path[64];
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)sandbox_pid);
+        netns = open(path, O_RDONLY | O_CLOEXEC);
+        if (netns < 0)
+            return rt_make_error(err, errno, "open `%s`", path);
+    }
     fflush(NULL);
     w = fork();
     if (w < 0)
@@ -134,6 +144,13 @@ pid_t runsc_fork_waiter(const char *socket_path, const char *id, int32_t pid,
         int keep[1] = { rt_log_fd() };
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
+        /*
+         * The waiter's pid is the container's pid for its clients: Docker's
+         * prestart hook finds the network namespace to configure at
+         * /proc/<pid>/ns/net. So the waiter lives in the sandbox's.
+         */
+        if (netns >= 0 && setns(netns, CLONE_NEWNET) < 0)
+            _exit(125);
         /*
          * Not the container's stdio, not the shim's leaked fd 3: the waiter
          * keeps nothing of the caller's but the log, so EOF on the
@@ -378,18 +395,22 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
     rt_error_release(err);
     m->control_socket = xstrdup(socket_path);
 
-    /* Hooks see the sandbox's namespaces (the network one in particular) by now. */
-    if (runsc_run_hooks(m, &spec->hooks.prestart, "prestart", err) < 0 ||
-        runsc_run_hooks(m, &spec->hooks.create_runtime, "createRuntime", err) < 0 ||
-        runsc_run_hooks(m, &spec->hooks.create_container, "createContainer", err) < 0)
-        goto out_kill;
-
     status_path = runsc_state_file(g->root, o->id, EXIT_STATUS_FILE);
-    st.waiter_pid = runsc_fork_waiter(socket_path, o->id, 0, status_path, err);
+    st.waiter_pid = runsc_fork_waiter(socket_path, o->id, 0, status_path, m->sandbox_pid, err);
     if (st.waiter_pid < 0)
         goto out_kill;
     m->waiter_pid = st.waiter_pid;
     if (rt_process_start_time(st.waiter_pid, &m->waiter_start_time, err) < 0)
+        goto out_kill;
+
+    /*
+     * Hooks get the state with the waiter's pid, which lives in the sandbox's
+     * network namespace (Docker's prestart hook configures it through
+     * /proc/<pid>/ns/net).
+     */
+    if (runsc_run_hooks(m, &spec->hooks.prestart, "prestart", err) < 0 ||
+        runsc_run_hooks(m, &spec->hooks.create_runtime, "createRuntime", err) < 0 ||
+        runsc_run_hooks(m, &spec->hooks.create_container, "createContainer", err) < 0)
         goto out_kill;
     m->status = CONTAINER_CREATED;
     if (container_meta_save_locked(g->root, m, err) < 0)

@@ -208,7 +208,7 @@ int cmd_exec(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err
         rt_error_wrap(err, "exec in `%s`", m->id);
         goto out;
     }
-    waiter = runsc_fork_waiter(m->control_socket, m->id, resp.exec_pid, NULL, err);
+    waiter = runsc_fork_waiter(m->control_socket, m->id, resp.exec_pid, NULL, m->sandbox_pid, err);
     if (waiter < 0)
         goto out;
     {

@@ -138,10 +138,12 @@ int runsc_open_console(const char *console_socket, int *replica, rt_error_t *err
 /*
  * Forks a waiter (sandbox/waiter.c) for process `pid` (0: the init) of
  * container `id`, which records the exit code in `status_path` (or not, when
- * NULL). Returns its pid (our child) or < 0 with *err.
+ * NULL). When `sandbox_pid` > 0 the waiter joins that process's network
+ * namespace, so /proc/<waiter>/ns/net is the container's. Returns its pid (our
+ * child) or < 0 with *err.
  */
 pid_t runsc_fork_waiter(const char *socket_path, const char *id, int32_t pid,
-                        const char *status_path, rt_error_t *err);
+                        const char *status_path, pid_t sandbox_pid, rt_error_t *err);
 
 /* Parses a signal number or name ("9", "KILL", "SIGKILL", "RTMIN+1"). Returns 0 or < 0 with *err.
  */
