@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,9 +18,14 @@
 #define DIRENT_BATCH 256
 
 struct gofer_client {
-    int sock;     /* owned */
-    uint64_t tag; /* last tag sent */
-    bool dead;    /* the connection broke: everything fails with EIO */
+    int sock; /* owned */
+    /*
+     * Serialises exchanges: tasks on different sentry threads share the
+     * connection, and one request's reply must not be read by another.
+     */
+    pthread_mutex_t mu;
+    uint64_t tag; /* last tag sent. Protected by `mu`. */
+    bool dead;    /* the connection broke: everything fails with EIO. Protected by `mu`. */
 };
 
 struct gofer_inode {
@@ -35,8 +41,8 @@ static const struct inode_ops g_gofer_ops;
  * errno as -Exxx, or -EIO when the exchange failed (the connection is then
  * dropped for good: the stream is out of step).
  */
-static long call(struct gofer_client *c, struct gofer_request *req, struct gofer_response *resp,
-                 int *fd)
+static long call_locked(struct gofer_client *c, struct gofer_request *req,
+                        struct gofer_response *resp, int *fd)
 {
     cleanup_error rt_error_t err = NULL;
     cleanup_free uint8_t *out = NULL;
@@ -84,6 +90,17 @@ broken:
                 err != NULL ? rt_error_msg(err) : "reply out of step");
     c->dead = true;
     return -EIO;
+}
+
+static long call(struct gofer_client *c, struct gofer_request *req, struct gofer_response *resp,
+                 int *fd)
+{
+    long ret;
+
+    pthread_mutex_lock(&c->mu);
+    ret = call_locked(c, req, resp, fd);
+    pthread_mutex_unlock(&c->mu);
+    return ret;
 }
 
 static struct gofer_inode *gi(struct inode *ino)
@@ -608,6 +625,7 @@ static void client_release(struct super_block *sb)
     struct gofer_client *c = sb->priv;
 
     close(c->sock);
+    pthread_mutex_destroy(&c->mu);
     free(c);
 }
 
@@ -625,6 +643,7 @@ struct super_block *goferfs_new(int sock_fd, int *errnum)
         return NULL;
     }
     c->sock = sock_fd;
+    pthread_mutex_init(&c->mu, NULL);
     sb = super_block_new("9p");
     if (sb == NULL) {
         close(sock_fd);
