@@ -11,6 +11,7 @@
 
 #include "common/common.h"
 #include "sentry/fs/gofer/goferfs.h"
+#include "sentry/fs/overlay/overlay.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/kernel_internal.h"
@@ -96,7 +97,10 @@ int sentry_prepare_filter(struct sentry *s, rt_error_t *err)
     return 0;
 }
 
-/* The container's tree: the gofer's root, tmpfs at /tmp and /dev/shm (as `runsc-c do`'s). */
+/*
+ * The container's tree: the gofer's root (under an overlay unless read-only), tmpfs at /tmp and
+ * /dev/shm (as `runsc-c do`'s).
+ */
 static int build_mounts(const struct sentry_container_args *a, struct mount_ns **out,
                         rt_error_t *err)
 {
@@ -108,6 +112,18 @@ static int build_mounts(const struct sentry_container_args *a, struct mount_ns *
     root = goferfs_new(a->root_gofer_fd, &errnum);
     if (root == NULL)
         return rt_make_error(err, errnum, "attaching to the rootfs gofer");
+    if (!a->root_readonly) {
+        /* Writes land in a sentry tmpfs over the image, which never changes (--overlay). */
+        struct super_block *upper = tmpfs_new(0755, 0, 0), *ovl = NULL;
+
+        if (upper != NULL)
+            ovl = overlay_new(root, upper);
+        put_super_block(upper);
+        put_super_block(root);
+        if (ovl == NULL)
+            return rt_make_error(err, ENOMEM, "rootfs overlay");
+        root = ovl;
+    }
     ns = mount_ns_new(root, a->root_readonly ? VFS_MNT_RDONLY : 0);
     put_super_block(root);
     if (ns == NULL)
