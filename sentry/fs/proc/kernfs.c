@@ -155,6 +155,14 @@ static long buf_lseek(struct file *f, int64_t off, int whence)
     return f->pos;
 }
 
+static long buf_write(struct file *f, const void *buf, size_t len)
+{
+    (void)f;
+    (void)buf;
+    (void)len;
+    return -EIO;
+}
+
 static unsigned int buf_poll(struct file *f)
 {
     (void)f;
@@ -173,6 +181,7 @@ static const struct file_ops g_kfs_buf_ops = {
     .name = "kernfs",
     .read = buf_read,
     .pread = buf_pread,
+    .write = buf_write,
     .lseek = buf_lseek,
     .poll = buf_poll,
     .release = buf_release,
@@ -186,7 +195,8 @@ static long open_file(struct kfs_node *n, unsigned int flags, struct file **out)
 
     if (b == NULL)
         return -ENOMEM;
-    if ((flags & O_ACCMODE) != O_RDONLY) {
+    /* Writing is not supported: /proc/sys refuses it at open, other files at write (EIO). */
+    if ((flags & O_ACCMODE) != O_RDONLY && n->e->sysctl) {
         free(b);
         return -EACCES;
     }

@@ -47,6 +47,8 @@ struct kfs_entry {
     kfs_link_fn link;                 /* symlinks */
     const struct file_ops *fops;      /* character devices: what open gives */
     dev_t rdev;                       /* character devices */
+    /* /proc/sys files refuse opening for writing (EACCES) even with DAC override. */
+    bool sysctl;
     /* Optional open for devices (/dev/tty's ENXIO). Returns 0 or -Exxx. */
     long (*open)(const struct kfs_entry *e, unsigned int flags, struct file **out);
 };

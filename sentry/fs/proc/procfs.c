@@ -272,32 +272,40 @@ static long show_boot_id(const struct kfs_ctx *c, FILE *out)
     {                                                     \
         .name = (n), .mode = S_IFREG | 0644, .show = (fn) \
     }
+#define SYS_RO(n, fn)                                                     \
+    {                                                                     \
+        .name = (n), .mode = S_IFREG | 0444, .show = (fn), .sysctl = true \
+    }
+#define SYS_RW(n, fn)                                                     \
+    {                                                                     \
+        .name = (n), .mode = S_IFREG | 0644, .show = (fn), .sysctl = true \
+    }
 #define DIR(n, tbl)                                            \
     {                                                          \
         .name = (n), .mode = S_IFDIR | 0555, .children = (tbl) \
     }
 
 static const struct kfs_entry g_sys_kernel_random[] = {
-    RO("boot_id", show_boot_id),
-    RO("uuid", show_uuid),
+    SYS_RO("boot_id", show_boot_id),
+    SYS_RO("uuid", show_uuid),
     { .name = NULL },
 };
 
 static const struct kfs_entry g_sys_kernel[] = {
-    RO("ostype", show_ostype),           RO("osrelease", show_osrelease),
-    RW("hostname", show_hostname),       RW("pid_max", show_pid_max),
-    RO("ngroups_max", show_ngroups_max), RO("cap_last_cap", show_cap_last_cap),
-    DIR("random", g_sys_kernel_random),  { .name = NULL },
+    SYS_RO("ostype", show_ostype),           SYS_RO("osrelease", show_osrelease),
+    SYS_RW("hostname", show_hostname),       SYS_RW("pid_max", show_pid_max),
+    SYS_RO("ngroups_max", show_ngroups_max), SYS_RO("cap_last_cap", show_cap_last_cap),
+    DIR("random", g_sys_kernel_random),      { .name = NULL },
 };
 
 static const struct kfs_entry g_sys_vm[] = {
-    RW("overcommit_memory", show_overcommit),
+    SYS_RW("overcommit_memory", show_overcommit),
     { .name = NULL },
 };
 
 static const struct kfs_entry g_sys_fs[] = {
-    RW("file-max", show_file_max),
-    RW("nr_open", show_nr_open),
+    SYS_RW("file-max", show_file_max),
+    SYS_RW("nr_open", show_nr_open),
     { .name = NULL },
 };
 
