@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* devpts and sentry terminals: /dev/ptmx pairs, /dev/pts/N, /dev/tty and the container console. */
+#pragma once
+
+#include <stdbool.h>
+
+struct task;
+struct file;
+struct kernel;
+struct super_block;
+
+/*
+ * Creates a devpts instance (its root holds "ptmx" and one node per open
+ * pty, numbered from 0). Every instance shares the sandbox's pty numbers.
+ * Returns the super block (one reference) or NULL on OOM.
+ */
+struct super_block *devpts_new(void);
+
+/*
+ * Opens the controlling terminal of `t`'s session (/dev/tty) with open flags
+ * `flags`. Returns 0 with `*out` (owned; its I/O goes to the terminal) or
+ * -ENXIO when the session has none.
+ */
+long devpts_open_ctty(struct task *t, unsigned int flags, struct file **out);
+
+/* Returns true when `f` is a sentry terminal (a pty master or replica, or the console). */
+bool devpts_is_tty_file(const struct file *f);
+
+/*
+ * The container console: a sentry terminal whose master side is the host
+ * pty master `host_fd` (ownership passes, also on failure). Two host
+ * threads copy bytes between the host fd and the terminal; the host pty is
+ * put in raw mode so that the sentry's line discipline is the only one.
+ * Returns 0 with `*out` (owned: the replica side, for the app's stdio) or
+ * -ENOMEM / -Exxx of the host. Call before the sentry's seccomp filter
+ * forbids terminal ioctls on host fds.
+ */
+long devpts_console_new(int host_fd, struct file **out);
+
+/*
+ * Makes the terminal of `f` the controlling terminal of session `sid` of
+ * kernel `k` (Not owned; it outlives the terminal) with foreground process
+ * group `pgid`: a container's init and its console. Returns 0 or -ENOTTY
+ * when `f` is not a terminal.
+ */
+long devpts_set_ctty(struct kernel *k, struct file *f, int sid, int pgid);
