@@ -325,17 +325,19 @@ int main(void)
         vfs_path_put(&p);
         tap_ok(ret == 0 && stat_at(t, "/data/a", false, &st) == 0 && (st.st_mode & 07777) == 0600,
                "chmod of a lower file (%ld)", ret);
-        tap_ok(st.st_mtim.tv_sec == st2.st_mtim.tv_sec && st.st_mtim.tv_nsec == st2.st_mtim.tv_nsec,
-               "copy-up kept the mtime");
         tap_ok(read_file(t, "/data/a", buf, sizeof(buf)) == 3 && strcmp(buf, "aaa") == 0,
                "chmod copy-up kept the data");
         sa = (struct vfs_setattr){ .mask = VFS_ATTR_MODE, .mode = 0711 };
-        ret = vfs_walk(t, AT_FDCWD, "/keep", 0, &p);
+        ret = stat_at(t, "/keep", false, &st2);
+        if (ret == 0)
+            ret = vfs_walk(t, AT_FDCWD, "/keep", 0, &p);
         if (ret == 0)
             ret = p.d->inode->ops->setattr(p.d->inode, &sa);
         vfs_path_put(&p);
         tap_ok(ret == 0 && stat_at(t, "/keep", false, &st) == 0 && (st.st_mode & 07777) == 0711,
                "chmod of a lower directory copies it up alone");
+        tap_ok(st.st_mtim.tv_sec == st2.st_mtim.tv_sec && st.st_mtim.tv_nsec == st2.st_mtim.tv_nsec,
+               "a copied-up directory kept its mtime");
         tap_ok(list_dir(t, "/keep", buf, sizeof(buf)) == 0 && strcmp(buf, "k") == 0,
                "a copied-up directory still shows its lower entries (%s)", buf);
     }
