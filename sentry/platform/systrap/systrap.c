@@ -11,12 +11,15 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/futex.h>
+#include <poll.h>
+#include <stdio.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -101,7 +104,7 @@ static void systrap_fini(struct platform *p)
 {
     if (p == NULL)
         return;
-    munmap((void *)p->code_page, ARCH_PAGE_SIZE);
+    systrap_stub_unprepare(p);
     free(p);
 }
 
@@ -133,16 +136,80 @@ static void post(struct platform_ctx *ctx, uint32_t state)
 /* Marks ctx dead if its stub process is gone; returns true if so. */
 static bool check_dead(struct platform_ctx *ctx, int *signo)
 {
-    int status;
-    pid_t r = waitpid(ctx->as->pid, &status, WNOHANG | __WALL);
+    struct systrap_proc *proc = ctx->proc;
+    struct pollfd pfd = { .fd = proc->pidfd, .events = POLLIN };
+    siginfo_t si;
 
-    if (r == 0)
+    if (ctx->dead)
+        return true;
+    *signo = SIGKILL;
+    if (__atomic_load_n(&ctx->msg->tidword, __ATOMIC_ACQUIRE) == 0) {
+        ctx->dead = true;
+        return true;
+    }
+    if (proc->pidfd < 0) {
+        if (kill(proc->pid, 0) == 0 || errno != ESRCH)
+            return false;
+    } else if (poll(&pfd, 1, 0) <= 0) {
         return false;
-    if (r < 0 && errno == EINTR)
-        return false;
+    }
     ctx->dead = true;
-    *signo = (r > 0 && WIFSIGNALED(status)) ? WTERMSIG(status) : SIGKILL;
+    /* The status of a child of the sentry is known (and left for as_release to reap). */
+    memset(&si, 0, sizeof(si));
+    if (proc->child && proc->pidfd >= 0 &&
+        waitid((idtype_t)P_PIDFD, (id_t)proc->pidfd, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) ==
+            0 &&
+        (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED))
+        *signo = si.si_status;
     return true;
+}
+
+/* A new process record for host process `pid` (pidfd_open'ed for liveness and kills). */
+static struct systrap_proc *proc_new(pid_t pid, bool child)
+{
+    struct systrap_proc *proc = xmalloc0(sizeof(*proc));
+
+    proc->pid = pid;
+    proc->child = child;
+    proc->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    proc->refs = 1;
+    proc->nr_threads = 1;
+    return proc;
+}
+
+static struct systrap_proc *proc_get(struct systrap_proc *proc)
+{
+    __atomic_add_fetch(&proc->refs, 1, __ATOMIC_RELAXED);
+    return proc;
+}
+
+/* Drops a reference; the last one kills what is left of the process (and reaps a child). */
+static void proc_put(struct systrap_proc *proc)
+{
+    if (proc == NULL || __atomic_sub_fetch(&proc->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    if (proc->pidfd >= 0)
+        syscall(SYS_pidfd_send_signal, proc->pidfd, SIGKILL, NULL, 0);
+    else if (proc->child)
+        kill(proc->pid, SIGKILL);
+    if (proc->child) {
+        while (waitpid(proc->pid, NULL, __WALL) < 0 && errno == EINTR)
+            ;
+    }
+    if (proc->pidfd >= 0)
+        close(proc->pidfd);
+    free(proc);
+}
+
+/* The context this sentry thread serves (set by as_new, ctx_clone's waiter and ctx_attach). */
+static __thread struct platform_ctx *t_self;
+
+/* The parked context to run `as`'s mm syscalls through from the calling thread. */
+static struct platform_ctx *ctx_for(struct platform_as *as)
+{
+    if (t_self != NULL && t_self->as == as && !t_self->dead && t_self->uc != 0)
+        return t_self;
+    return as->main;
 }
 
 /*
@@ -289,17 +356,15 @@ static void systrap_as_release(struct platform_as *as)
 {
     if (as == NULL)
         return;
-    if (as->pid > 0) {
-        kill(as->pid, SIGKILL);
-        while (waitpid(as->pid, NULL, __WALL) < 0 && errno == EINTR)
-            ;
-    }
     if (as->main != NULL) {
         as->main->dead = true;
         as->main->uc = 0;
     }
+    proc_put(as->proc);
+    if (as->sock >= 0)
+        close(as->sock);
     if (as->region != 0)
-        munmap((void *)as->region, SYSTRAP_NR_SLOTS * SYSTRAP_SLOT_SIZE);
+        systrap_region_free(as->p, as->region);
     free(as);
 }
 
@@ -310,6 +375,7 @@ static int systrap_as_new(struct platform *p, struct platform_as **out_as,
     struct platform_ctx *ctx;
     uint64_t fs = 0, gs = 0;
     int signo = 0;
+    pid_t pid;
 
     if (p->opts.pin_cpu && pin_current_cpu(err) < 0)
         return rt_error_wrap(err, "pinning the sentry thread");
@@ -319,15 +385,20 @@ static int systrap_as_new(struct platform *p, struct platform_as **out_as,
         return rt_make_error(err, errno, "arch_prctl(ARCH_GET_FS)");
     as = xmalloc0(sizeof(*as));
     as->p = p;
-    as->pid = systrap_stub_spawn(p, as, err);
-    if (as->pid < 0) {
-        as->pid = 0;
+    as->sock = -1;
+    pid = systrap_stub_spawn(p, as, err);
+    if (pid < 0) {
         systrap_as_release(as);
         return rt_error_wrap(err, "creating a stub process");
     }
+    as->pid = pid;
+    as->proc = proc_new(pid, true);
+    as->slots[0] = 3; /* the header and the first thread */
     ctx = xmalloc0(sizeof(*ctx));
     ctx->as = as;
-    ctx->tid = as->pid;
+    ctx->proc = proc_get(as->proc);
+    ctx->tid = pid;
+    ctx->slot = 1;
     ctx->msg = (struct systrap_msg *)(as->region + SYSTRAP_SLOT_SIZE);
     ctx->fs_base = fs;
     ctx->gs_base = gs;
@@ -336,15 +407,15 @@ static int systrap_as_new(struct platform *p, struct platform_as **out_as,
     if (wait_for(ctx, SYSTRAP_EVENT, &signo) < 0 || !capture_frame(ctx) || ctx->signo != SIGSYS) {
         int status = 0;
 
-        kill(as->pid, SIGKILL);
-        if (!ctx->dead)
-            waitpid(as->pid, &status, __WALL);
-        as->pid = 0;
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, __WALL | WNOWAIT);
+        proc_put(ctx->proc);
         free(ctx);
         as->main = NULL;
         systrap_as_release(as);
         return rt_make_error(err, 0, "stub setup failed (signal %d, status %#x)", signo, status);
     }
+    t_self = ctx;
     *out_as = as;
     *out_ctx = ctx;
     return 0;
@@ -357,32 +428,40 @@ static const struct platform_as_info *systrap_as_info(struct platform_as *as)
 
 static long systrap_as_mmap(struct platform_as *as, uintptr_t addr, size_t len, int prot, int flags)
 {
-    return stub_syscall(as->main, SYS_mmap, addr, len, (uint64_t)prot,
+    return stub_syscall(ctx_for(as), SYS_mmap, addr, len, (uint64_t)prot,
                         (uint64_t)(flags | MAP_FIXED), (uint64_t)-1, 0);
 }
 
 static long systrap_as_munmap(struct platform_as *as, uintptr_t addr, size_t len)
 {
-    return stub_syscall(as->main, SYS_munmap, addr, len, 0, 0, 0, 0);
+    return stub_syscall(ctx_for(as), SYS_munmap, addr, len, 0, 0, 0, 0);
 }
 
 static long systrap_as_mprotect(struct platform_as *as, uintptr_t addr, size_t len, int prot)
 {
-    return stub_syscall(as->main, SYS_mprotect, addr, len, (uint64_t)prot, 0, 0, 0);
+    return stub_syscall(ctx_for(as), SYS_mprotect, addr, len, (uint64_t)prot, 0, 0, 0);
 }
 
 static long systrap_as_mremap(struct platform_as *as, uintptr_t old, size_t old_len, size_t new_len,
                               uintptr_t new_addr)
 {
     if (new_addr == old)
-        return stub_syscall(as->main, SYS_mremap, old, old_len, new_len, 0, 0, 0);
-    return stub_syscall(as->main, SYS_mremap, old, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED,
-                        new_addr, 0);
+        return stub_syscall(ctx_for(as), SYS_mremap, old, old_len, new_len, 0, 0, 0);
+    return stub_syscall(ctx_for(as), SYS_mremap, old, old_len, new_len,
+                        MREMAP_MAYMOVE | MREMAP_FIXED, new_addr, 0);
 }
 
 static long systrap_as_madvise(struct platform_as *as, uintptr_t addr, size_t len, int advice)
 {
-    return stub_syscall(as->main, SYS_madvise, addr, len, (uint64_t)advice, 0, 0, 0);
+    return stub_syscall(ctx_for(as), SYS_madvise, addr, len, (uint64_t)advice, 0, 0, 0);
+}
+
+/* A live host thread of `as`'s memory, for process_vm_{read,write}v. */
+static pid_t mem_pid(struct platform_as *as)
+{
+    struct platform_ctx *ctx = ctx_for(as);
+
+    return ctx != NULL && !ctx->dead ? ctx->tid : as->pid;
 }
 
 /*
@@ -399,7 +478,7 @@ static long systrap_as_read(struct platform_as *as, void *dst, uintptr_t src, si
 
     if (len == 0)
         return 0;
-    n = process_vm_readv(as->pid, &local, 1, &remote, 1, 0);
+    n = process_vm_readv(mem_pid(as), &local, 1, &remote, 1, 0);
     return n <= 0 ? -EFAULT : n;
 }
 
@@ -411,16 +490,82 @@ static long systrap_as_write(struct platform_as *as, uintptr_t dst, const void *
 
     if (len == 0)
         return 0;
-    n = process_vm_writev(as->pid, &local, 1, &remote, 1, 0);
+    n = process_vm_writev(mem_pid(as), &local, 1, &remote, 1, 0);
     return n <= 0 ? -EFAULT : n;
+}
+
+/* Takes a free thread slot of `as` (>= 2), or returns 0 when all are used. */
+static unsigned int slot_alloc(struct platform_as *as)
+{
+    for (unsigned int w = 0; w < SYSTRAP_NR_SLOTS / 64; w++) {
+        uint64_t cur = __atomic_load_n(&as->slots[w], __ATOMIC_RELAXED);
+
+        while (~cur != 0) {
+            unsigned int i = (unsigned int)__builtin_ctzll(~cur);
+
+            if (__atomic_compare_exchange_n(&as->slots[w], &cur, cur | (1ULL << i), false,
+                                            __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+                return w * 64 + i;
+        }
+    }
+    return 0;
+}
+
+static void slot_free(struct platform_as *as, unsigned int slot)
+{
+    __atomic_and_fetch(&as->slots[slot / 64], ~(1ULL << (slot % 64)), __ATOMIC_RELEASE);
+}
+
+/*
+ * Waits until the host thread of `ctx` is gone (its tidword cleared, or its
+ * whole process dead); after a while it kills the process.
+ */
+static void wait_gone(struct platform_ctx *ctx)
+{
+    const struct timespec timeout = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000L };
+    int signo;
+
+    for (int i = 0;; i++) {
+        uint32_t w = __atomic_load_n(&ctx->msg->tidword, __ATOMIC_ACQUIRE);
+
+        ctx->dead = false;
+        if (w == 0 || check_dead(ctx, &signo))
+            break;
+        if (i == 100) /* a second: the thread does not leave, take its process down */
+            syscall(SYS_tgkill, ctx->proc->pid, ctx->tid, SIGKILL);
+        syscall(SYS_futex, &ctx->msg->tidword, FUTEX_WAIT, w, &timeout, NULL, 0);
+    }
+    ctx->dead = true;
 }
 
 static void systrap_ctx_release(struct platform_ctx *ctx)
 {
+    struct systrap_msg *m;
+
     if (ctx == NULL)
         return;
-    if (ctx->as != NULL && ctx->as->main == ctx)
-        ctx->as->main = NULL;
+    m = ctx->msg;
+    if (!ctx->dead && ctx->uc != 0) {
+        /* Parked in the handler: it exits its own thread (only that thread). */
+        m->sysno = SYS_exit;
+        memset(m->args, 0, sizeof(m->args));
+        ctx->uc = 0;
+        post(ctx, SYSTRAP_SYSCALL);
+        wait_gone(ctx);
+    } else if (!ctx->dead) {
+        syscall(SYS_tgkill, ctx->proc->pid, ctx->tid, SIGKILL);
+        wait_gone(ctx);
+    }
+    __atomic_sub_fetch(&ctx->proc->nr_threads, 1, __ATOMIC_RELAXED);
+    if (ctx->as != NULL) {
+        if (ctx->as->main == ctx)
+            ctx->as->main = NULL;
+        if (ctx->slot > 1 || ctx->as->proc != ctx->proc)
+            slot_free(ctx->as, ctx->slot);
+    }
+    if (t_self == ctx)
+        t_self = NULL;
+    proc_put(ctx->proc);
     free(ctx);
 }
 
@@ -483,13 +628,30 @@ static long systrap_ctx_set_fpstate(struct platform_ctx *ctx, const void *buf, s
 
 static long systrap_ctx_cpu_time(struct platform_ctx *ctx, uint64_t *ns)
 {
-    /* The process clock of the stub (see the ptrace backend): one thread per stub. */
-    clockid_t id = (clockid_t)((~(unsigned int)ctx->tid << 3) | 2);
+    /* The process clock of the stub (see the ptrace backend) when the thread is alone in it. */
+    clockid_t id = (clockid_t)((~(unsigned int)ctx->proc->pid << 3) | 2);
     struct timespec ts;
+    char path[64], buf[128];
+    unsigned long long run;
+    FILE *f;
+    bool ok;
 
-    if (clock_gettime(id, &ts) < 0)
+    if (__atomic_load_n(&ctx->proc->nr_threads, __ATOMIC_RELAXED) <= 1) {
+        if (clock_gettime(id, &ts) < 0)
+            return -errno;
+        *ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+        return 0;
+    }
+    /* Linux gives thread clocks only to the thread's own process: the scheduler's count. */
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", ctx->proc->pid, ctx->tid);
+    f = fopen(path, "re");
+    if (f == NULL)
         return -errno;
-    *ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+    ok = fgets(buf, sizeof(buf), f) != NULL && sscanf(buf, "%llu", &run) == 1;
+    fclose(f);
+    if (!ok)
+        return -EIO;
+    *ns = run;
     return 0;
 }
 
@@ -539,7 +701,7 @@ static long systrap_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
         goto dead;
     if (!capture_frame(ctx)) {
         /* The app overwrote the message: nothing in it can be trusted any more. */
-        kill(ctx->as->pid, SIGKILL);
+        syscall(SYS_tgkill, ctx->proc->pid, ctx->tid, SIGKILL);
         signo = SIGKILL;
         ctx->dead = true;
         goto dead;
@@ -571,18 +733,195 @@ dead:
 }
 
 /*
- * New app threads and processes need a slot of their own in the new host
- * thread (and, for a process, a region shared with the sentry that the
- * forked stub can reach): not built yet.
+ * Sends a new region's memfd and the new stub's socket to `ctx`'s process
+ * and has its parked handler receive them. Returns 0 with the two fd numbers
+ * in the stub, or -errno.
  */
+static long pass_fds(struct platform_ctx *ctx, int memfd, int sock, int *rfd, int *rsock)
+{
+    struct systrap_msg *m = ctx->msg;
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct msghdr mh = { 0 };
+    struct cmsghdr *c;
+    char one = 1;
+    struct iovec iov = { .iov_base = &one, .iov_len = 1 };
+    struct iovec *riov;
+    uint64_t control[8];
+    int fds[2] = { memfd, sock };
+    long ret;
+
+    memset(&u, 0, sizeof(u));
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = u.buf;
+    mh.msg_controllen = sizeof(u.buf);
+    c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(fds));
+    memcpy(CMSG_DATA(c), fds, sizeof(fds));
+    if (sendmsg(ctx->as->sock, &mh, MSG_NOSIGNAL) != 1)
+        return -errno;
+    /* The stub's msghdr: control buffer at control[0..4), iovec at [4..6), data at [6]. */
+    _Static_assert(CMSG_SPACE(2 * sizeof(int)) <= 4 * sizeof(uint64_t), "control too small");
+    memset(m->control, 0, sizeof(m->control));
+    riov = (struct iovec *)&m->control[4];
+    riov->iov_base = &m->control[6];
+    riov->iov_len = 1;
+    memset(&m->mh, 0, sizeof(m->mh));
+    m->mh.msg_iov = riov;
+    m->mh.msg_iovlen = 1;
+    m->mh.msg_control = &m->control[0];
+    m->mh.msg_controllen = CMSG_SPACE(2 * sizeof(int));
+    ret = stub_syscall(ctx, SYS_recvmsg, SYSTRAP_SOCK_FD, (uintptr_t)&m->mh, 0, 0, 0, 0);
+    if (ret != 1)
+        return ret < 0 ? ret : -EIO;
+    /* One copy of what the stub (and app code) can write, then checks on the copy. */
+    memcpy(control, m->control, sizeof(control));
+    c = (struct cmsghdr *)control;
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(sizeof(fds)))
+        return -EIO;
+    memcpy(fds, CMSG_DATA(c), sizeof(fds));
+    if (fds[0] < 0 || fds[1] < 0)
+        return -EIO;
+    *rfd = fds[0];
+    *rsock = fds[1];
+    return 0;
+}
+
 static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind kind,
                               struct platform_as **out_as, struct platform_ctx **out_ctx)
 {
-    (void)ctx;
-    (void)kind;
-    (void)out_as;
-    (void)out_ctx;
-    return -ENOSYS;
+    struct platform_as *as = ctx->as, *nas = NULL;
+    struct platform *p = as->p;
+    struct platform_ctx *nctx;
+    struct systrap_msg *m = ctx->msg, *cm;
+    uint64_t flags;
+    uintptr_t region = 0;
+    unsigned int slot = 1;
+    int memfd = -1, sv[2] = { -1, -1 }, rfd = -1, rsock = -1, signo = 0;
+    long ret, tid;
+
+    if (ctx->dead || ctx->uc == 0)
+        return -ESRCH;
+    switch (kind) {
+    case PLATFORM_CLONE_PROCESS:
+        flags = SYSTRAP_CLONE_PROCESS_FLAGS;
+        break;
+    case PLATFORM_CLONE_THREAD:
+        flags = SYSTRAP_CLONE_THREAD_FLAGS;
+        break;
+    case PLATFORM_CLONE_VM:
+        flags = SYSTRAP_CLONE_VM_FLAGS;
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (kind == PLATFORM_CLONE_PROCESS) {
+        /* A region of its own for the child, and a socket for its own forks. */
+        ret = systrap_region_alloc(p, &region, &memfd);
+        if (ret < 0)
+            return ret == -ENOMEM ? -ENOMEM : -EAGAIN;
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+            ret = -errno;
+            goto fail;
+        }
+        ret = pass_fds(ctx, memfd, sv[1], &rfd, &rsock);
+        close(memfd);
+        memfd = -1;
+        close(sv[1]);
+        sv[1] = -1;
+        if (ret < 0)
+            goto fail;
+        cm = (struct systrap_msg *)(region + SYSTRAP_SLOT_SIZE);
+    } else {
+        slot = slot_alloc(as);
+        if (slot == 0)
+            return -EAGAIN;
+        cm = (struct systrap_msg *)(as->region + slot * SYSTRAP_SLOT_SIZE);
+    }
+    memset(cm, 0, sizeof(*cm));
+    cm->tidword = 1;
+    cm->ss.ss_sp = (char *)cm + ARCH_PAGE_SIZE;
+    cm->ss.ss_size = SYSTRAP_SLOT_SIZE - ARCH_PAGE_SIZE;
+    cm->mask = systrap_start_mask();
+    m->args[0] = flags;
+    m->args[1] = (uintptr_t)cm;
+    m->args[2] = kind == PLATFORM_CLONE_PROCESS ? as->region : 0;
+    m->args[3] = region;
+    m->args[4] = (uint64_t)(int64_t)rfd;
+    m->args[5] = (uint64_t)(int64_t)rsock;
+    post(ctx, SYSTRAP_CLONE);
+    ret = wait_for(ctx, SYSTRAP_SYSCALL_DONE, &signo);
+    tid = ret < 0 ? ret : (long)__atomic_load_n(&m->ret, __ATOMIC_RELAXED);
+    if (rfd >= 0 && ret == 0) {
+        /* The parent's copies of the child's fds. */
+        stub_syscall(ctx, SYS_close, (uint64_t)rfd, 0, 0, 0, 0, 0);
+        stub_syscall(ctx, SYS_close, (uint64_t)rsock, 0, 0, 0, 0, 0);
+    }
+    if (tid <= 0) {
+        ret = tid == -ENOMEM ? -ENOMEM : -EAGAIN;
+        goto fail;
+    }
+    nctx = xmalloc0(sizeof(*nctx));
+    nctx->tid = (pid_t)tid;
+    nctx->msg = cm;
+    nctx->slot = slot;
+    nctx->fs_base = ctx->fs_base;
+    nctx->gs_base = ctx->gs_base;
+    if (kind == PLATFORM_CLONE_THREAD) {
+        nctx->proc = proc_get(ctx->proc);
+        __atomic_add_fetch(&nctx->proc->nr_threads, 1, __ATOMIC_RELAXED);
+    } else {
+        nctx->proc = proc_new((pid_t)tid, false);
+    }
+    if (kind == PLATFORM_CLONE_PROCESS) {
+        nas = xmalloc0(sizeof(*nas));
+        nas->p = p;
+        nas->pid = (pid_t)tid;
+        nas->proc = proc_get(nctx->proc);
+        nas->region = region;
+        nas->sock = sv[0];
+        nas->info = as->info;
+        nas->slots[0] = 3;
+        nas->main = nctx;
+        nctx->as = nas;
+        region = 0;
+        sv[0] = -1;
+    } else {
+        nctx->as = as;
+    }
+    /* The child parks at its first trap, as a new stub does. */
+    if (wait_for(nctx, SYSTRAP_EVENT, &signo) < 0 || !capture_frame(nctx) ||
+        nctx->signo != SIGSYS) {
+        nctx->dead = true;
+        systrap_ctx_release(nctx);
+        if (nas != NULL) {
+            nas->main = NULL;
+            systrap_as_release(nas);
+        }
+        return -EAGAIN;
+    }
+    if (nas != NULL)
+        *out_as = nas;
+    *out_ctx = nctx;
+    return 0;
+fail:
+    if (memfd >= 0)
+        close(memfd);
+    if (sv[0] >= 0)
+        close(sv[0]);
+    if (sv[1] >= 0)
+        close(sv[1]);
+    if (region != 0)
+        systrap_region_free(p, region);
+    if (kind != PLATFORM_CLONE_PROCESS)
+        slot_free(as, slot);
+    return ret;
 }
 
 static long systrap_ctx_attach(struct platform_ctx *ctx)
@@ -592,6 +931,7 @@ static long systrap_ctx_attach(struct platform_ctx *ctx)
 
     if (ctx->dead)
         return -ESRCH;
+    t_self = ctx;
     if (!ctx->as->p->opts.pin_cpu)
         return 0;
     /* Unlike ptrace, any thread may serve a context: only the vCPU matters. */
@@ -614,7 +954,7 @@ static long systrap_ctx_attach(struct platform_ctx *ctx)
 static void systrap_ctx_interrupt(struct platform_ctx *ctx)
 {
     if (!ctx->dead)
-        syscall(SYS_tgkill, ctx->as->pid, ctx->tid, SYSTRAP_SIG_INTERRUPT);
+        syscall(SYS_tgkill, ctx->proc->pid, ctx->tid, SYSTRAP_SIG_INTERRUPT);
 }
 
 const struct platform_ops g_platform_systrap_ops = {

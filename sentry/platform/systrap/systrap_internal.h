@@ -3,28 +3,52 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <linux/sched.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "sentry/platform/platform.h"
 
 /*
- * Each address space is one host "stub" process. Its only memory at start is
+ * Each address space is one host "stub" process (plus, for vfork-like
+ * clones, further processes sharing its memory). Its only memory at start is
  * the shared code page of the platform (handler and start-up code), the vDSO
  * and vvar, and a region of SYSTRAP_NR_SLOTS slots of SYSTRAP_SLOT_SIZE bytes
- * mapped MAP_SHARED in both the sentry and the stub at the same address:
+ * mapped MAP_SHARED (a memfd) in both the sentry and the stub at the same
+ * address:
  *  - slot 0 is the header (the ranges the stub unmaps at start-up);
  *  - slot i >= 1 belongs to one app thread: a message page (struct
  *    systrap_msg) followed by the thread's signal stack. The handler finds its
  *    slot by rounding its stack pointer down to SYSTRAP_SLOT_SIZE, and the
  *    signal frame it runs on (registers, siginfo, XSAVE area) is directly
  *    readable and writable by the sentry.
+ * Every region lies in one window the platform reserves at init
+ * (SYSTRAP_NR_REGIONS regions); every address space reserves the whole
+ * window, so a forked stub can map its own new region at the address the
+ * sentry chose without meeting app memory there.
  * The region is writable by app code: the sentry reads every value from it
  * once and validates every pointer against the slot before using it.
  */
-#define SYSTRAP_SLOT_SIZE (64 * 1024UL)
-#define SYSTRAP_NR_SLOTS  8
-#define SYSTRAP_MAX_GAPS  (PLATFORM_MAX_RANGES + 2)
+#define SYSTRAP_SLOT_SIZE   (64 * 1024UL)
+#define SYSTRAP_NR_SLOTS    256
+#define SYSTRAP_REGION_SIZE (SYSTRAP_NR_SLOTS * SYSTRAP_SLOT_SIZE)
+#define SYSTRAP_NR_REGIONS  256
+#define SYSTRAP_MAX_GAPS    (PLATFORM_MAX_RANGES + 2)
+/* The stub's end of its socket to the sentry (fds for a fork arrive there). */
+#define SYSTRAP_SOCK_FD 0
+
+/*
+ * The host clone flags of the three kinds of ctx_clone (the filter allows
+ * exactly these). Each child clears its slot's tidword when it exits.
+ */
+#define SYSTRAP_CLONE_PROCESS_FLAGS (SIGCHLD | CLONE_CHILD_CLEARTID)
+#define SYSTRAP_CLONE_THREAD_FLAGS                                                      \
+    (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | \
+     CLONE_CHILD_CLEARTID)
+#define SYSTRAP_CLONE_VM_FLAGS (CLONE_VM | SIGCHLD | CLONE_CHILD_CLEARTID)
 
 /* Values of systrap_msg.state, the futex word both sides wait on. */
 enum systrap_state {
@@ -33,6 +57,13 @@ enum systrap_state {
     SYSTRAP_RESUME = 2,       /* sentry: return to the app with the (edited) frame */
     SYSTRAP_SYSCALL = 3,      /* sentry: run msg.sysno(args) from the stub page */
     SYSTRAP_SYSCALL_DONE = 4, /* stub: msg.ret holds the result */
+    /*
+     * sentry: clone(args[0]) with the child's slot in args[1]; for a new
+     * process also the old region (args[2]) to unmap, the new region (args[3])
+     * to map from fd args[4] and the new socket, fd args[5]. Answered by
+     * SYSCALL_DONE in the parent; the child parks at its first trap.
+     */
+    SYSTRAP_CLONE = 5,
 };
 
 /* The message page at the start of a thread slot. Offsets are used by the stub asm. */
@@ -45,6 +76,14 @@ struct systrap_msg {
     uint64_t sysno;   /* 32: sentry -> stub */
     uint64_t args[6]; /* 40..80 */
     uint64_t ret;     /* 88: stub -> sentry */
+    /* 96: the thread's clear_child_tid word: nonzero while it lives, 0 (+ wake) once gone. */
+    uint32_t tidword;
+    uint32_t pad2;
+    stack_t ss;    /* 104: the new thread's signal stack (sigaltstack argument) */
+    uint64_t mask; /* 128: the new thread's host mask until its first trap */
+    /* 136: recvmsg of the fds of a fork (new region, new socket), and its control buffer. */
+    struct msghdr mh;
+    uint64_t control[8]; /* 192 */
 };
 
 /* The header slot, read by the stub's start-up code. */
@@ -63,18 +102,34 @@ struct platform {
     uintptr_t handler_ip; /* the SIGSYS/fault handler */
     uintptr_t start_ip;   /* the start-up code, entered with %rdi = header, %rsp = slot 1 top */
     /* The seccomp filter of every stub. Immutable. */
-    struct sock_filter filter[24];
+    struct sock_filter filter[64];
     unsigned short filter_len;
     /* vDSO, vvar and the code page: shared by all stubs. Immutable. */
     struct platform_range common[PLATFORM_MAX_RANGES];
     size_t nr_common;
     uintptr_t vdso_base;
+    /* The window of all regions (PROT_NONE where unused). Immutable. */
+    uintptr_t window;
+    /* Which regions of the window are in use. Protected by mu. */
+    pthread_mutex_t mu;
+    uint64_t used[SYSTRAP_NR_REGIONS / 64];
+};
+
+/* One host process of stubs: shared by the contexts of its threads. */
+struct systrap_proc {
+    pid_t pid;
+    int pidfd;      /* for liveness, signals; -1 if pidfd_open failed */
+    bool child;     /* a child of the sentry (reaped by as_release) */
+    int refs;       /* contexts (and the address space) using it; atomic */
+    int nr_threads; /* live host threads; atomic */
 };
 
 struct platform_ctx {
-    struct platform_as *as;  /* Not owned. */
-    pid_t tid;               /* host thread id */
-    struct systrap_msg *msg; /* the thread's slot (shared memory, app-writable) */
+    struct platform_as *as;    /* Not owned. */
+    struct systrap_proc *proc; /* the host process of the thread; a reference */
+    pid_t tid;                 /* host thread id */
+    struct systrap_msg *msg;   /* the thread's slot (shared memory, app-writable) */
+    unsigned int slot;         /* index of the slot in the region */
     /* Where the current frame lives (validated copies of msg->uc / msg->info), 0 if none. */
     uintptr_t uc;
     uintptr_t info;
@@ -82,22 +137,34 @@ struct platform_ctx {
     /* fs_base and gs_base the host thread has now. */
     uint64_t fs_base;
     uint64_t gs_base;
-    /* Host segment selectors, reported in regs and never taken from the sentry. */
-    uint64_t cs, ss;
     bool dead;
 };
 
 struct platform_as {
-    struct platform *p; /* Not owned. */
-    pid_t pid;          /* host pid of the stub process */
-    uintptr_t region;   /* SYSTRAP_NR_SLOTS * SYSTRAP_SLOT_SIZE, shared with the stub */
+    struct platform *p;        /* Not owned. */
+    pid_t pid;                 /* host pid of the stub process */
+    struct systrap_proc *proc; /* the stub process; a reference */
+    uintptr_t region;          /* SYSTRAP_REGION_SIZE, shared with the stub */
+    int sock;                  /* the sentry's end of the stub's socket */
     struct platform_as_info info;
-    /* The context used for mm syscalls (the stub's first thread). Not owned. */
+    /* Slots in use (bit i: slot i; slot 0 is the header). Atomic. */
+    uint64_t slots[SYSTRAP_NR_SLOTS / 64];
+    /* The context used for mm syscalls from other threads (the stub's first thread). Not owned. */
     struct platform_ctx *main;
 };
 
-/* Prepares the code page and the seccomp filter. Host tier. Called once from init. */
+/* Prepares the code page, the region window and the seccomp filter. Host tier. */
 int systrap_stub_prepare(struct platform *p, rt_error_t *err);
+/* Undoes systrap_stub_prepare. */
+void systrap_stub_unprepare(struct platform *p);
+
+/*
+ * Takes a free region of the window and maps a new memfd there (returned in
+ * *memfd, owned by the caller). Returns 0 or -errno.
+ */
+long systrap_region_alloc(struct platform *p, uintptr_t *region, int *memfd);
+/* Returns a region to the window. */
+void systrap_region_free(struct platform *p, uintptr_t region);
 
 /*
  * Maps a new slot region, creates a stub process on it and returns its pid.
@@ -105,3 +172,6 @@ int systrap_stub_prepare(struct platform *p, rt_error_t *err);
  * SYSTRAP_EVENT in slot 1. Host tier.
  */
 pid_t systrap_stub_spawn(struct platform *p, struct platform_as *as, rt_error_t *err);
+
+/* The host mask of a new stub thread until its first trap parks it in the handler. */
+uint64_t systrap_start_mask(void);
