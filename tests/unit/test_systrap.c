@@ -208,6 +208,114 @@ static void test_mm(const struct platform_ops *ops, struct platform *p)
     ops->as_release(as);
 }
 
+/* Runs `ctx` from the code's start until its first trapped syscall; returns its number or -1. */
+static long run_to_syscall(const struct platform_ops *ops, struct platform_ctx *ctx)
+{
+    struct platform_event ev;
+    struct arch_regs r;
+
+    if (ops->ctx_get_regs(ctx, &r) < 0)
+        return -1;
+    arch_regs_init_exec(&r, CODE_ADDR, 0);
+    if (ops->ctx_switch(ctx, &r, &ev) < 0 || ev.kind != PLATFORM_EVENT_SYSCALL)
+        return -1;
+    return arch_syscall_nr(&r);
+}
+
+struct thread_run {
+    const struct platform_ops *ops;
+    struct platform_ctx *ctx;
+    long attach, nr;
+};
+
+static void *thread_main(void *arg)
+{
+    struct thread_run *t = arg;
+
+    t->attach = t->ops->ctx_attach(t->ctx);
+    t->nr = run_to_syscall(t->ops, t->ctx);
+    /* A thread context is released by the thread that runs it. */
+    t->ops->ctx_release(t->ctx);
+    return NULL;
+}
+
+/* fork, vfork-like and thread clones of a stub, and chains of them. */
+static void test_clone(const struct platform_ops *ops, struct platform *p)
+{
+    cleanup_error rt_error_t err = NULL;
+    struct platform_as *as = NULL, *fas = NULL, *gas = NULL;
+    struct platform_ctx *ctx = NULL, *fctx = NULL, *gctx = NULL, *vctx = NULL;
+    struct thread_run tr[3];
+    pthread_t th[3];
+    char a = 'a', b = 'b', c = 0;
+    uint64_t ns = 0;
+    long ret;
+
+    if (!tap_ok(ops->as_new(p, &as, &ctx, &err) == 0, "clone: as_new"))
+        return;
+    ops->as_mmap(as, CODE_ADDR, 2 * 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                 MAP_PRIVATE | MAP_ANONYMOUS);
+    ops->as_write(as, CODE_ADDR, g_code, sizeof(g_code));
+    ops->as_write(as, DATA_ADDR, &a, 1);
+
+    ret = ops->ctx_clone(ctx, PLATFORM_CLONE_PROCESS, &fas, &fctx);
+    tap_ok(ret == 0 && fas != NULL && fctx != NULL, "clone: fork (%ld)", ret);
+    if (ret != 0)
+        goto out;
+    ops->as_write(as, DATA_ADDR, &b, 1);
+    tap_ok(ops->as_read(fas, &c, DATA_ADDR, 1) == 1 && c == 'a',
+           "clone: the child's memory is a copy (%c)", c);
+    tap_ok(ops->as_mmap(fas, 0x30000000UL, 4096, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS) == 0x30000000L &&
+               ops->as_read(as, &c, 0x30000000UL, 1) == -EFAULT,
+           "clone: mm syscalls of the child stay in the child");
+    tap_ok(run_to_syscall(ops, fctx) == SYS_getpid, "clone: the child traps its syscalls");
+    tap_ok(run_to_syscall(ops, ctx) == SYS_getpid, "clone: so does the parent");
+    ret = ops->ctx_clone(fctx, PLATFORM_CLONE_PROCESS, &gas, &gctx);
+    tap_ok(ret == 0 && run_to_syscall(ops, gctx) == SYS_getpid &&
+               ops->as_read(gas, &c, DATA_ADDR, 1) == 1 && c == 'a',
+           "clone: fork of a forked stub (%ld)", ret);
+    if (ret == 0) {
+        ops->ctx_release(gctx);
+        ops->as_release(gas);
+    }
+    tap_ok(run_to_syscall(ops, fctx) == SYS_getpid, "clone: the child survives its child");
+    ops->ctx_release(fctx);
+    ops->as_release(fas);
+
+    ret = ops->ctx_clone(ctx, PLATFORM_CLONE_VM, NULL, &vctx);
+    tap_ok(ret == 0, "clone: vfork-like (%ld)", ret);
+    if (ret == 0) {
+        tap_ok(ops->ctx_attach(vctx) == 0 && run_to_syscall(ops, vctx) == SYS_getpid,
+               "clone: the vfork child runs");
+        tap_ok(ops->as_read(as, &c, DATA_ADDR, 1) == 1 && c == 'b', "clone: and shares the memory");
+        ops->ctx_release(vctx);
+    }
+
+    for (int i = 0; i < 3; i++) {
+        tr[i] = (struct thread_run){ .ops = ops, .attach = -1, .nr = -1 };
+        ret = ops->ctx_clone(ctx, PLATFORM_CLONE_THREAD, NULL, &tr[i].ctx);
+        tap_ok(ret == 0, "clone: thread %d (%ld)", i, ret);
+        if (ret != 0)
+            goto out;
+        if (i == 0)
+            tap_ok(ops->ctx_cpu_time(tr[i].ctx, &ns) == 0, "clone: a thread's cpu time");
+    }
+    for (int i = 0; i < 3; i++)
+        pthread_create(&th[i], NULL, thread_main, &tr[i]);
+    tap_ok(ops->ctx_attach(ctx) == 0 && run_to_syscall(ops, ctx) == SYS_getpid,
+           "clone: the first thread runs alongside");
+    for (int i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        tap_ok(tr[i].attach == 0 && tr[i].nr == SYS_getpid, "clone: thread %d ran and left", i);
+    }
+    tap_ok(ops->as_munmap(as, 0x30000000UL, 4096) == 0 && run_to_syscall(ops, ctx) == SYS_getpid,
+           "clone: the process lives on without its threads");
+out:
+    ops->ctx_release(ctx);
+    ops->as_release(as);
+}
+
 int main(void)
 {
     const struct platform_ops *ops = platform_lookup("systrap");
@@ -306,6 +414,7 @@ int main(void)
     ops->ctx_release(ctx);
     ops->as_release(as);
     test_mm(ops, p);
+    test_clone(ops, p);
     ops->fini(p);
     return tap_done();
 }
