@@ -16,6 +16,7 @@
 #include "runsc/runsc.h"
 #include "sentry/fs/gofer/goferfs.h"
 #include "sentry/fs/dev/devfs.h"
+#include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/proc/procfs.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/kernel/kernel.h"
@@ -196,6 +197,10 @@ static int build_mounts(struct kernel *k, int root_sock, int tmp_sock, rt_error_
     if ((sb = tmpfs_new(01777, 0, 0)) != NULL) {
         /* /dev/shm is optional: a host without it just has no POSIX shm directory. */
         vfs_mount_at(ns, "/dev/shm", sb, 0);
+        put_super_block(sb);
+    }
+    if ((sb = devpts_new()) != NULL) {
+        vfs_mount_at(ns, "/dev/pts", sb, VFS_MNT_NOSUID | VFS_MNT_NOEXEC);
         put_super_block(sb);
     }
     if (getcwd(cwd, sizeof(cwd)) != NULL)

@@ -9,7 +9,9 @@
 #include <sys/sysmacros.h>
 
 #include "sentry/fs/dev/devfs.h"
+#include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/proc/kernfs.h"
+#include "sentry/kernel/kernel.h"
 
 /* Linux's TMPFS_MAGIC: devtmpfs reports it. */
 #define DEVFS_MAGIC 0x01021994
@@ -148,13 +150,11 @@ static const struct file_ops g_random_ops = {
     .poll = dev_poll,
 };
 
-/* The sandbox has no terminals of its own yet: nobody has a controlling tty. */
+/* /dev/tty: the controlling terminal of the opener's session (ENXIO without one). */
 static long tty_open(const struct kfs_entry *e, unsigned int flags, struct file **out)
 {
     (void)e;
-    (void)flags;
-    (void)out;
-    return -ENXIO;
+    return devpts_open_ctty(g_kernel_current_task, flags, out);
 }
 
 static long link_to(const char *target, char *buf, size_t size)
