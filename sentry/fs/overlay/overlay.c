@@ -140,13 +140,13 @@ uint64_t ovl_ino(struct ovl_sb *o, const struct inode *upper, const struct inode
     return 0;
 }
 
-/* Reads the attributes of the layer that holds the file into ino->st. */
-static long refresh(struct inode *ino)
+/* Copies the attributes of the layer that holds the file into ino->st (`fetch`: asks it first). */
+static long refresh_from(struct inode *ino, bool fetch)
 {
     struct ovl_node *n = ovl_node_of(ino);
     struct inode *real = n->upper != NULL ? n->upper : n->lower;
-    struct stat st;
-    long ret = vfs_inode_getattr(real, &st);
+    struct stat st = real->st;
+    long ret = fetch ? vfs_inode_getattr(real, &st) : 0;
 
     if (ret < 0)
         return ret;
@@ -154,6 +154,11 @@ static long refresh(struct inode *ino)
     st.st_dev = ino->sb->dev;
     ino->st = st;
     return 0;
+}
+
+static long refresh(struct inode *ino)
+{
+    return refresh_from(ino, /*fetch=*/true);
 }
 
 /* Creates the overlay inode of (`upper`, `lower`) at `name` in `parent` (references taken). */
@@ -177,7 +182,8 @@ static long node_new(struct super_block *sb, struct inode *parent, const char *n
     n->upper = upper != NULL ? get_inode(upper) : NULL;
     n->lower = lower != NULL ? get_inode(lower) : NULL;
     n->parent = parent != NULL ? get_inode(parent) : NULL;
-    ret = refresh(ino);
+    /* The layers' inodes come fresh from their lookups: no second round trip to the gofer. */
+    ret = refresh_from(ino, /*fetch=*/false);
     if (ret < 0) {
         put_inode(ino);
         return ret;
