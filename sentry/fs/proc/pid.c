@@ -350,6 +350,22 @@ static const char *mnt_opts(const struct mount *m)
     return (m->flags & VFS_MNT_RDONLY) ? "ro" : "rw";
 }
 
+/* The mounts of `ns` oldest first (the namespace lists them newest first). Free the array. */
+static size_t mounts_in_order(struct mount_ns *ns, struct mount ***out)
+{
+    size_t n = 0, i;
+
+    for (struct mount *m = ns->list; m != NULL; m = m->next)
+        n++;
+    *out = calloc(n + 1, sizeof(**out));
+    if (*out == NULL)
+        return 0;
+    i = n;
+    for (struct mount *m = ns->list; m != NULL; m = m->next)
+        (*out)[--i] = m;
+    return n;
+}
+
 static long show_mounts(const struct kfs_ctx *c, FILE *out)
 {
     struct proc_snap s;
@@ -358,7 +374,11 @@ static long show_mounts(const struct kfs_ctx *c, FILE *out)
     if (ret < 0)
         return ret;
     if (s.fs != NULL) {
-        for (struct mount *m = s.fs->ns->list; m != NULL; m = m->next) {
+        struct mount **ms;
+        size_t n = mounts_in_order(s.fs->ns, &ms);
+
+        for (size_t i = 0; i < n; i++) {
+            struct mount *m = ms[i];
             struct vfs_path p = { .mnt = m->parent != NULL ? m->parent : m,
                                   .d = m->parent != NULL ? m->mountpoint : m->root };
             char path[4096];
@@ -370,6 +390,7 @@ static long show_mounts(const struct kfs_ctx *c, FILE *out)
                     (m->flags & VFS_MNT_NODEV) ? ",nodev" : "",
                     (m->flags & VFS_MNT_NOEXEC) ? ",noexec" : "");
         }
+        free(ms);
     }
     snap_put(&s);
     return 0;
@@ -384,7 +405,11 @@ static long show_mountinfo(const struct kfs_ctx *c, FILE *out)
     if (ret < 0)
         return ret;
     if (s.fs != NULL) {
-        for (struct mount *m = s.fs->ns->list; m != NULL; m = m->next, id++) {
+        struct mount **ms;
+        size_t n = mounts_in_order(s.fs->ns, &ms);
+
+        for (size_t mi = 0; mi < n; mi++, id++) {
+            struct mount *m = ms[mi];
             struct vfs_path p = { .mnt = m->parent != NULL ? m->parent : m,
                                   .d = m->parent != NULL ? m->mountpoint : m->root };
             char path[4096];
@@ -393,17 +418,16 @@ static long show_mountinfo(const struct kfs_ctx *c, FILE *out)
             if (vfs_path_name(&s.fs->root, &p, path, sizeof(path)) < 0)
                 continue;
             if (m->parent != NULL) {
-                int i = 1;
-
-                for (struct mount *o = s.fs->ns->list; o != NULL; o = o->next, i++) {
-                    if (o == m->parent)
-                        parent_id = i;
+                for (size_t o = 0; o < n; o++) {
+                    if (ms[o] == m->parent)
+                        parent_id = (int)o + 1;
                 }
             }
             fprintf(out, "%d %d %u:%u / %s %s - %s %s %s\n", id, parent_id,
                     (unsigned int)(m->sb->dev >> 8), (unsigned int)(m->sb->dev & 0xff), path,
                     mnt_opts(m), m->sb->fs_name, m->sb->fs_name, mnt_opts(m));
         }
+        free(ms);
     }
     snap_put(&s);
     return 0;
