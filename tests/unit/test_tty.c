@@ -7,6 +7,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -260,6 +262,41 @@ static void test_console(void)
     put_file(s);
 }
 
+/* The console over a real host pty: raw host side, sizes followed. */
+static void test_console_host_pty(void)
+{
+    int hm = posix_openpt(O_RDWR | O_NOCTTY), hr;
+    struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+    struct termios tio;
+    struct file *s = NULL;
+    struct tty *tty;
+    char buf[64];
+    long n;
+
+    if (hm < 0 || grantpt(hm) < 0 || unlockpt(hm) < 0 || ptsname_r(hm, buf, sizeof(buf)) != 0 ||
+        (hr = open(buf, O_RDWR | O_NOCTTY)) < 0) {
+        tap_ok(0, "a host pty");
+        return;
+    }
+    ioctl(hm, TIOCSWINSZ, &ws);
+    tap_ok(devpts_console_new(hr, &s) == 0, "console over a host pty replica");
+    tty = s->priv;
+    tap_ok(tcgetattr(hm, &tio) == 0 && !(tio.c_lflag & (ICANON | ECHO)),
+           "the host pty was put in raw mode");
+    tap_ok(tty->ws.ws_row == 24 && tty->ws.ws_col == 80, "the host's size is taken");
+    ws.ws_row = 50;
+    ioctl(hm, TIOCSWINSZ, &ws);
+    for (int i = 0; i < 100 && tty->ws.ws_row != 50; i++)
+        usleep(10 * 1000);
+    tap_ok(tty->ws.ws_row == 50, "a host resize reaches the sentry terminal");
+    tap_ok(write(hm, "hi\r", 3) == 3, "the user types on the host master");
+    n = rd(s, buf, sizeof(buf));
+    tap_ok(n == 3 && strcmp(buf, "hi\n") == 0, "one line discipline: the sentry's (ICRNL once)");
+    close(hm);
+    tap_ok(rd(s, buf, sizeof(buf)) == 0, "closing the host master hangs the console up");
+    put_file(s);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -269,6 +306,7 @@ int main(void)
     test_canonical();
     test_flags_and_raw();
     test_console();
+    test_console_host_pty();
     put_super_block(g_sb);
     return tap_done();
 }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -16,7 +17,13 @@ struct console_bridge {
     int refs;        /* atomic */
     int fd;          /* the host pty master; owned */
     struct tty *tty; /* a reference */
+    /* The host pty's last window size (output thread only). */
+    struct winsize host_ws;
+    bool has_host_ws;
 };
+
+/* How often an idle console looks at the host pty's window size. */
+#define CONSOLE_SLICE_NS (100 * 1000 * 1000L)
 
 static void put_bridge(struct console_bridge *b)
 {
@@ -69,6 +76,17 @@ static bool write_all(int fd, const uint8_t *buf, size_t len)
     return true;
 }
 
+/* Follows the host pty's window size (a resize of the user's terminal) into the sentry's. */
+static void sync_winsize(struct console_bridge *b)
+{
+    struct winsize ws;
+
+    if (ioctl(b->fd, TIOCGWINSZ, &ws) < 0 || memcmp(&ws, &b->host_ws, sizeof(ws)) == 0)
+        return;
+    b->host_ws = ws;
+    tty_set_winsize(b->tty, &ws);
+}
+
 /* Sentry -> host: what the app writes (after output processing) goes to the user's pty. */
 static void *console_output_thread(void *arg)
 {
@@ -76,7 +94,8 @@ static void *console_output_thread(void *arg)
     uint8_t buf[4096];
 
     for (;;) {
-        long n = tty_master_output(b->tty, NULL, buf, sizeof(buf), /*nonblock=*/false);
+        long n = tty_master_output(b->tty, NULL, buf, sizeof(buf), /*nonblock=*/true);
+        struct timespec ts;
         bool hung_up;
 
         if (n > 0) {
@@ -84,14 +103,13 @@ static void *console_output_thread(void *arg)
                 break;
             continue;
         }
-        /* -EIO: no replica is open right now; the console stays until the host hangs up. */
+        /* Nothing to copy (-EAGAIN, or -EIO while no replica is open): the console stays
+         * until the host hangs up. Sleep for a change or a slice, then look at the size. */
         pthread_mutex_lock(&b->tty->mu);
         hung_up = b->tty->hung_up;
-        if (!hung_up) {
-            struct timespec ts;
-
+        if (!hung_up && b->tty->out_len == 0) {
             clock_gettime(CLOCK_MONOTONIC, &ts);
-            ts.tv_nsec += 50 * 1000 * 1000;
+            ts.tv_nsec += CONSOLE_SLICE_NS;
             if (ts.tv_nsec >= 1000000000L) {
                 ts.tv_sec++;
                 ts.tv_nsec -= 1000000000L;
@@ -101,6 +119,8 @@ static void *console_output_thread(void *arg)
         pthread_mutex_unlock(&b->tty->mu);
         if (hung_up)
             break;
+        if (b->has_host_ws)
+            sync_winsize(b);
     }
     put_bridge(b);
     return NULL;
@@ -130,8 +150,10 @@ long devpts_console_new(int host_fd, struct file **out)
 
         cfmakeraw(&raw);
         tcsetattr(host_fd, TCSANOW, &raw);
-        if (ioctl(host_fd, TIOCGWINSZ, &ws) == 0)
-            b->tty->ws = ws;
+        if (ioctl(host_fd, TIOCGWINSZ, &ws) == 0) {
+            b->tty->ws = b->host_ws = ws;
+            b->has_host_ws = true;
+        }
     }
     b->tty->masters = 1; /* the host side, for as long as the bridge runs */
     f = tty_file_new(b->tty, /*master=*/false, O_RDWR);
@@ -160,4 +182,31 @@ long devpts_console_new(int host_fd, struct file **out)
     put_bridge(b);
     *out = f;
     return 0;
+}
+
+long devpts_console_install(struct task *t, int host_fd, unsigned short rows, unsigned short cols)
+{
+    int dup = fcntl(host_fd, F_DUPFD_CLOEXEC, 3);
+    struct file *f = NULL;
+    long ret;
+
+    if (dup < 0)
+        return -errno;
+    ret = devpts_console_new(dup, &f);
+    if (ret < 0)
+        return ret;
+    if (rows != 0 || cols != 0) {
+        struct winsize ws = { .ws_row = rows, .ws_col = cols };
+
+        tty_set_winsize(f->priv, &ws);
+    }
+    for (int fd = 0; fd < 3 && ret >= 0; fd++)
+        ret = fd_table_install_at(t->fdt, fd, f, /*cloexec=*/false, task_nofile_limit(t));
+    if (ret >= 0) {
+        pthread_mutex_lock(&t->k->mu);
+        ret = devpts_set_ctty(t->k, f, t->tg->sid, t->tg->pgid);
+        pthread_mutex_unlock(&t->k->mu);
+    }
+    put_file(f);
+    return ret < 0 ? ret : 0;
 }

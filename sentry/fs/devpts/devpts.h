@@ -44,3 +44,11 @@ long devpts_console_new(int host_fd, struct file **out);
  * when `f` is not a terminal.
  */
 long devpts_set_ctty(struct kernel *k, struct file *f, int sid, int pgid);
+
+/*
+ * Gives `t` (a container's init or exec'd process, before it runs) the
+ * console over host fd `host_fd` (dup'ed; the caller keeps its own) as fds
+ * 0, 1 and 2, controlling its session with its group in the foreground.
+ * `rows`/`cols` set the window size (0: the host pty's). Returns 0 or -Exxx.
+ */
+long devpts_console_install(struct task *t, int host_fd, unsigned short rows, unsigned short cols);

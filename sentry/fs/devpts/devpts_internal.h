@@ -127,6 +127,8 @@ long tty_master_input(struct tty *tty, struct task *t, const uint8_t *buf, size_
 /* What the master side reads (the replica's output, packet status). Blocks; -EIO once every
  * replica closed. */
 long tty_master_output(struct tty *tty, struct task *t, uint8_t *buf, size_t len, bool nonblock);
+/* Sets the window size; a change sends SIGWINCH to the foreground group. */
+void tty_set_winsize(struct tty *tty, const struct winsize *ws);
 /* The master side is gone: replicas see a hang-up, the session leader SIGHUP and SIGCONT. */
 void tty_hangup(struct tty *tty);
 

@@ -309,6 +309,25 @@ void tty_hangup(struct tty *tty)
     anon_notify();
 }
 
+void tty_set_winsize(struct tty *tty, const struct winsize *ws)
+{
+    struct kernel *k;
+    int pgrp = 0;
+
+    pthread_mutex_lock(&tty->mu);
+    if (memcmp(ws, &tty->ws, sizeof(*ws)) != 0) {
+        tty->ws = *ws;
+        pgrp = tty->pgrp;
+    }
+    k = tty->k;
+    pthread_mutex_unlock(&tty->mu);
+    if (pgrp > 0 && k != NULL) {
+        pthread_mutex_lock(&k->mu);
+        send_pgrp_locked(k, pgrp, SIGWINCH);
+        pthread_mutex_unlock(&k->mu);
+    }
+}
+
 /* ---- controlling terminals ---- */
 
 /* Returns the terminal controlling session `sid` (no new reference), or NULL. Needs the
@@ -713,7 +732,7 @@ static long tty_ioctl(struct file *f, struct task *t, bool master, unsigned int 
     struct tty *tty = f->priv;
     struct tty_termios2 tio2;
     struct winsize ws;
-    int v, pgrp = 0;
+    int v;
     long ret;
 
     switch (cmd) {
@@ -741,17 +760,7 @@ static long tty_ioctl(struct file *f, struct task *t, bool master, unsigned int 
         ret = task_copy_in(t, &ws, arg, sizeof(ws));
         if (ret < 0)
             return ret;
-        pthread_mutex_lock(&tty->mu);
-        if (memcmp(&ws, &tty->ws, sizeof(ws)) != 0) {
-            tty->ws = ws;
-            pgrp = tty->pgrp;
-        }
-        pthread_mutex_unlock(&tty->mu);
-        if (pgrp > 0) {
-            pthread_mutex_lock(&t->k->mu);
-            send_pgrp_locked(t->k, pgrp, SIGWINCH);
-            pthread_mutex_unlock(&t->k->mu);
-        }
+        tty_set_winsize(tty, &ws);
         return 0;
     case FIONREAD:
         pthread_mutex_lock(&tty->mu);
