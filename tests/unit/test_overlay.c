@@ -173,6 +173,41 @@ static bool collect(void *ctx, const char *name, size_t len, uint64_t ino, int64
     return true;
 }
 
+struct find_ino {
+    const char *name;
+    uint64_t ino;
+};
+
+static bool find_ino_fill(void *ctx, const char *name, size_t len, uint64_t ino, int64_t next_off,
+                          unsigned int type)
+{
+    struct find_ino *fi = ctx;
+
+    (void)next_off;
+    (void)type;
+    if (strlen(fi->name) == len && memcmp(fi->name, name, len) == 0)
+        fi->ino = ino;
+    return true;
+}
+
+/* Returns the d_ino readdir of `dir` gives for `name`, or 0. */
+static uint64_t dirent_ino(struct task *t, const char *dir, const char *name)
+{
+    struct find_ino fi = { .name = name };
+    struct file *f = NULL;
+
+    if (vfs_open(t, AT_FDCWD, dir, O_RDONLY | O_DIRECTORY, 0, &f) < 0)
+        return 0;
+    for (;;) {
+        int64_t pos = f->pos;
+
+        if (f->ops->readdir(f, find_ino_fill, &fi) < 0 || f->pos == pos)
+            break;
+    }
+    put_file(f);
+    return fi.ino;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -308,6 +343,8 @@ int main(void)
            "copy-up kept mode and owner (%o %u:%u)", st2.st_mode, st2.st_uid, st2.st_gid);
     tap_ok(st2.st_ino == st.st_ino && st2.st_dev == st.st_dev, "st_ino and st_dev survive copy-up");
     tap_ok(st2.st_dev == ovl->dev, "st_dev is the overlay's");
+    tap_ok(dirent_ino(t, "/bin", "sh") == st2.st_ino,
+           "readdir's d_ino of a copied-up file is st_ino");
 
     /* O_TRUNC and setattr copy up. */
     tap_ok(write_file(t, "/etc/hosts", O_TRUNC, "::1\n") == 4 &&
@@ -357,6 +394,8 @@ int main(void)
            "merged readdir: upper and lower names once each (%s)", buf);
     tap_ok(stat_at(t, "/etc/new", false, &st) == 0 && st.st_ino >= (1ULL << 47),
            "upper-only files get inode numbers above the lower's");
+    tap_ok(dirent_ino(t, "/etc", "new") == st.st_ino && dirent_ino(t, "/", "etc") != 0,
+           "readdir's d_ino of an upper-only file is st_ino");
 
     /* Deletes: whiteouts. */
     tap_ok(dir_op(t, OP_UNLINK, "/data/b", NULL) == 0, "unlink a lower file");
@@ -389,6 +428,8 @@ int main(void)
 
     /* Renames. */
     tap_ok(rename_at(t, "/etc/passwd", "/data/pw", 0) == 0, "rename a lower file");
+    tap_ok(stat_at(t, "/data/pw", false, &st) == 0 && dirent_ino(t, "/data", "pw") == st.st_ino,
+           "a renamed copied-up file keeps one inode number in stat and readdir");
     tap_ok(read_file(t, "/data/pw", buf, sizeof(buf)) == 11 && strcmp(buf, "root:x:0:0\n") == 0 &&
                stat_at(t, "/etc/passwd", false, &st) == -ENOENT,
            "renamed: contents at the new name, the old name whited out");

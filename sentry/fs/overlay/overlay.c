@@ -44,7 +44,6 @@ static void uinfo_free(struct ovl_uinfo *i)
     for (size_t k = 0; k < i->nwhiteouts; k++)
         free(i->whiteouts[k]);
     free(i->whiteouts);
-    put_inode(i->origin);
     put_inode(i->upper);
     free(i);
 }
@@ -133,8 +132,8 @@ uint64_t ovl_ino(struct ovl_sb *o, const struct inode *upper, const struct inode
     if (upper != NULL) {
         struct ovl_uinfo *i = ovl_uinfo_find(o, upper);
 
-        if (i != NULL && i->origin != NULL)
-            return i->origin->st.st_ino;
+        if (i != NULL && i->has_origin)
+            return i->origin_ino;
         return upper->st.st_ino + OVL_UPPER_INO_BASE;
     }
     return 0;
@@ -243,13 +242,7 @@ static long find_layers(struct inode *dir, const char *name, struct inode **uc, 
         }
         return 0;
     }
-    /* An upper non-directory: its lower side is what it was copied up from, wherever that was. */
-    {
-        struct ovl_uinfo *i = ovl_uinfo_find(o, *uc);
-
-        if (i != NULL && i->origin != NULL)
-            *lc = get_inode(i->origin);
-    }
+    /* An upper non-directory hides the lower; its inode number comes from its copy-up origin. */
     return 0;
 }
 
@@ -414,7 +407,8 @@ static long copy_up(struct inode *ino)
         put_inode(up);
         return -ENOMEM;
     }
-    info->origin = get_inode(n->lower);
+    info->origin_ino = n->lower->st.st_ino;
+    info->has_origin = true;
     n->upper = up;
     refresh(n->parent);
     return refresh(ino);

@@ -120,8 +120,8 @@ long ovl_list_merged(struct inode *dir, struct ovl_dirents *out)
         /* The inode number stat shows: the copy-up origin's, a merged dir's lower one. */
         if (n->upper->ops->lookup(n->upper, e->name, &uc) == 0) {
             info = ovl_uinfo_find(o, uc);
-            if (info != NULL && info->origin != NULL)
-                ino = info->origin->st.st_ino;
+            if (info != NULL && info->has_origin)
+                ino = info->origin_ino;
             else if (l != NULL && e->type == DT_DIR && l->type == DT_DIR &&
                      (info == NULL || !info->opaque))
                 ino = l->ino;

@@ -12,13 +12,14 @@
 #define OVL_UPPER_INO_BASE (1ULL << 47)
 
 /*
- * What the overlay remembers about one upper inode: the lower file it was
- * copied up from (its st_ino is kept), and for directories whether they are
- * opaque and which lower names they hide.
+ * What the overlay remembers about one upper inode: the inode number of the
+ * lower file it was copied up from (kept, without holding that file open), and for directories
+ * whether they are opaque and which lower names they hide.
  */
 struct ovl_uinfo {
-    struct inode *upper;  /* owned reference */
-    struct inode *origin; /* owned reference or NULL */
+    struct inode *upper; /* owned reference */
+    uint64_t origin_ino; /* st_ino of the lower file it was copied up from (has_origin) */
+    bool has_origin;
     bool opaque;
     char **whiteouts; /* owned names */
     size_t nwhiteouts, cap;
