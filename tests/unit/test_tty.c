@@ -111,6 +111,7 @@ static void test_canonical(void)
 
     wr(m, "ab");
     s->flags |= O_NONBLOCK;
+    m->flags |= O_NONBLOCK;
     tap_ok(rd(s, buf, sizeof(buf)) == -EAGAIN, "no line yet: EAGAIN");
     tap_ok(rd(m, buf, sizeof(buf)) == 2 && strcmp(buf, "ab") == 0, "typed bytes are echoed");
     wr(m, "c\x7f"
@@ -119,6 +120,18 @@ static void test_canonical(void)
            "ERASE removes a byte, ICRNL ends the line");
     tap_ok(rd(m, buf, sizeof(buf)) > 0 && strcmp(buf, "c\b \bd\r\n") == 0,
            "ECHOE erases on screen, the NL echo gets ONLCR");
+    tty->tio.iflag |= IUTF8;
+    wr(m, "h\xc3\xa9\x7f\n");
+    tap_ok(rd(s, buf, sizeof(buf)) == 2 && strcmp(buf, "h\n") == 0,
+           "IUTF8: ERASE removes a whole UTF-8 character");
+    tap_ok(rd(m, buf, sizeof(buf)) > 0 && strcmp(buf, "h\xc3\xa9\b \b\r\n") == 0,
+           "IUTF8: one column erased on screen");
+    rd(m, buf, sizeof(buf));
+    wr(m, "\x13");
+    wr(s, "held");
+    tap_ok(rd(m, buf, sizeof(buf)) == -EAGAIN, "IXON: VSTOP holds the output");
+    wr(m, "\x11");
+    tap_ok(rd(m, buf, sizeof(buf)) == 4 && strcmp(buf, "held") == 0, "VSTART releases it");
     wr(m, "one two\x17x\n");
     tap_ok(rd(s, buf, sizeof(buf)) == 6 && strcmp(buf, "one x\n") == 0, "WERASE removes a word");
     wr(m, "junk\x15ok\n");

@@ -46,6 +46,7 @@ struct tty {
     /* ... and the canonical line being edited. */
     uint8_t line[TTY_IN_SIZE];
     size_t line_len;
+    bool stopped;       /* IXON: VSTOP held the output (master reads wait for VSTART) */
     bool lnext;         /* the previous byte was VLNEXT */
     size_t column;      /* the output column (for tab erase) */
     size_t line_column; /* the column where the current line started */

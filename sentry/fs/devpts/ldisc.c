@@ -44,6 +44,12 @@ static bool is_cntrl(uint8_t c)
     return c < 0x20 || c == 0x7f;
 }
 
+/* With IUTF8 a UTF-8 continuation byte takes no column and is erased with its lead byte. */
+static bool is_continuation(const struct tty *tty, uint8_t c)
+{
+    return (tty->tio.iflag & IUTF8) && (c & 0xc0) == 0x80;
+}
+
 /* ---- output ---- */
 
 static size_t out_room(const struct tty *tty)
@@ -100,7 +106,7 @@ static void output_char(struct tty *tty, uint8_t c)
         out_put(tty, '\b');
         return;
     default:
-        if (!is_cntrl(c))
+        if (!is_cntrl(c) && !is_continuation(tty, c))
             tty->column++;
         out_put(tty, c);
         return;
@@ -170,7 +176,7 @@ static size_t line_column_at(const struct tty *tty, size_t n)
             col = (col | 7) + 1;
         else if (is_cntrl(c))
             col += (tty->tio.lflag & ECHOCTL) ? 2 : 0;
-        else
+        else if (!is_continuation(tty, c))
             col++;
     }
     return col;
@@ -184,6 +190,12 @@ static void erase_last(struct tty *tty)
     if (tty->line_len == 0)
         return;
     c = tty->line[--tty->line_len];
+    /* A multi-byte character goes as a whole, back to its lead byte. */
+    while (is_continuation(tty, c) && tty->line_len > 0) {
+        c = tty->line[--tty->line_len];
+        if (!is_continuation(tty, c))
+            break;
+    }
     if (!(tty->tio.lflag & ECHO))
         return;
     if (c == '\t') {
@@ -296,6 +308,19 @@ bool ldisc_receive_locked(struct tty *tty, uint8_t c)
             c = '\n';
     } else if (c == '\n' && (i & INLCR)) {
         c = '\r';
+    }
+    if (i & IXON) {
+        /* Flow control: VSTOP holds the output, VSTART (or any byte with IXANY) resumes. */
+        if (is_cc(tty, c, VSTOP) || (is_cc(tty, c, VSTART) && tty->stopped)) {
+            tty->stopped = is_cc(tty, c, VSTOP);
+            if (tty->packet)
+                tty->pkt_status |= tty->stopped ? TIOCPKT_STOP : TIOCPKT_START;
+            return true;
+        }
+        if (is_cc(tty, c, VSTART))
+            return true;
+        if (tty->stopped && (i & IXANY))
+            tty->stopped = false;
     }
     if (canon && (l & IEXTEN) && is_cc(tty, c, VLNEXT)) {
         tty->lnext = true;
@@ -457,6 +482,8 @@ void ldisc_set_termios_locked(struct tty *tty, const struct tty_termios *tio)
     bool was_canon = tty->tio.lflag & ICANON;
 
     tty->tio = *tio;
+    if (!(tio->iflag & IXON))
+        tty->stopped = false;
     if (was_canon && !(tio->lflag & ICANON)) {
         /* Leaving canonical mode makes the edited line readable as it is. */
         for (size_t i = 0; i < tty->line_len && tty->in_len < TTY_IN_SIZE; i++)

@@ -257,7 +257,7 @@ long tty_master_output(struct tty *tty, struct task *t, uint8_t *buf, size_t len
             ret = 1;
             break;
         }
-        if (tty->out_len > 0) {
+        if (tty->out_len > 0 && !tty->stopped) {
             if (tty->packet) {
                 buf[0] = TIOCPKT_DATA;
                 ret = 1 + (long)ldisc_take_output_locked(tty, buf + 1, len - 1);
@@ -666,7 +666,7 @@ static unsigned int master_poll(struct file *f)
     unsigned int ev = 0;
 
     pthread_mutex_lock(&tty->mu);
-    if (tty->out_len > 0 || (tty->packet && tty->pkt_status != 0))
+    if ((tty->out_len > 0 && !tty->stopped) || (tty->packet && tty->pkt_status != 0))
         ev |= POLLIN | POLLRDNORM;
     if (tty->in_len + tty->line_len + 1 < TTY_IN_SIZE)
         ev |= POLLOUT | POLLWRNORM;
@@ -785,7 +785,15 @@ static long tty_ioctl(struct file *f, struct task *t, bool master, unsigned int 
         tty_changed(tty);
         return 0;
     case TCXONC:
-        return arg <= TCION ? 0 : -EINVAL;
+        if (arg > TCION)
+            return -EINVAL;
+        if (arg == TCOOFF || arg == TCOON) {
+            pthread_mutex_lock(&tty->mu);
+            tty->stopped = arg == TCOOFF;
+            pthread_mutex_unlock(&tty->mu);
+            tty_changed(tty);
+        }
+        return 0;
     case TCSBRK:
     case TCSBRKP:
     case TIOCSBRK:
