@@ -52,3 +52,11 @@ long devpts_set_ctty(struct kernel *k, struct file *f, int sid, int pgid);
  * `rows`/`cols` set the window size (0: the host pty's). Returns 0 or -Exxx.
  */
 long devpts_console_install(struct task *t, int host_fd, unsigned short rows, unsigned short cols);
+
+/*
+ * The leader of session `sid` exits (Linux's disassociate_ctty on exit):
+ * the session's terminal, if any, is released and its foreground group
+ * gets SIGHUP and SIGCONT. Takes k->mu; call without it. For the kernel's
+ * exit path.
+ */
+void devpts_session_leader_exit(struct kernel *k, int sid);

@@ -816,6 +816,21 @@ static long tty_ioctl(struct file *f, struct task *t, bool master, unsigned int 
             return ret;
         f->flags = v ? f->flags | O_NONBLOCK : f->flags & ~(unsigned int)O_NONBLOCK;
         return 0;
+    case TIOCSTI: {
+        uint8_t c;
+
+        /* Faking input needs CAP_SYS_ADMIN, which every sandbox process has for now. */
+        ret = task_copy_in(t, &c, arg, 1);
+        if (ret < 0)
+            return ret;
+        pthread_mutex_lock(&tty->mu);
+        if (!ldisc_receive_locked(tty, c))
+            ret = -EAGAIN;
+        pthread_mutex_unlock(&tty->mu);
+        tty_flush_signals(tty);
+        tty_changed(tty);
+        return ret;
+    }
     case TIOCSCTTY:
         return tty_set_ctty(tty, t, /*force=*/arg == 1, /*quiet=*/false);
     case TIOCNOTTY:
@@ -971,4 +986,27 @@ long devpts_set_ctty(struct kernel *k, struct file *f, int sid, int pgid)
     tty->pgrp = pgid;
     pthread_mutex_unlock(&tty->mu);
     return 0;
+}
+
+void devpts_session_leader_exit(struct kernel *k, int sid)
+{
+    struct tty *tty;
+    int pgrp = 0;
+
+    pthread_mutex_lock(&k->mu);
+    pthread_mutex_lock(&g_tty_registry_mu);
+    tty = ctty_of_session_locked(sid);
+    if (tty != NULL) {
+        pthread_mutex_lock(&tty->mu);
+        pgrp = tty->pgrp;
+        tty->session = 0;
+        tty->pgrp = 0;
+        pthread_mutex_unlock(&tty->mu);
+    }
+    pthread_mutex_unlock(&g_tty_registry_mu);
+    if (pgrp > 0) {
+        send_pgrp_locked(k, pgrp, SIGHUP);
+        send_pgrp_locked(k, pgrp, SIGCONT);
+    }
+    pthread_mutex_unlock(&k->mu);
 }
