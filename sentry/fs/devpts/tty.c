@@ -335,7 +335,12 @@ void tty_set_winsize(struct tty *tty, const struct winsize *ws)
 static struct tty *ctty_of_session_locked(int sid)
 {
     for (struct tty *it = g_tty_registry; it != NULL; it = it->next) {
-        if (it->session == sid && !it->hung_up)
+        bool match;
+
+        pthread_mutex_lock(&it->mu);
+        match = it->session == sid && !it->hung_up;
+        pthread_mutex_unlock(&it->mu);
+        if (match)
             return it;
     }
     return NULL;
