@@ -66,24 +66,44 @@ __asm__(".pushsection .rodata\n"
         "    mov %rsi, 16(%rbx)\n"
         "    mov %rdx, 24(%rbx)\n"
         "    movl $1, (%rbx)\n" /* SYSTRAP_EVENT */
-        "3:  mov $202, %eax\n"  /* futex(&state, FUTEX_WAKE, 1) */
+        /* Wake the sentry only if it sleeps (the fence orders the state before the check). */
+        "3:  mfence\n"
+        "    cmpl $0, 260(%rbx)\n" /* sentry_sleeping */
+        "    je 4f\n"
+        "    mov $202, %eax\n" /* futex(&state, FUTEX_WAKE, 1) */
         "    mov %rbx, %rdi\n"
         "    mov $1, %esi\n"
         "    mov $1, %edx\n"
         "    syscall\n"
-        "4:  mov (%rbx), %edx\n"
+        /* Spin up to msg.spin rounds for the answer, then sleep on the futex. */
+        "4:  mov 264(%rbx), %ecx\n"
+        "11: mov (%rbx), %edx\n"
         "    cmp $2, %edx\n" /* SYSTRAP_RESUME */
         "    je 6f\n"
         "    cmp $3, %edx\n" /* SYSTRAP_SYSCALL */
         "    je 5f\n"
         "    cmp $5, %edx\n" /* SYSTRAP_CLONE */
         "    je 7f\n"
-        "    mov $202, %eax\n" /* futex(&state, FUTEX_WAIT, state, NULL) */
+        "    test %ecx, %ecx\n"
+        "    jz 12f\n"
+        "    dec %ecx\n"
+        "    pause\n"
+        "    jmp 11b\n"
+        "12: movl $1, 256(%rbx)\n" /* stub_sleeping */
+        "    mfence\n"
+        "    mov (%rbx), %edx\n"
+        "    cmp $1, %edx\n"
+        "    je 13f\n"
+        "    cmp $4, %edx\n"
+        "    jne 14f\n"
+        "13: mov $202, %eax\n" /* futex(&state, FUTEX_WAIT, state, NULL) */
         "    mov %rbx, %rdi\n"
         "    xor %esi, %esi\n"
         "    xor %r10d, %r10d\n"
         "    syscall\n"
-        "    jmp 4b\n"
+        "14: movl $0, 256(%rbx)\n"
+        "    xor %ecx, %ecx\n"
+        "    jmp 11b\n"
         "5:  mov 32(%rbx), %rax\n"
         "    mov 40(%rbx), %rdi\n"
         "    mov 48(%rbx), %rsi\n"
@@ -184,7 +204,10 @@ _Static_assert(offsetof(struct systrap_msg, signo) == 8 && offsetof(struct systr
                    offsetof(struct systrap_msg, ret) == 88 &&
                    offsetof(struct systrap_msg, tidword) == 96 &&
                    offsetof(struct systrap_msg, ss) == 104 &&
-                   offsetof(struct systrap_msg, mask) == 128,
+                   offsetof(struct systrap_msg, mask) == 128 &&
+                   offsetof(struct systrap_msg, stub_sleeping) == 256 &&
+                   offsetof(struct systrap_msg, sentry_sleeping) == 260 &&
+                   offsetof(struct systrap_msg, spin) == 264,
                "the stub asm hard-codes the message layout");
 _Static_assert(sizeof(struct systrap_msg) <= ARCH_PAGE_SIZE, "the message is one page");
 _Static_assert(sizeof(struct systrap_header) <= SYSTRAP_SLOT_SIZE, "the header is one slot");

@@ -84,6 +84,13 @@ struct systrap_msg {
     /* 136: recvmsg of the fds of a fork (new region, new socket), and its control buffer. */
     struct msghdr mh;
     uint64_t control[8]; /* 192 */
+    /*
+     * 256, 260: set while the stub / the sentry sleeps on the futex, so the
+     * other side makes the FUTEX_WAKE only then.
+     */
+    uint32_t stub_sleeping;
+    uint32_t sentry_sleeping;
+    uint32_t spin; /* 264: rounds the stub spins on the state before it sleeps */
 };
 
 /* The header slot, read by the stub's start-up code. */
@@ -108,6 +115,9 @@ struct platform {
     struct platform_range common[PLATFORM_MAX_RANGES];
     size_t nr_common;
     uintptr_t vdso_base;
+    int nr_cpus; /* Immutable */
+    /* Contexts being run by a sentry thread (see choose_mode). Atomic. */
+    int active;
     /* The window of all regions (PROT_NONE where unused). Immutable. */
     uintptr_t window;
     /* Which regions of the window are in use. Protected by mu. */
@@ -138,6 +148,9 @@ struct platform_ctx {
     uint64_t fs_base;
     uint64_t gs_base;
     bool dead;
+    int cpu;      /* the vCPU of the sentry thread running it, -1 if unpinned */
+    bool fast;    /* stub thread on the next vCPU, both sides spin (choose_mode) */
+    bool counted; /* counted in platform.active */
 };
 
 struct platform_as {
