@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The fd table: a growable array of (file, close-on-exec) slots. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,42 +12,55 @@ struct fd_slot {
     bool cloexec;
 };
 
+/*
+ * Threads (and CLONE_FILES children) share a table from different sentry
+ * threads. Files whose last reference a call drops are released after `mu`
+ * is let go where that is simple (single slots), since a release may block.
+ */
 struct fd_table {
     int refs;
-    struct fd_slot *slots;
-    size_t cap;
+    pthread_mutex_t mu;
+    struct fd_slot *slots; /* Protected by `mu`. */
+    size_t cap;            /* Protected by `mu`. */
 };
 
 struct fd_table *fd_table_new(void)
 {
     struct fd_table *fdt = calloc(1, sizeof(*fdt));
 
-    if (fdt != NULL)
+    if (fdt != NULL) {
         fdt->refs = 1;
+        pthread_mutex_init(&fdt->mu, NULL);
+    }
     return fdt;
 }
 
 struct fd_table *get_fd_table(struct fd_table *fdt)
 {
-    fdt->refs++;
+    __atomic_add_fetch(&fdt->refs, 1, __ATOMIC_RELAXED);
     return fdt;
 }
 
 void put_fd_table(struct fd_table *fdt)
 {
-    if (fdt == NULL || --fdt->refs > 0)
+    if (fdt == NULL || __atomic_sub_fetch(&fdt->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     for (size_t i = 0; i < fdt->cap; i++)
         put_file(fdt->slots[i].file);
     free(fdt->slots);
+    pthread_mutex_destroy(&fdt->mu);
     free(fdt);
 }
 
 struct file *fd_table_get(struct fd_table *fdt, int fd)
 {
-    if (fd < 0 || (size_t)fd >= fdt->cap || fdt->slots[fd].file == NULL)
-        return NULL;
-    return get_file(fdt->slots[fd].file);
+    struct file *f = NULL;
+
+    pthread_mutex_lock(&fdt->mu);
+    if (fd >= 0 && (size_t)fd < fdt->cap && fdt->slots[fd].file != NULL)
+        f = get_file(fdt->slots[fd].file);
+    pthread_mutex_unlock(&fdt->mu);
+    return f;
 }
 
 static long grow(struct fd_table *fdt, size_t need)
@@ -73,16 +87,22 @@ long fd_table_install(struct fd_table *fdt, struct file *f, int min_fd, bool clo
     size_t fd = min_fd < 0 ? 0 : (size_t)min_fd;
     long ret;
 
+    pthread_mutex_lock(&fdt->mu);
     while (fd < fdt->cap && fdt->slots[fd].file != NULL)
         fd++;
-    if (fd >= limit || fd > INT32_MAX)
-        return -EMFILE;
+    if (fd >= limit || fd > INT32_MAX) {
+        ret = -EMFILE;
+        goto out;
+    }
     ret = grow(fdt, fd + 1);
     if (ret < 0)
-        return ret;
+        goto out;
     fdt->slots[fd].file = get_file(f);
     fdt->slots[fd].cloexec = cloexec;
-    return (long)fd;
+    ret = (long)fd;
+out:
+    pthread_mutex_unlock(&fdt->mu);
+    return ret;
 }
 
 long fd_table_install_at(struct fd_table *fdt, int fd, struct file *f, bool cloexec,
@@ -93,12 +113,16 @@ long fd_table_install_at(struct fd_table *fdt, int fd, struct file *f, bool cloe
 
     if (fd < 0 || (unsigned long)fd >= limit)
         return -EBADF;
+    pthread_mutex_lock(&fdt->mu);
     ret = grow(fdt, (size_t)fd + 1);
-    if (ret < 0)
+    if (ret < 0) {
+        pthread_mutex_unlock(&fdt->mu);
         return ret;
+    }
     old = fdt->slots[fd].file;
     fdt->slots[fd].file = get_file(f);
     fdt->slots[fd].cloexec = cloexec;
+    pthread_mutex_unlock(&fdt->mu);
     put_file(old);
     return fd;
 }
@@ -107,32 +131,46 @@ long fd_table_close(struct fd_table *fdt, int fd)
 {
     struct file *f;
 
-    if (fd < 0 || (size_t)fd >= fdt->cap || fdt->slots[fd].file == NULL)
+    pthread_mutex_lock(&fdt->mu);
+    if (fd < 0 || (size_t)fd >= fdt->cap || fdt->slots[fd].file == NULL) {
+        pthread_mutex_unlock(&fdt->mu);
         return -EBADF;
+    }
     f = fdt->slots[fd].file;
     fdt->slots[fd].file = NULL;
     fdt->slots[fd].cloexec = false;
+    pthread_mutex_unlock(&fdt->mu);
     put_file(f);
     return 0;
 }
 
 long fd_table_get_cloexec(struct fd_table *fdt, int fd)
 {
-    if (fd < 0 || (size_t)fd >= fdt->cap || fdt->slots[fd].file == NULL)
-        return -EBADF;
-    return fdt->slots[fd].cloexec;
+    long ret = -EBADF;
+
+    pthread_mutex_lock(&fdt->mu);
+    if (fd >= 0 && (size_t)fd < fdt->cap && fdt->slots[fd].file != NULL)
+        ret = fdt->slots[fd].cloexec;
+    pthread_mutex_unlock(&fdt->mu);
+    return ret;
 }
 
 long fd_table_set_cloexec(struct fd_table *fdt, int fd, bool cloexec)
 {
-    if (fd < 0 || (size_t)fd >= fdt->cap || fdt->slots[fd].file == NULL)
-        return -EBADF;
-    fdt->slots[fd].cloexec = cloexec;
-    return 0;
+    long ret = -EBADF;
+
+    pthread_mutex_lock(&fdt->mu);
+    if (fd >= 0 && (size_t)fd < fdt->cap && fdt->slots[fd].file != NULL) {
+        fdt->slots[fd].cloexec = cloexec;
+        ret = 0;
+    }
+    pthread_mutex_unlock(&fdt->mu);
+    return ret;
 }
 
 void fd_table_close_on_exec(struct fd_table *fdt)
 {
+    pthread_mutex_lock(&fdt->mu);
     for (size_t i = 0; i < fdt->cap; i++) {
         if (fdt->slots[i].file != NULL && fdt->slots[i].cloexec) {
             put_file(fdt->slots[i].file);
@@ -140,6 +178,7 @@ void fd_table_close_on_exec(struct fd_table *fdt)
             fdt->slots[i].cloexec = false;
         }
     }
+    pthread_mutex_unlock(&fdt->mu);
 }
 
 struct fd_table *fd_table_copy(struct fd_table *src)
@@ -148,7 +187,9 @@ struct fd_table *fd_table_copy(struct fd_table *src)
 
     if (fdt == NULL)
         return NULL;
+    pthread_mutex_lock(&src->mu);
     if (grow(fdt, src->cap) < 0) {
+        pthread_mutex_unlock(&src->mu);
         put_fd_table(fdt);
         return NULL;
     }
@@ -157,12 +198,14 @@ struct fd_table *fd_table_copy(struct fd_table *src)
             fdt->slots[i].file = get_file(src->slots[i].file);
         fdt->slots[i].cloexec = src->slots[i].cloexec;
     }
+    pthread_mutex_unlock(&src->mu);
     return fdt;
 }
 
 void fd_table_close_range(struct fd_table *fdt, unsigned int first, unsigned int last,
                           bool cloexec_only)
 {
+    pthread_mutex_lock(&fdt->mu);
     for (size_t i = first; i < fdt->cap && i <= last; i++) {
         if (fdt->slots[i].file == NULL)
             continue;
@@ -176,13 +219,20 @@ void fd_table_close_range(struct fd_table *fdt, unsigned int first, unsigned int
             put_file(f);
         }
     }
+    pthread_mutex_unlock(&fdt->mu);
 }
 
 int fd_table_max_fd(struct fd_table *fdt)
 {
+    int ret = 0;
+
+    pthread_mutex_lock(&fdt->mu);
     for (size_t i = fdt->cap; i > 0; i--) {
-        if (fdt->slots[i - 1].file != NULL)
-            return (int)i;
+        if (fdt->slots[i - 1].file != NULL) {
+            ret = (int)i;
+            break;
+        }
     }
-    return 0;
+    pthread_mutex_unlock(&fdt->mu);
+    return ret;
 }

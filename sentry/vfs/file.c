@@ -20,13 +20,13 @@ struct file *file_new(const struct file_ops *ops, unsigned int flags, void *priv
 
 struct file *get_file(struct file *f)
 {
-    f->refs++;
+    __atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
     return f;
 }
 
 void put_file(struct file *f)
 {
-    if (f == NULL || --f->refs > 0)
+    if (f == NULL || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     if (f->ops->release != NULL)
         f->ops->release(f);

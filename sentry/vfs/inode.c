@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Inodes, super blocks and dentries: allocation, reference counting and the dentry cache. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -10,6 +11,14 @@
 
 /* Anonymous device numbers, like Linux's unnamed block devices (major 0). */
 static uint32_t g_next_minor = 16;
+
+/*
+ * Protects every dentry's child list and the step of a dentry's count from
+ * one to zero: tasks on different sentry threads walk paths at once, and a
+ * lookup must never find a dentry that is being freed. Recursive because
+ * releasing an inode may drop other dentries (overlay).
+ */
+static pthread_mutex_t g_dcache_mu = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 struct inode *inode_new(struct super_block *sb, const struct inode_ops *ops, void *priv)
 {
@@ -29,13 +38,13 @@ struct inode *inode_new(struct super_block *sb, const struct inode_ops *ops, voi
 
 struct inode *get_inode(struct inode *ino)
 {
-    ino->refs++;
+    __atomic_add_fetch(&ino->refs, 1, __ATOMIC_RELAXED);
     return ino;
 }
 
 void put_inode(struct inode *ino)
 {
-    if (ino == NULL || --ino->refs > 0)
+    if (ino == NULL || __atomic_sub_fetch(&ino->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     if (ino->ops->release != NULL)
         ino->ops->release(ino);
@@ -50,20 +59,20 @@ struct super_block *super_block_new(const char *fs_name)
         return NULL;
     sb->refs = 1;
     sb->fs_name = fs_name;
-    sb->dev = makedev(0, g_next_minor++);
+    sb->dev = makedev(0, __atomic_fetch_add(&g_next_minor, 1, __ATOMIC_RELAXED));
     sb->next_ino = 1;
     return sb;
 }
 
 struct super_block *get_super_block(struct super_block *sb)
 {
-    sb->refs++;
+    __atomic_add_fetch(&sb->refs, 1, __ATOMIC_RELAXED);
     return sb;
 }
 
 void put_super_block(struct super_block *sb)
 {
-    if (sb == NULL || --sb->refs > 0)
+    if (sb == NULL || __atomic_sub_fetch(&sb->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     put_inode(sb->root);
     if (sb->release != NULL)
@@ -89,7 +98,7 @@ struct dentry *dentry_new_root(struct inode *ino)
 
 struct dentry *get_dentry(struct dentry *d)
 {
-    d->refs++;
+    __atomic_add_fetch(&d->refs, 1, __ATOMIC_RELAXED);
     return d;
 }
 
@@ -106,7 +115,8 @@ static void unlink_child(struct dentry *parent, struct dentry *d)
 
 void put_dentry(struct dentry *d)
 {
-    while (d != NULL && --d->refs == 0) {
+    pthread_mutex_lock(&g_dcache_mu);
+    while (d != NULL && __atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0) {
         struct dentry *parent = d->parent;
 
         if (parent != NULL && !d->dead)
@@ -117,15 +127,22 @@ void put_dentry(struct dentry *d)
         free(d);
         d = parent;
     }
+    pthread_mutex_unlock(&g_dcache_mu);
 }
 
 struct dentry *vfs_dentry_cached(struct dentry *dir, const char *name)
 {
+    struct dentry *found = NULL;
+
+    pthread_mutex_lock(&g_dcache_mu);
     for (struct dentry *c = dir->first_child; c != NULL; c = c->next_sibling) {
-        if (!c->dead && strcmp(c->name, name) == 0)
-            return get_dentry(c);
+        if (!c->dead && strcmp(c->name, name) == 0) {
+            found = get_dentry(c);
+            break;
+        }
     }
-    return NULL;
+    pthread_mutex_unlock(&g_dcache_mu);
+    return found;
 }
 
 struct dentry *vfs_dentry_add(struct dentry *dir, const char *name, struct inode *ino)
@@ -142,18 +159,22 @@ struct dentry *vfs_dentry_add(struct dentry *dir, const char *name, struct inode
     d->refs = 1;
     d->inode = get_inode(ino);
     d->parent = get_dentry(dir);
+    pthread_mutex_lock(&g_dcache_mu);
     d->next_sibling = dir->first_child;
     dir->first_child = d;
+    pthread_mutex_unlock(&g_dcache_mu);
     return d;
 }
 
 void vfs_dentry_forget(struct dentry *dir, const char *name)
 {
+    pthread_mutex_lock(&g_dcache_mu);
     for (struct dentry *c = dir->first_child; c != NULL; c = c->next_sibling) {
         if (!c->dead && strcmp(c->name, name) == 0) {
             unlink_child(dir, c);
             c->dead = true;
-            return;
+            break;
         }
     }
+    pthread_mutex_unlock(&g_dcache_mu);
 }

@@ -9,13 +9,13 @@
 
 struct mount *get_mount(struct mount *m)
 {
-    m->refs++;
+    __atomic_add_fetch(&m->refs, 1, __ATOMIC_RELAXED);
     return m;
 }
 
 void put_mount(struct mount *m)
 {
-    if (m == NULL || --m->refs > 0)
+    if (m == NULL || __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     if (m->mountpoint != NULL)
         m->mountpoint->mounts--;
@@ -61,13 +61,13 @@ struct mount_ns *mount_ns_new(struct super_block *sb, unsigned int flags)
 
 struct mount_ns *get_mount_ns(struct mount_ns *ns)
 {
-    ns->refs++;
+    __atomic_add_fetch(&ns->refs, 1, __ATOMIC_RELAXED);
     return ns;
 }
 
 void put_mount_ns(struct mount_ns *ns)
 {
-    if (ns == NULL || --ns->refs > 0)
+    if (ns == NULL || __atomic_sub_fetch(&ns->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     for (struct mount *m = ns->list, *next; m != NULL; m = next) {
         next = m->next;
@@ -160,13 +160,13 @@ struct vfs_fs *vfs_fs_copy(const struct vfs_fs *src)
 
 struct vfs_fs *get_vfs_fs(struct vfs_fs *fs)
 {
-    fs->refs++;
+    __atomic_add_fetch(&fs->refs, 1, __ATOMIC_RELAXED);
     return fs;
 }
 
 void put_vfs_fs(struct vfs_fs *fs)
 {
-    if (fs == NULL || --fs->refs > 0)
+    if (fs == NULL || __atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     vfs_path_put(&fs->root);
     vfs_path_put(&fs->cwd);
