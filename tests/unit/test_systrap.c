@@ -11,6 +11,7 @@
 #include "sentry/kernel/kernel.h"
 #include "sentry/mm/mm.h"
 #include "sentry/platform/platform.h"
+#include "sentry/platform/systrap/factory.h"
 #include "sentry/platform/systrap/systrap_internal.h"
 #include "tests/unit/tap.h"
 
@@ -316,6 +317,34 @@ out:
     ops->as_release(as);
 }
 
+/* Stubs from the factory (the path of a sentry under boot's filter) work as cloned ones. */
+static void test_factory(const struct platform_ops *ops, struct platform *p)
+{
+    cleanup_error rt_error_t err = NULL;
+    struct platform_as *as = NULL, *fas = NULL;
+    struct platform_ctx *ctx = NULL, *fctx = NULL;
+    long ret;
+
+    if (!tap_ok(systrap_factory_start(&err) == 0 && systrap_factory_enabled(),
+                "factory: started (%s)", rt_error_msg(err)))
+        return;
+    if (!tap_ok(ops->as_new(p, &as, &ctx, &err) == 0, "factory: as_new (%s)", rt_error_msg(err)))
+        return;
+    tap_ok(as->from_factory && getpgid(as->pid) >= 0, "factory: the stub is the factory's");
+    ops->as_mmap(as, CODE_ADDR, 2 * 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                 MAP_PRIVATE | MAP_ANONYMOUS);
+    ops->as_write(as, CODE_ADDR, g_code, sizeof(g_code));
+    tap_ok(run_to_syscall(ops, ctx) == SYS_getpid, "factory: the stub traps its syscalls");
+    ret = ops->ctx_clone(ctx, PLATFORM_CLONE_PROCESS, &fas, &fctx);
+    tap_ok(ret == 0 && run_to_syscall(ops, fctx) == SYS_getpid, "factory: fork (%ld)", ret);
+    if (ret == 0) {
+        ops->ctx_release(fctx);
+        ops->as_release(fas);
+    }
+    ops->ctx_release(ctx);
+    ops->as_release(as);
+}
+
 int main(void)
 {
     const struct platform_ops *ops = platform_lookup("systrap");
@@ -415,6 +444,7 @@ int main(void)
     ops->as_release(as);
     test_mm(ops, p);
     test_clone(ops, p);
+    test_factory(ops, p);
     ops->fini(p);
     return tap_done();
 }

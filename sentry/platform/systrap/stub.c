@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sentry/platform/systrap/factory.h"
 #include "sentry/platform/systrap/systrap_internal.h"
 
 /*
@@ -541,9 +542,7 @@ struct kernel_sigaction {
 
 #define KSA_RESTORER 0x04000000UL
 
-/* Runs in the new child. Only raw syscalls, no allocation, no return. */
-static void __attribute__((noreturn))
-stub_child(struct platform *p, struct platform_as *as, pid_t parent, int sock)
+void systrap_stub_child(struct platform *p, uintptr_t region, pid_t parent, int sock)
 {
     struct sock_fprog prog = { .len = p->filter_len, .filter = p->filter };
     struct kernel_sigaction act = {
@@ -554,7 +553,7 @@ stub_child(struct platform *p, struct platform_as *as, pid_t parent, int sock)
     };
     /* Forked stubs are reaped by the host: nobody waits for them but through a pidfd. */
     struct kernel_sigaction ign = { .handler = (uintptr_t)SIG_IGN, .flags = KSA_RESTORER };
-    stack_t ss = { .ss_sp = (void *)(as->region + SYSTRAP_SLOT_SIZE + ARCH_PAGE_SIZE),
+    stack_t ss = { .ss_sp = (void *)(region + SYSTRAP_SLOT_SIZE + ARCH_PAGE_SIZE),
                    .ss_size = SYSTRAP_SLOT_SIZE - ARCH_PAGE_SIZE };
     uint64_t mask = systrap_start_mask();
 
@@ -562,6 +561,9 @@ stub_child(struct platform *p, struct platform_as *as, pid_t parent, int sock)
         _exit(119);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
         _exit(120);
+    /* A factory is not dumpable; a stub must be, for the sentry's process_vm_{read,write}v. */
+    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        _exit(118);
     for (int sig = 1; sig < NSIG; sig++) {
         const struct kernel_sigaction *a = sig == SIGCHLD ? &ign : &act;
 
@@ -588,7 +590,7 @@ stub_child(struct platform *p, struct platform_as *as, pid_t parent, int sock)
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
         _exit(126);
     /* From here on only the handler's own syscalls run on the host. */
-    __asm__ volatile("jmp *%0" ::"r"(p->start_ip), "D"(as->region) : "memory");
+    __asm__ volatile("jmp *%0" ::"r"(p->start_ip), "D"(region) : "memory");
     __builtin_unreachable();
 }
 
@@ -596,13 +598,12 @@ pid_t systrap_stub_spawn(struct platform *p, struct platform_as *as, rt_error_t 
 {
     struct systrap_msg *first;
     pid_t parent = getpid();
-    int sv[2], memfd;
+    int sv[2] = { -1, -1 }, memfd = -1;
     long pid, ret;
 
     ret = systrap_region_alloc(p, &as->region, &memfd);
     if (ret < 0)
         return rt_make_error(err, (int)-ret, "mapping a stub region");
-    close(memfd); /* the stub inherits the mapping */
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
         rt_make_error(err, errno, "socketpair for a stub");
         goto fail;
@@ -614,27 +615,35 @@ pid_t systrap_stub_spawn(struct platform *p, struct platform_as *as, rt_error_t 
                                  .end = p->window + SYSTRAP_NR_REGIONS * SYSTRAP_REGION_SIZE,
                                  .name = "[systrap]" };
     as->info.vdso_base = p->vdso_base;
-    if (compute_gaps(as, err) < 0) {
-        close(sv[0]);
-        close(sv[1]);
+    if (compute_gaps(as, err) < 0)
         goto fail;
-    }
     first = (struct systrap_msg *)(as->region + SYSTRAP_SLOT_SIZE);
     __atomic_store_n(&first->tidword, 1, __ATOMIC_RELEASE);
-    /* A raw clone: no atfork handlers, nothing of glibc's state matters in the child. */
-    pid = syscall(SYS_clone, SIGCHLD | CLONE_CHILD_CLEARTID, 0, NULL, &first->tidword, 0);
-    if (pid < 0) {
-        rt_make_error(err, errno, "clone stub");
-        close(sv[0]);
-        close(sv[1]);
-        goto fail;
+    if (systrap_factory_enabled()) {
+        pid = systrap_factory_spawn(p, as->region, memfd, sv[1], err);
+        if (pid < 0)
+            goto fail;
+        as->from_factory = true;
+    } else {
+        /* A raw clone: no atfork handlers, nothing of glibc's state matters in the child. */
+        pid = syscall(SYS_clone, SYSTRAP_CLONE_PROCESS_FLAGS, 0, NULL, &first->tidword, 0);
+        if (pid < 0) {
+            rt_make_error(err, errno, "clone stub");
+            goto fail;
+        }
+        if (pid == 0)
+            systrap_stub_child(p, as->region, parent, sv[1]);
     }
-    if (pid == 0)
-        stub_child(p, as, parent, sv[1]);
+    close(memfd);
     close(sv[1]);
     as->sock = sv[0];
     return (pid_t)pid;
 fail:
+    if (sv[0] >= 0) {
+        close(sv[0]);
+        close(sv[1]);
+    }
+    close(memfd);
     systrap_region_free(p, as->region);
     as->region = 0;
     return -1;

@@ -450,7 +450,7 @@ static int systrap_as_new(struct platform *p, struct platform_as **out_as,
         return rt_error_wrap(err, "creating a stub process");
     }
     as->pid = pid;
-    as->proc = proc_new(pid, true);
+    as->proc = proc_new(pid, !as->from_factory);
     as->slots[0] = 3; /* the header and the first thread */
     ctx = xmalloc0(sizeof(*ctx));
     ctx->as = as;

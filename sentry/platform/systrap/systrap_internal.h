@@ -159,6 +159,7 @@ struct platform_as {
     struct systrap_proc *proc; /* the stub process; a reference */
     uintptr_t region;          /* SYSTRAP_REGION_SIZE, shared with the stub */
     int sock;                  /* the sentry's end of the stub's socket */
+    bool from_factory;         /* the stub came from the factory (not a child of the sentry) */
     struct platform_as_info info;
     /* Slots in use (bit i: slot i; slot 0 is the header). Atomic. */
     uint64_t slots[SYSTRAP_NR_SLOTS / 64];
@@ -185,6 +186,15 @@ void systrap_region_free(struct platform *p, uintptr_t region);
  * SYSTRAP_EVENT in slot 1. Host tier.
  */
 pid_t systrap_stub_spawn(struct platform *p, struct platform_as *as, rt_error_t *err);
+
+/*
+ * Becomes a stub on `region` (already mapped): signal set-up, the socket
+ * `sock` moved to SYSTRAP_SOCK_FD, every other fd closed, the filter, and
+ * the start-up code. Dies with the thread `parent` that forked it. Only raw
+ * syscalls, no allocation, no return.
+ */
+void __attribute__((noreturn))
+systrap_stub_child(struct platform *p, uintptr_t region, pid_t parent, int sock);
 
 /* The host mask of a new stub thread until its first trap parks it in the handler. */
 uint64_t systrap_start_mask(void);
