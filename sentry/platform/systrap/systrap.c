@@ -6,6 +6,21 @@
  * frame (all registers, the FPU state) before the handler returns to the app
  * with rt_sigreturn. Faults and other signals take the same path. mm changes
  * are syscalls the parked handler runs on the sentry's request. No ptrace.
+ *
+ * Clones are run by the parked handler too (SYSTRAP_CLONE): a thread or a
+ * vfork-like process gets a free slot of the same region; a fork gets a new
+ * region (a memfd) and a new socket, which the sentry sends over the parent
+ * stub's socket before the clone, and the child maps the memfd over its copy
+ * of the parent's region (every region lies in the platform's window, which
+ * every address space reserves). Each child parks at a trap of its own
+ * before ctx_clone returns. A thread leaves by exit(2) from its handler; the
+ * kernel clears its slot's tidword (CLONE_CHILD_CLEARTID), and whole stub
+ * processes are watched through pidfds (forked stubs are not the sentry's
+ * children).
+ *
+ * Speed: see choose_mode. The round trip is one signal delivery and one
+ * rt_sigreturn in the stub plus, when the two sides share a vCPU, two futex
+ * calls and two context switches on each side.
  */
 #include <asm/prctl.h>
 #include <errno.h>
