@@ -197,12 +197,55 @@ static void process_args_of(const struct spec_process *proc, const struct contro
     a->rlimits = *rl;
 }
 
+/*
+ * The spec's tmpfs mounts as the sentry takes them (options ro, nosuid,
+ * nodev, noexec, mode=; size= and the rest are not enforced). Other types
+ * are not mounted yet: proc, sysfs, devpts, mqueue, cgroup and bind mounts
+ * (which need gofer connections of their own).
+ */
+static struct sentry_tmpfs_mount *tmpfs_mounts_of(const struct spec *spec, size_t *n)
+{
+    struct sentry_tmpfs_mount *v = xcalloc(spec->n_mounts + 1, sizeof(*v));
+
+    *n = 0;
+    for (size_t i = 0; i < spec->n_mounts; i++) {
+        const struct spec_mount *m = &spec->mounts[i];
+        struct sentry_tmpfs_mount *t = &v[*n];
+
+        if (m->type == NULL || strcmp(m->type, "tmpfs") != 0) {
+            log_debug("sentry: mount %s (%s) is not supported yet: skipped", m->destination,
+                      m->type != NULL ? m->type : "bind");
+            continue;
+        }
+        *t = (struct sentry_tmpfs_mount){ .destination = m->destination, .mode = 01777 };
+        for (size_t j = 0; j < m->options.n; j++) {
+            const char *o = m->options.v[j];
+
+            if (strcmp(o, "ro") == 0)
+                t->readonly = true;
+            else if (strcmp(o, "rw") == 0)
+                t->readonly = false;
+            else if (strcmp(o, "nosuid") == 0)
+                t->nosuid = true;
+            else if (strcmp(o, "nodev") == 0)
+                t->nodev = true;
+            else if (strcmp(o, "noexec") == 0)
+                t->noexec = true;
+            else if (strncmp(o, "mode=", 5) == 0)
+                t->mode = (uint32_t)strtoul(o + 5, NULL, 8) & 07777;
+        }
+        (*n)++;
+    }
+    return v;
+}
+
 /* Starts the init of `c` from its spec and the descriptors create gave. Needs g_mu. */
 static int start_locked(struct boot_container *c, rt_error_t *err)
 {
     const struct spec_process *proc = c->spec->process;
     size_t nstdio = stdio_fd_count(&c->stdio);
     cleanup_free struct sentry_rlimit *rl = NULL;
+    cleanup_free struct sentry_tmpfs_mount *tmpfs = NULL;
     struct sentry_container_args a = { .root_readonly = c->spec->root.readonly };
 
     if (g_sentry == NULL)
@@ -214,13 +257,10 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
     a.init.preserved = c->fds + nstdio + c->gofer_fd_count;
     a.init.on_exit = on_init_exit;
     a.init.arg = c;
+    tmpfs = tmpfs_mounts_of(c->spec, &a.n_tmpfs);
+    a.tmpfs = tmpfs;
     /* The rootfs connection belongs to the sentry's mount from here on. */
     a.root_gofer_fd = take_fd(&c->fds[nstdio]);
-    /*
-     * Not mounted yet: the spec's other mounts (bind mounts over further
-     * gofer connections, proc, sys); the sentry mounts the root, a tmpfs at
-     * /tmp and one at /dev/shm.
-     */
     if (sentry_container_start(g_sentry, &a, &c->sc, err) < 0)
         return rt_error_wrap(err, "container `%s`: starting `%s`", c->id, proc->args.v[0]);
     return 0;

@@ -69,16 +69,29 @@ struct sentry_process_args {
     void *arg;
 };
 
+/* A tmpfs the container's tree gets (the spec's `tmpfs` mounts, in order). */
+struct sentry_tmpfs_mount {
+    const char *destination; /* absolute; created (mode 0755) when missing and the parent allows */
+    uint32_t mode;           /* of the tmpfs root; 01777 by default */
+    bool readonly, nosuid, nodev, noexec;
+};
+
 /* What a container is made of. */
 struct sentry_container_args {
     int root_gofer_fd;  /* the rootfs gofer connection; owned from the call on, even on failure */
     bool root_readonly; /* root.readonly */
+    /*
+     * Mounted over the root in order. Without one at /tmp (/dev/shm), a
+     * tmpfs goes there when the directory exists.
+     */
+    const struct sentry_tmpfs_mount *tmpfs;
+    size_t n_tmpfs;
     struct sentry_process_args init;
 };
 
 /*
- * Mounts the container's root (the gofer's, with tmpfs at /tmp and
- * /dev/shm), loads its init on a new thread of its own and starts it.
+ * Mounts the container's root (the gofer's, with the tmpfs mounts of
+ * `args`), loads its init on a new thread of its own and starts it.
  * Returns once the init runs (0, *out owned by the caller) or failed to
  * start (< 0 with *err; ENOENT/EACCES-class statuses for a missing or
  * unusable executable). Host tier.

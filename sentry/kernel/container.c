@@ -98,16 +98,135 @@ int sentry_prepare_filter(struct sentry *s, rt_error_t *err)
 }
 
 /*
- * The container's tree: the gofer's root (under an overlay unless read-only), tmpfs at /tmp and
- * /dev/shm (as `runsc-c do`'s).
+ * Makes `path` (absolute) a directory in `t`'s tree, creating missing
+ * components (root-owned, 0755) where the mount allows it, as runc creates
+ * mount points in the rootfs (here: in the overlay's upper layer, never in
+ * the image). `t` is a scratch task. Returns 0 or -Exxx (EROFS on a
+ * read-only mount).
  */
-static int build_mounts(const struct sentry_container_args *a, struct mount_ns **out,
-                        rt_error_t *err)
+static long make_dirs(struct task *t, const char *path)
 {
-    struct super_block *root, *tmp;
+    cleanup_free char *buf = xstrdup(path);
+    struct vfs_path p = { 0 };
+    long ret = 0;
+
+    for (char *slash = buf; ret == 0 && slash != NULL;) {
+        struct vfs_parent par;
+        struct inode *dir;
+        struct vfs_owner owner = { 0, 0 };
+
+        slash = strchr(slash + 1, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        if (buf[0] == '\0' || strcmp(buf, "/") == 0)
+            goto next;
+        ret = vfs_walk(t, AT_FDCWD, buf, VFS_WALK_FOLLOW | VFS_WALK_DIRECTORY, &p);
+        if (ret == 0) {
+            vfs_path_put(&p);
+            goto next;
+        }
+        if (ret != -ENOENT)
+            break;
+        ret = vfs_walk_parent(t, AT_FDCWD, buf, &par);
+        if (ret < 0)
+            break;
+        dir = par.dir.d->inode;
+        if (par.dir.mnt->flags & VFS_MNT_RDONLY)
+            ret = -EROFS;
+        else if (dir->ops->mkdir == NULL)
+            ret = -EPERM;
+        else
+            ret = dir->ops->mkdir(dir, par.name, 0755, &owner);
+        if (ret == 0)
+            vfs_dentry_forget(par.dir.d, par.name);
+        vfs_parent_put(&par);
+    next:
+        if (slash != NULL)
+            *slash = '/';
+    }
+    return ret;
+}
+
+/* Mounts a new tmpfs as `m` says. Returns 0 or -Exxx. */
+static long mount_tmpfs(struct task *scratch, struct mount_ns *ns,
+                        const struct sentry_tmpfs_mount *m)
+{
+    unsigned int flags = (m->readonly ? VFS_MNT_RDONLY : 0) | (m->nosuid ? VFS_MNT_NOSUID : 0) |
+                         (m->nodev ? VFS_MNT_NODEV : 0) | (m->noexec ? VFS_MNT_NOEXEC : 0);
+    struct super_block *sb;
+    long ret = make_dirs(scratch, m->destination);
+
+    if (ret < 0)
+        return ret;
+    sb = tmpfs_new(m->mode != 0 ? m->mode : 01777, 0, 0);
+    if (sb == NULL)
+        return -ENOMEM;
+    ret = vfs_mount_at(ns, m->destination, sb, flags);
+    put_super_block(sb);
+    return ret;
+}
+
+static bool has_tmpfs_at(const struct sentry_container_args *a, const char *path)
+{
+    for (size_t i = 0; i < a->n_tmpfs; i++) {
+        if (strcmp(a->tmpfs[i].destination, path) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The spec's tmpfs mounts, then /tmp and /dev/shm where the spec has none and the image has the
+ * directory. */
+static int mount_tmpfs_all(struct kernel *k, struct mount_ns *ns,
+                           const struct sentry_container_args *a, rt_error_t *err)
+{
+    static const char *const defaults[] = { "/tmp", "/dev/shm" };
+    cleanup_free struct task *scratch = xmalloc0(sizeof(*scratch));
+    long ret = 0;
+
+    scratch->k = k;
+    scratch->fs = vfs_fs_new(ns);
+    if (scratch->fs == NULL)
+        return rt_make_error(err, ENOMEM, "fs context");
+    for (size_t i = 0; i < a->n_tmpfs && ret == 0; i++) {
+        ret = mount_tmpfs(scratch, ns, &a->tmpfs[i]);
+        if (ret == -EROFS) {
+            /* No mount point and no way to make one in a read-only root: as without it. */
+            log_warning("sentry: no tmpfs at %s: the read-only root has no such directory",
+                        a->tmpfs[i].destination);
+            ret = 0;
+        } else if (ret < 0) {
+            rt_make_error(err, (int)-ret, "mounting tmpfs at %s", a->tmpfs[i].destination);
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(defaults) && ret == 0; i++) {
+        struct vfs_path p = { 0 };
+        struct sentry_tmpfs_mount m = { .destination = defaults[i], .mode = 01777 };
+
+        /* Optional: an image without the directory goes without. */
+        if (has_tmpfs_at(a, defaults[i]) ||
+            vfs_walk(scratch, AT_FDCWD, defaults[i], VFS_WALK_FOLLOW | VFS_WALK_DIRECTORY, &p) < 0)
+            continue;
+        vfs_path_put(&p);
+        ret = mount_tmpfs(scratch, ns, &m);
+        if (ret < 0)
+            rt_make_error(err, (int)-ret, "mounting tmpfs at %s", defaults[i]);
+    }
+    put_vfs_fs(scratch->fs);
+    return ret < 0 ? -1 : 0;
+}
+
+/*
+ * The container's tree: the gofer's root (under an overlay unless
+ * read-only), the spec's tmpfs mounts, tmpfs at /tmp and /dev/shm (as
+ * `runsc-c do`'s) unless the spec mounts its own there.
+ */
+static int build_mounts(struct kernel *k, const struct sentry_container_args *a,
+                        struct mount_ns **out, rt_error_t *err)
+{
+    struct super_block *root;
     struct mount_ns *ns;
     int errnum = 0;
-    long ret;
 
     root = goferfs_new(a->root_gofer_fd, &errnum);
     if (root == NULL)
@@ -128,21 +247,9 @@ static int build_mounts(const struct sentry_container_args *a, struct mount_ns *
     put_super_block(root);
     if (ns == NULL)
         return rt_make_error(err, ENOMEM, "mount namespace");
-    tmp = tmpfs_new(01777, 0, 0);
-    if (tmp == NULL) {
+    if (mount_tmpfs_all(k, ns, a, err) < 0) {
         put_mount_ns(ns);
-        return rt_make_error(err, ENOMEM, "tmpfs");
-    }
-    ret = vfs_mount_at(ns, "/tmp", tmp, 0);
-    put_super_block(tmp);
-    if (ret < 0 && ret != -ENOENT) {
-        put_mount_ns(ns);
-        return rt_make_error(err, (int)-ret, "mounting tmpfs at /tmp");
-    }
-    if ((tmp = tmpfs_new(01777, 0, 0)) != NULL) {
-        /* /dev/shm is optional: an image without /dev/shm has no POSIX shm directory. */
-        vfs_mount_at(ns, "/dev/shm", tmp, 0);
-        put_super_block(tmp);
+        return -1;
     }
     ns->init_cwd = xstrdup(a->init.cwd != NULL ? a->init.cwd : "/");
     *out = ns;
@@ -336,7 +443,7 @@ static int load_process(struct sentry_process *p, struct task **out, rt_error_t 
     struct task *t = NULL;
 
     if (p->cargs != NULL) {
-        if (build_mounts(p->cargs, &p->c->ns, err) < 0)
+        if (build_mounts(k, p->cargs, &p->c->ns, err) < 0)
             return rt_error_wrap(err, "mounting the root filesystem");
         /* The sandbox's first container: its namespace is the kernel's. */
         if (p->kernel_init)
