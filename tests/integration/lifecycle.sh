@@ -245,4 +245,11 @@ tap_is "$(state_of "$POD")" running "pod: the pause container still runs"
 tap_ok "pod: delete the member" "${R[@]}" delete "$MEMBER"
 tap_ok "pod: delete --force the pause container" "${R[@]}" delete --force "$POD"
 
+# tmpfs mounts from the spec.
+run_ctr tmpfs "$(args /bin/sh -c 'echo in-tmpfs >/scratch/f && cat /scratch/f') | .root.readonly = false | .mounts += [{\"destination\": \"/scratch\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"nosuid\", \"mode=1777\"]}]"
+tap_is "$T_OUT" "in-tmpfs" "a spec tmpfs mount at a new directory is writable"
+tap_is "$(ls -d "$ROOTFS/scratch" 2>/dev/null)" "" "its mount point is not made in the host rootfs"
+run_ctr shm "$(args /bin/sh -c 'echo in-shm >/dev/shm/f && cat /dev/shm/f')"
+tap_is "$T_OUT" "in-shm" "the default spec's /dev/shm is a writable tmpfs"
+
 tap_done
