@@ -124,6 +124,64 @@ long net_getsockopt(struct task *t, struct file *f, int level, int name, void *v
 long net_setsockopt(struct task *t, struct file *f, int level, int name, const void *val,
                     uint32_t len);
 
+/*
+ * ---- inet and netlink sockets (sentry/net/inet.c, netlink.c) ----
+ *
+ * Phase 1: an AF_INET/AF_INET6 socket and a NETLINK_ROUTE socket of the app is
+ * a non-blocking host socket the sentry opens in the sandbox's network
+ * namespace; every operation runs on it on the app's behalf, with addresses,
+ * data and control messages copied through sentry memory. Blocking calls poll
+ * the host fd in slices and end with -ERESTARTSYS (-EINTR with a timeout set)
+ * when the task has a signal to take. NETLINK_KOBJECT_UEVENT sockets are the
+ * sentry's own: they bind and never deliver anything. The functions below
+ * take a file for which inet_is_socket() is true.
+ */
+
+/* Returns true when `f` is an inet or netlink socket. */
+bool inet_is_socket(const struct file *f);
+
+/* socket(2) for AF_INET, AF_INET6 and AF_NETLINK, as net_socket. */
+long inet_socket(struct task *t, int domain, int type, int protocol, struct file **out);
+
+long inet_bind(struct task *t, struct file *f, const struct net_addr *addr);
+long inet_connect(struct task *t, struct file *f, const struct net_addr *addr);
+long inet_listen(struct task *t, struct file *f, int backlog);
+long inet_shutdown(struct task *t, struct file *f, int how);
+long inet_accept(struct task *t, struct file *f, unsigned int fflags, struct file **out,
+                 struct net_addr *peer);
+
+/*
+ * Sends `len` bytes of `buf` with MSG_* `flags` to `to` (NULL: the peer) with
+ * the app's control messages `ctl` (`ctllen` bytes, sentry memory; SOL_SOCKET
+ * SCM_RIGHTS/SCM_CREDENTIALS are refused with -EINVAL). SIGPIPE on EPIPE
+ * unless MSG_NOSIGNAL. Returns the bytes sent or -Exxx.
+ */
+long inet_sendmsg(struct task *t, struct file *f, const void *buf, size_t len, int flags,
+                  const struct net_addr *to, const void *ctl, size_t ctllen);
+
+/*
+ * Receives into `buf` (`len` bytes): the sender's address in `from` (len 0
+ * when none), control messages into `ctl` (room `*ctllen`, set to the bytes
+ * used) and the message flags in `*msg_flags`. Returns the bytes received
+ * (the full length with MSG_TRUNC) or -Exxx.
+ */
+long inet_recvmsg(struct task *t, struct file *f, void *buf, size_t len, int flags,
+                  struct net_addr *from, void *ctl, size_t *ctllen, int *msg_flags);
+
+long inet_getname(struct file *f, bool peer, struct net_addr *out);
+/* As net_getsockopt / net_setsockopt, with `val` of at least INET_OPT_MAX bytes. */
+#define INET_OPT_MAX 512
+long inet_getsockopt(struct task *t, struct file *f, int level, int name, void *val, uint32_t *len);
+long inet_setsockopt(struct task *t, struct file *f, int level, int name, const void *val,
+                     uint32_t len);
+
+/*
+ * Whether netlink route requests that change the network (RTM_NEW*, DEL*,
+ * SET*) are forwarded to the host; false (the default) answers them with
+ * EPERM. Set it when the container has CAP_NET_ADMIN.
+ */
+void netlink_set_net_admin(bool allowed);
+
 /* ---- syscall handlers (sentry/syscalls/sys_socket.c) ---- */
 long sys_socket(struct task *t, const struct sys_args *a);
 long sys_socketpair(struct task *t, const struct sys_args *a);

@@ -124,3 +124,54 @@ long unix_canon_addr(const struct net_addr *in, struct net_addr *out);
 long unix_resolve_key(struct task *t, const struct net_addr *name, struct unix_key *key);
 /* Gives an unnamed socket an autobind name; g_unix_mu held. 0 or -ENOSPC. */
 long unix_autobind_locked(struct unix_sock *s);
+
+/* ---- host-backed sockets (inet.c) and netlink (netlink.c) ---- */
+
+/* A reply the sentry makes up for a netlink socket (an EPERM acknowledgement). */
+struct nl_pending {
+    struct nl_pending *next;
+    size_t len;
+    char data[];
+};
+
+/* An inet or netlink socket. `fd` is immutable; `mu` guards the rest. */
+struct hsock {
+    int fd; /* the host socket (owned, non-blocking); -1 for a uevent socket */
+    int domain, type, protocol;
+    uint64_t ino_nr;
+    pthread_mutex_t mu;
+    int64_t rcvtimeo_ns, sndtimeo_ns; /* 0: none; < 0: expire at once */
+    /* netlink: made-up replies, read before the host socket's */
+    struct nl_pending *pending_head, *pending_tail;
+    /* uevent sockets: the name */
+    bool nl_bound;
+    uint32_t nl_portid, nl_groups;
+    int sndbuf, rcvbuf;
+    bool passcred;
+};
+
+/* A new socket around host fd `fd` (owned, also on failure). NULL on OOM. */
+struct hsock *hsock_new(int fd, int domain, int type, int protocol);
+/* Wraps `s` (owned, also on failure) in a file with O_NONBLOCK from `fflags`. */
+long hsock_file_new(struct hsock *s, unsigned int fflags, struct file **out);
+/*
+ * Waits until the host fd has one of `events`, `t` has a signal to take
+ * (-ERESTARTSYS, or -EINTR when `deadline` is set) or `deadline` passed
+ * (-EAGAIN). Without a host fd it only waits for the signal or the deadline.
+ */
+long hsock_wait(struct task *t, struct hsock *s, short events, const struct timespec *deadline);
+
+/* socket(2) for AF_NETLINK. */
+long netlink_socket(struct task *t, int type, int protocol, struct file **out);
+/*
+ * Looks at a netlink request before it goes to the host: returns 0 to send
+ * it, or `len` when it was refused (an EPERM acknowledgement is queued).
+ */
+long netlink_filter_send(struct task *t, struct hsock *s, const void *buf, size_t len);
+/* Takes a made-up reply into `buf`: its length, or -EAGAIN when there is none. */
+long netlink_take_pending(struct hsock *s, void *buf, size_t len, int flags, struct net_addr *from,
+                          int *msg_flags);
+/* uevent sockets: bind, name and release. */
+long uevent_bind(struct task *t, struct hsock *s, const struct net_addr *addr);
+void uevent_getname(struct hsock *s, struct net_addr *out);
+void netlink_release(struct hsock *s);

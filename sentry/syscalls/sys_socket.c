@@ -29,7 +29,7 @@ static struct file *sock_file(struct task *t, int fd, long *err)
         *err = -EBADF;
         return NULL;
     }
-    if (!net_is_socket(f)) {
+    if (!net_is_socket(f) && !inet_is_socket(f)) {
         put_file(f);
         *err = -ENOTSOCK;
         return NULL;
@@ -83,8 +83,11 @@ static long install(struct task *t, struct file *f, bool cloexec)
 long sys_socket(struct task *t, const struct sys_args *a)
 {
     struct file *f = NULL;
+    int domain = (int)a->a[0];
     int type = (int)a->a[1];
-    long ret = net_socket(t, (int)a->a[0], type & ~SOCK_CLOEXEC, (int)a->a[2], &f);
+    long ret = domain == AF_INET || domain == AF_INET6 || domain == AF_NETLINK
+                   ? inet_socket(t, domain, type & ~SOCK_CLOEXEC, (int)a->a[2], &f)
+                   : net_socket(t, domain, type & ~SOCK_CLOEXEC, (int)a->a[2], &f);
 
     if (ret < 0)
         return ret;
@@ -99,7 +102,11 @@ long sys_socketpair(struct task *t, const struct sys_args *a)
     int type = (int)a->a[1];
     bool cloexec = (type & SOCK_CLOEXEC) != 0;
     int fds[2];
-    long ret = net_socketpair(t, (int)a->a[0], type & ~SOCK_CLOEXEC, (int)a->a[2], &f0, &f1);
+    long ret;
+
+    if ((int)a->a[0] == AF_INET || (int)a->a[0] == AF_INET6)
+        return -EOPNOTSUPP;
+    ret = net_socketpair(t, (int)a->a[0], type & ~SOCK_CLOEXEC, (int)a->a[2], &f0, &f1);
 
     if (ret < 0)
         return ret;
@@ -136,6 +143,8 @@ long sys_bind(struct task *t, const struct sys_args *a)
     ret = copy_in_addr(t, a->a[1], a->a[2], &addr);
     if (ret < 0)
         return ret;
+    if (inet_is_socket(f))
+        return inet_bind(t, f, &addr);
     return net_bind(t, f, &addr);
 }
 
@@ -150,6 +159,8 @@ long sys_connect(struct task *t, const struct sys_args *a)
     ret = copy_in_addr(t, a->a[1], a->a[2], &addr);
     if (ret < 0)
         return ret;
+    if (inet_is_socket(f))
+        return inet_connect(t, f, &addr);
     return net_connect(t, f, &addr);
 }
 
@@ -160,6 +171,8 @@ long sys_listen(struct task *t, const struct sys_args *a)
 
     if (f == NULL)
         return ret;
+    if (inet_is_socket(f))
+        return inet_listen(t, f, (int)a->a[1]);
     return net_listen(t, f, (int)a->a[1]);
 }
 
@@ -175,7 +188,9 @@ static long do_accept4(struct task *t, int fd, uint64_t uaddr, uint64_t ulenp, i
     f = sock_file(t, fd, &ret);
     if (f == NULL)
         return ret;
-    ret = net_accept(t, f, (flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0, &nf, &peer);
+    ret = inet_is_socket(f)
+              ? inet_accept(t, f, (flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0, &nf, &peer)
+              : net_accept(t, f, (flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0, &nf, &peer);
     if (ret < 0)
         return ret;
     ret = copy_out_addr(t, uaddr, ulenp, &peer);
@@ -202,6 +217,8 @@ long sys_shutdown(struct task *t, const struct sys_args *a)
 
     if (f == NULL)
         return ret;
+    if (inet_is_socket(f))
+        return inet_shutdown(t, f, (int)a->a[1]);
     return net_shutdown(t, f, (int)a->a[1]);
 }
 
@@ -213,7 +230,7 @@ static long getname(struct task *t, const struct sys_args *a, bool peer)
 
     if (f == NULL)
         return ret;
-    ret = net_getname(f, peer, &addr);
+    ret = inet_is_socket(f) ? inet_getname(f, peer, &addr) : net_getname(f, peer, &addr);
     if (ret < 0)
         return ret;
     if (a->a[1] == 0)
@@ -235,7 +252,7 @@ long sys_setsockopt(struct task *t, const struct sys_args *a)
 {
     long ret = 0;
     cleanup_file_ref struct file *f = sock_file(t, (int)a->a[0], &ret);
-    char val[64] = { 0 };
+    char val[INET_OPT_MAX] = { 0 };
     uint32_t len = (uint32_t)a->a[4];
 
     if (f == NULL)
@@ -244,6 +261,8 @@ long sys_setsockopt(struct task *t, const struct sys_args *a)
         return -EINVAL;
     if (len > 0 && task_copy_in(t, val, a->a[3], len < sizeof(val) ? len : sizeof(val)) < 0)
         return -EFAULT;
+    if (inet_is_socket(f))
+        return inet_setsockopt(t, f, (int)a->a[1], (int)a->a[2], val, len);
     return net_setsockopt(t, f, (int)a->a[1], (int)a->a[2], val, len);
 }
 
@@ -251,7 +270,7 @@ long sys_getsockopt(struct task *t, const struct sys_args *a)
 {
     long ret = 0;
     cleanup_file_ref struct file *f = sock_file(t, (int)a->a[0], &ret);
-    char val[64] = { 0 };
+    char val[INET_OPT_MAX] = { 0 };
     int ulen;
     uint32_t len;
 
@@ -261,7 +280,8 @@ long sys_getsockopt(struct task *t, const struct sys_args *a)
     if (ret < 0)
         return ret;
     len = (uint32_t)ulen;
-    ret = net_getsockopt(t, f, (int)a->a[1], (int)a->a[2], val, &len);
+    ret = inet_is_socket(f) ? inet_getsockopt(t, f, (int)a->a[1], (int)a->a[2], val, &len)
+                            : net_getsockopt(t, f, (int)a->a[1], (int)a->a[2], val, &len);
     if (ret < 0)
         return ret;
     if (len > 0) {
@@ -403,6 +423,25 @@ static long scatter(struct task *t, const struct iovec *iov, size_t iovlen, cons
     return 0;
 }
 
+/* sendmsg on an inet or netlink socket: the app's control messages go as they are. */
+static long inet_do_sendmsg(struct task *t, struct file *f, const struct msghdr *mh,
+                            const char *buf, size_t len, int flags, const struct net_addr *to)
+{
+    cleanup_free char *cbuf = NULL;
+    size_t clen = mh->msg_controllen;
+
+    if (clen > SOCK_CTL_MAX)
+        return -ENOBUFS;
+    if (clen > 0) {
+        cbuf = malloc(clen);
+        if (cbuf == NULL)
+            return -ENOMEM;
+        if (task_copy_in(t, cbuf, (uintptr_t)mh->msg_control, clen) < 0)
+            return -EFAULT;
+    }
+    return inet_sendmsg(t, f, buf, len, flags, to, cbuf, clen);
+}
+
 static long do_sendmsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 {
     struct msghdr mh;
@@ -424,6 +463,9 @@ static long do_sendmsg(struct task *t, struct file *f, uint64_t umsg, int flags)
         if (ret < 0)
             return ret;
     }
+    if (inet_is_socket(f))
+        return inet_do_sendmsg(t, f, &mh, buf, len, flags,
+                               mh.msg_name != NULL && mh.msg_namelen > 0 ? &to : NULL);
     ctl = calloc(1, sizeof(*ctl));
     files = calloc(NET_SCM_MAX_FD, sizeof(*files));
     if (ctl == NULL || files == NULL)
@@ -469,6 +511,8 @@ long sys_sendto(struct task *t, const struct sys_args *a)
         if (ret < 0)
             return ret;
     }
+    if (inet_is_socket(f))
+        return inet_sendmsg(t, f, buf, len, (int)a->a[3], has_to ? &to : NULL, NULL, 0);
     return net_sendmsg(t, f, buf, len, (int)a->a[3], has_to ? &to : NULL, NULL);
 }
 
@@ -556,6 +600,46 @@ static long put_control(struct task *t, struct msghdr *mh, int flags, struct net
     return ret;
 }
 
+/* recvmsg on an inet or netlink socket: control messages come formatted by the host. */
+static long inet_do_recvmsg(struct task *t, struct file *f, uint64_t umsg, struct msghdr *mh,
+                            char *buf, size_t len, const struct iovec *iov, int flags)
+{
+    size_t cap = mh->msg_controllen > SOCK_CTL_MAX ? SOCK_CTL_MAX : mh->msg_controllen;
+    cleanup_free char *cbuf = malloc(cap > 0 ? cap : 1);
+    struct net_addr from;
+    size_t clen = cap;
+    int mflags = 0;
+    long n, ret;
+
+    if (cbuf == NULL)
+        return -ENOMEM;
+    if (mh->msg_control == NULL)
+        clen = 0;
+    n = inet_recvmsg(t, f, buf, len, flags, &from, cbuf, &clen, &mflags);
+    if (n < 0)
+        return n;
+    ret = scatter(t, iov, mh->msg_iovlen, buf, (size_t)n < len ? (size_t)n : len);
+    if (ret == 0 && mh->msg_name != NULL) {
+        size_t cp = mh->msg_namelen < from.len ? mh->msg_namelen : from.len;
+
+        if (cp > 0 && task_copy_out(t, (uintptr_t)mh->msg_name, from.raw, cp) < 0)
+            ret = -EFAULT;
+        mh->msg_namelen = from.len;
+    }
+    if (ret == 0 && clen > 0 && task_copy_out(t, (uintptr_t)mh->msg_control, cbuf, clen) < 0)
+        ret = -EFAULT;
+    mh->msg_controllen = clen;
+    mh->msg_flags = mflags | (flags & MSG_CMSG_CLOEXEC);
+    if (ret == 0 && (task_copy_out(t, umsg + offsetof(struct msghdr, msg_namelen), &mh->msg_namelen,
+                                   sizeof(mh->msg_namelen)) < 0 ||
+                     task_copy_out(t, umsg + offsetof(struct msghdr, msg_controllen),
+                                   &mh->msg_controllen, sizeof(mh->msg_controllen)) < 0 ||
+                     task_copy_out(t, umsg + offsetof(struct msghdr, msg_flags), &mh->msg_flags,
+                                   sizeof(mh->msg_flags)) < 0))
+        ret = -EFAULT;
+    return ret < 0 ? ret : n;
+}
+
 static long do_recvmsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 {
     struct msghdr mh;
@@ -572,6 +656,8 @@ static long do_recvmsg(struct task *t, struct file *f, uint64_t umsg, int flags)
     ret = gather(t, (uintptr_t)mh.msg_iov, mh.msg_iovlen, /*for_send=*/false, &buf, &len, &iov);
     if (ret < 0)
         return ret;
+    if (inet_is_socket(f))
+        return inet_do_recvmsg(t, f, umsg, &mh, buf, len, iov, flags);
     n = net_recvmsg(t, f, buf, len, flags, ctl);
     if (n < 0) {
         for (int i = 0; i < ctl->nfiles; i++)
@@ -625,7 +711,14 @@ long sys_recvfrom(struct task *t, const struct sys_args *a)
     buf = malloc(len > 0 ? len : 1);
     if (buf == NULL || ctl == NULL)
         return -ENOMEM;
-    n = net_recvmsg(t, f, buf, len, (int)a->a[3], ctl);
+    if (inet_is_socket(f)) {
+        size_t clen = 0;
+        int mflags = 0;
+
+        n = inet_recvmsg(t, f, buf, len, (int)a->a[3], &ctl->from, NULL, &clen, &mflags);
+    } else {
+        n = net_recvmsg(t, f, buf, len, (int)a->a[3], ctl);
+    }
     for (int i = 0; i < ctl->nfiles; i++)
         put_file(ctl->files[i]);
     if (n < 0)
