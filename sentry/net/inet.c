@@ -193,8 +193,19 @@ static unsigned int hsock_poll(struct file *f)
     return ev;
 }
 
+/* The host socket interface ioctls of sockets without one (unix, uevent) run on. */
+static pthread_once_t g_dev_once = PTHREAD_ONCE_INIT;
+static int g_dev_fd = -1;
+
+static void dev_fd_init(void)
+{
+    g_dev_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (g_dev_fd < 0)
+        g_dev_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+}
+
 /* SIOCGIFCONF: the app's struct ifconf holds a pointer; the list is built in sentry memory. */
-static long ioctl_ifconf(struct task *t, struct hsock *s, uint64_t arg)
+static long ioctl_ifconf(struct task *t, int fd, uint64_t arg)
 {
     struct ifconf uc, hc;
     cleanup_free struct ifreq *reqs = NULL;
@@ -209,7 +220,7 @@ static long ioctl_ifconf(struct task *t, struct hsock *s, uint64_t arg)
     if (uc.ifc_buf == NULL) {
         hc.ifc_len = 0;
         hc.ifc_buf = NULL;
-        if (ioctl(s->fd, SIOCGIFCONF, &hc) < 0)
+        if (ioctl(fd, SIOCGIFCONF, &hc) < 0)
             return -errno;
         uc.ifc_len = hc.ifc_len;
         return task_copy_out(t, arg, &uc, sizeof(uc));
@@ -222,7 +233,7 @@ static long ioctl_ifconf(struct task *t, struct hsock *s, uint64_t arg)
         return -ENOMEM;
     hc.ifc_len = (int)(cap * sizeof(struct ifreq));
     hc.ifc_req = reqs;
-    if (ioctl(s->fd, SIOCGIFCONF, &hc) < 0)
+    if (ioctl(fd, SIOCGIFCONF, &hc) < 0)
         return -errno;
     if (hc.ifc_len > 0) {
         ret = task_copy_out(t, (uintptr_t)uc.ifc_buf, reqs, (size_t)hc.ifc_len);
@@ -243,10 +254,49 @@ static long ioctl_int_out(struct task *t, struct hsock *s, unsigned int cmd, uin
     return task_copy_out(t, arg, &v, sizeof(v));
 }
 
+long net_dev_ioctl(struct task *t, int host_fd, unsigned int cmd, uint64_t arg)
+{
+    struct ifreq ifr;
+    long ret;
+
+    if (host_fd < 0) {
+        pthread_once(&g_dev_once, dev_fd_init);
+        host_fd = g_dev_fd;
+    }
+    switch (cmd) {
+    case SIOCGIFCONF:
+        if (host_fd < 0)
+            return -ENODEV;
+        return ioctl_ifconf(t, host_fd, arg);
+    case SIOCGIFNAME:
+    case SIOCGIFINDEX:
+    case SIOCGIFFLAGS:
+    case SIOCGIFADDR:
+    case SIOCGIFDSTADDR:
+    case SIOCGIFBRDADDR:
+    case SIOCGIFNETMASK:
+    case SIOCGIFMTU:
+    case SIOCGIFHWADDR:
+    case SIOCGIFMETRIC:
+    case SIOCGIFTXQLEN:
+    case SIOCGIFMAP:
+        if (host_fd < 0)
+            return -ENODEV;
+        ret = task_copy_in(t, &ifr, arg, sizeof(ifr));
+        if (ret < 0)
+            return ret;
+        ifr.ifr_name[IFNAMSIZ - 1] = '\0';
+        if (ioctl(host_fd, cmd, &ifr) < 0)
+            return -errno;
+        return task_copy_out(t, arg, &ifr, sizeof(ifr));
+    default:
+        return -ENOTTY;
+    }
+}
+
 static long hsock_ioctl(struct file *f, struct task *t, unsigned int cmd, uint64_t arg)
 {
     struct hsock *s = f->priv;
-    struct ifreq ifr;
     long ret;
     int v;
 
@@ -267,33 +317,9 @@ static long hsock_ioctl(struct file *f, struct task *t, unsigned int cmd, uint64
         if (s->fd < 0)
             return -ENOTTY;
         return ioctl_int_out(t, s, cmd, arg);
-    case SIOCGIFCONF:
-        if (s->fd < 0)
-            return -ENOTTY;
-        return ioctl_ifconf(t, s, arg);
-    case SIOCGIFNAME:
-    case SIOCGIFINDEX:
-    case SIOCGIFFLAGS:
-    case SIOCGIFADDR:
-    case SIOCGIFDSTADDR:
-    case SIOCGIFBRDADDR:
-    case SIOCGIFNETMASK:
-    case SIOCGIFMTU:
-    case SIOCGIFHWADDR:
-    case SIOCGIFMETRIC:
-    case SIOCGIFTXQLEN:
-    case SIOCGIFMAP:
-        if (s->fd < 0)
-            return -ENOTTY;
-        ret = task_copy_in(t, &ifr, arg, sizeof(ifr));
-        if (ret < 0)
-            return ret;
-        ifr.ifr_name[IFNAMSIZ - 1] = '\0';
-        if (ioctl(s->fd, cmd, &ifr) < 0)
-            return -errno;
-        return task_copy_out(t, arg, &ifr, sizeof(ifr));
     default:
-        return -ENOTTY;
+        /* Netlink sockets' host fd answers interface ioctls too, as any socket does. */
+        return net_dev_ioctl(t, s->fd, cmd, arg);
     }
 }
 
@@ -412,17 +438,6 @@ long inet_shutdown(struct task *t, struct file *f, int how)
     return 0;
 }
 
-/* The pending error of a finished non-blocking connect, as connect(2) reports it. */
-static long connect_result(struct hsock *s)
-{
-    int err = 0;
-    socklen_t el = sizeof(err);
-
-    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-        return -errno;
-    return -err;
-}
-
 long inet_connect(struct task *t, struct file *f, const struct net_addr *addr)
 {
     struct hsock *s = hsock_of(f);
@@ -439,14 +454,26 @@ long inet_connect(struct task *t, struct file *f, const struct net_addr *addr)
     ret = -errno;
     if ((ret != -EINPROGRESS && ret != -EALREADY) || (f->flags & O_NONBLOCK))
         return ret;
-    /* A blocking connect: wait for the handshake like inet_wait_for_connect. */
+    /*
+     * A blocking connect waits for the handshake like inet_wait_for_connect.
+     * Asking the host again then reports the outcome the way a blocking
+     * connect does (0, or the error with the socket unconnected again).
+     */
     deadline = deadline_of(timeo_of(s, /*rcv=*/false), &dbuf);
-    ret = hsock_wait(t, s, POLLOUT, deadline);
-    if (ret == -EAGAIN)
-        return -EINPROGRESS;
-    if (ret < 0)
-        return ret;
-    return connect_result(s);
+    for (;;) {
+        ret = hsock_wait(t, s, POLLOUT, deadline);
+        if (ret == -EAGAIN)
+            return -EINPROGRESS;
+        if (ret < 0)
+            return ret;
+        if (connect(s->fd, (const struct sockaddr *)addr->raw, (socklen_t)addr_len(addr)) == 0)
+            return 0;
+        ret = -errno;
+        if (ret == -EISCONN)
+            return 0;
+        if (ret != -EALREADY && ret != -EINPROGRESS)
+            return ret;
+    }
 }
 
 /* Copies a host sockaddr into a net_addr, truncating what does not fit. */
@@ -643,6 +670,7 @@ long inet_recvmsg(struct task *t, struct file *f, void *buf, size_t len, int fla
     bool have_deadline = false;
     size_t done = 0;
     size_t room = *ctllen;
+    int atmark = 0;
     long ret;
 
     memset(from, 0, sizeof(*from));
@@ -685,9 +713,14 @@ long inet_recvmsg(struct task *t, struct file *f, void *buf, size_t len, int fla
                 *msg_flags = mh.msg_flags;
             }
             done += (size_t)n;
-            /* MSG_WAITALL on a stream: keep reading until full, end of stream or an error. */
+            /*
+             * MSG_WAITALL on a stream: keep reading until full, end of stream,
+             * an error, or the urgent mark (tcp_recvmsg stops in front of it).
+             */
             if (!(flags & MSG_WAITALL) || !blocking || s->type != SOCK_STREAM || n == 0 ||
-                (flags & (MSG_PEEK | MSG_TRUNC)) || done >= len)
+                (flags & (MSG_PEEK | MSG_TRUNC | MSG_OOB)) || done >= len)
+                return (long)done;
+            if (ioctl(s->fd, SIOCATMARK, &atmark) == 0 && atmark)
                 return (long)done;
             continue;
         }

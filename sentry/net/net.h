@@ -176,6 +176,15 @@ long inet_setsockopt(struct task *t, struct file *f, int level, int name, const 
                      uint32_t len);
 
 /*
+ * The interface ioctls every socket family answers (SIOCGIFCONF, SIOCGIFNAME,
+ * SIOCGIFINDEX, SIOCGIFFLAGS/ADDR/DSTADDR/BRDADDR/NETMASK/MTU/HWADDR/METRIC/
+ * TXQLEN/MAP), run on host socket `host_fd` or, when it is -1 (unix sockets),
+ * on a host socket of the sentry in the sandbox's netns. Returns 0, -ENOTTY
+ * for any other request, or the host's -Exxx.
+ */
+long net_dev_ioctl(struct task *t, int host_fd, unsigned int cmd, uint64_t arg);
+
+/*
  * Whether netlink route requests that change the network (RTM_NEW*, DEL*,
  * SET*) are forwarded to the host; false (the default) answers them with
  * EPERM. Set it when the container has CAP_NET_ADMIN.
