@@ -174,7 +174,19 @@ struct mm_file_src {
     struct file *f;
     uint64_t dev;
     uint64_t ino;
+    int host_fd; /* the file's host fd, or -1; Not owned */
 };
+
+/*
+ * The futex identity of a file shared through the host: one id per (dev,
+ * ino), with the top bit set so it never meets g_next_shared_id's ids.
+ */
+static uint64_t file_shared_id(uint64_t dev, uint64_t ino)
+{
+    uint64_t h = dev * 0x9e3779b97f4a7c15ULL ^ ino * 0xc2b2ae3d27d4eb4fULL;
+
+    return h | (1ULL << 63);
+}
 
 /* Fills [where, where+len) (mapped read-write) from `src` at `off`; the tail past EOF stays zero.
  */
@@ -237,8 +249,9 @@ static long mm_mmap_locked(struct mm *mm, uintptr_t addr, size_t len, int prot, 
             return -EACCES;
         if (!file_is_readable(src->f))
             return -EACCES;
-        if (type != MAP_PRIVATE && (prot & PROT_WRITE))
-            return -ENODEV; /* the platform cannot share a file's pages with the app */
+        if (type != MAP_PRIVATE && (prot & PROT_WRITE) &&
+            (src->host_fd < 0 || mm->ops->as_mmap_fd == NULL))
+            return -ENODEV; /* this platform cannot share a file's pages with the app */
     }
     if (flags & MAP_HUGETLB)
         return -ENOMEM; /* like a host without reserved huge pages */
@@ -273,23 +286,48 @@ static long mm_mmap_locked(struct mm *mm, uintptr_t addr, size_t len, int prot, 
             type == MAP_PRIVATE ? 0 : __atomic_fetch_add(&g_next_shared_id, 1, __ATOMIC_RELAXED),
     };
     if (src != NULL) {
-        /* The app sees a file mapping; the host holds private anonymous memory. */
         v.flags = type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED;
         v.shared_id = 0;
         v.file = true;
         v.file_off = (uint64_t)off;
         v.file_dev = src->dev;
         v.file_ino = src->ino;
-        host_flags = (host_flags & ~MAP_SHARED) | MAP_PRIVATE | MAP_ANONYMOUS;
+        v.may_write = file_is_writable(src->f);
+        if (src->host_fd >= 0 && mm->ops->as_mmap_fd != NULL) {
+            v.fd_backed = true;
+            if (type != MAP_PRIVATE) {
+                v.shared_id = file_shared_id(src->dev, src->ino);
+                v.shared_off = (uint64_t)off;
+            }
+            host_flags = (host_flags & ~(MAP_PRIVATE | MAP_SHARED | MAP_ANONYMOUS)) |
+                         (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED);
+        } else {
+            /* The app sees a file mapping; the host holds private anonymous memory. */
+            host_flags = (host_flags & ~MAP_SHARED) | MAP_PRIVATE | MAP_ANONYMOUS;
+        }
     } else {
         host_flags |= v.flags;
     }
     ret = vma_insert(mm, &v);
     if (ret < 0)
         return ret;
-    ret = mm->ops->as_mmap(mm->as, where, len, src != NULL ? PROT_READ | PROT_WRITE : v.prot,
-                           host_flags);
-    if (ret >= 0 && src != NULL) {
+    if (v.fd_backed) {
+        ret = mm->ops->as_mmap_fd(mm->as, where, len, v.prot, host_flags, src->host_fd, off);
+        /*
+         * The host may refuse what the sentry allows (a donated fd opened
+         * read-only, PROT_EXEC on a host noexec mount): a private mapping
+         * is then served as a copy.
+         */
+        if ((ret == -EACCES || ret == -EPERM) && type == MAP_PRIVATE) {
+            mm->vmas[vma_lower_bound(mm, where)].fd_backed = false;
+            v.fd_backed = false;
+            host_flags = (host_flags & ~MAP_SHARED) | MAP_PRIVATE | MAP_ANONYMOUS;
+        }
+    }
+    if (!v.fd_backed)
+        ret = mm->ops->as_mmap(mm->as, where, len, src != NULL ? PROT_READ | PROT_WRITE : v.prot,
+                               host_flags);
+    if (ret >= 0 && src != NULL && !v.fd_backed) {
         ret = fill_from_file(mm, where, len, src, off);
         if (ret >= 0 && v.prot != (PROT_READ | PROT_WRITE))
             ret = mm->ops->as_mprotect(mm->as, where, len, v.prot);
@@ -355,9 +393,15 @@ static long mm_mprotect_locked(struct mm *mm, uintptr_t addr, size_t len, int pr
             return ret;
         return -ENOMEM;
     }
-    /* A shared file mapping is a read-only snapshot: it can never become writable. */
+    /*
+     * A shared file mapping becomes writable only when the file was open for
+     * writing; a snapshot (not fd_backed) never does.
+     */
     for (size_t i = vma_lower_bound(mm, addr); i < mm->nr && mm->vmas[i].start < end; i++) {
-        if ((prot & PROT_WRITE) && mm->vmas[i].file && (mm->vmas[i].flags & MAP_SHARED))
+        const struct mm_vma *v = &mm->vmas[i];
+
+        if ((prot & PROT_WRITE) && v->file && (v->flags & MAP_SHARED) &&
+            (!v->fd_backed || !v->may_write))
             return -EACCES;
     }
     ret = vma_split_at(mm, addr);
@@ -606,7 +650,7 @@ long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int
 long mm_mmap_file(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, struct file *f,
                   off_t off)
 {
-    struct mm_file_src src = { .f = f };
+    struct mm_file_src src = { .f = f, .host_fd = vfs_file_host_fd(f) };
     struct stat st;
     long ret;
 
@@ -644,7 +688,7 @@ long mm_msync(struct mm *mm, uintptr_t addr, size_t len, int flags)
         return -ENOMEM;
     if (end == addr)
         return 0;
-    /* Nothing is ever dirty: shared file mappings are read-only snapshots. Holes are ENOMEM. */
+    /* Shared file mappings are the host's page cache or read-only snapshots. Holes are ENOMEM. */
     mm_lock(mm);
     if (!vma_covers(mm, addr, end))
         ret = -ENOMEM;

@@ -36,13 +36,21 @@ struct mm_vma {
     uint64_t shared_off;
     /*
      * File mappings: the file's offset of `start` and the file's identity
-     * (st_dev, st_ino), for /proc/self/maps. The bytes are a private copy
-     * read at mmap time (see mm_mmap_file). All 0 for anonymous memory.
+     * (st_dev, st_ino), for /proc/self/maps. Unless `fd_backed`, the bytes
+     * are a private copy read at mmap time (see mm_mmap_file). All 0 for
+     * anonymous memory.
      */
     bool file;
     uint64_t file_off;
     uint64_t file_dev;
     uint64_t file_ino;
+    /*
+     * The host maps the file itself (platform as_mmap_fd): the app shares its
+     * pages. `may_write`: the file was open for writing, so mprotect may add
+     * PROT_WRITE to a shared mapping (Linux's VM_MAYWRITE).
+     */
+    bool fd_backed;
+    bool may_write;
     const char *name; /* "[heap]", "[stack]", "[vdso]", ... or NULL. Static storage. */
 };
 
@@ -104,18 +112,25 @@ long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int
 
 /*
  * mmap(2) of `f` (not owned; the mapping keeps no reference, like a mapping
- * that survives close). The platform cannot map a sentry file into the app,
- * so the range is anonymous memory filled from the file through its pread
- * op at mmap time: MAP_PRIVATE is exact except that later writes to the
- * file do not show through untouched pages, and pages wholly beyond EOF
- * read as zeros instead of raising SIGBUS. MAP_SHARED without PROT_WRITE is
- * served the same way (a snapshot); a writable MAP_SHARED mapping returns
- * -ENODEV. Returns the address or -Exxx (EACCES, ENODEV, EOVERFLOW, ...).
+ * that survives close). A file with a host fd (tmpfs memfds, donated gofer
+ * fds) is mapped by the host through the platform's as_mmap_fd: the app
+ * shares the file's pages (MAP_PRIVATE: until it writes them), writes of
+ * MAP_SHARED reach the file and pages past EOF raise SIGBUS. Otherwise (no
+ * host fd, a platform without as_mmap_fd, or a host refusing a private
+ * mapping) the range is anonymous memory filled from the file
+ * through its pread op at mmap time: MAP_PRIVATE is exact except that later
+ * writes to the file do not show through untouched pages, and pages wholly
+ * beyond EOF read as zeros instead of raising SIGBUS; a MAP_SHARED snapshot
+ * cannot be writable (-ENODEV). Returns the address or -Exxx (EACCES,
+ * ENODEV, EOVERFLOW, ...).
  */
 long mm_mmap_file(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, struct file *f,
                   off_t off);
 
-/* msync(2): validates like Linux (nothing is ever dirty in a shared file mapping). */
+/*
+ * msync(2): validates like Linux. Shared file mappings write to the host's
+ * page cache directly, so there is nothing to write back.
+ */
 long mm_msync(struct mm *mm, uintptr_t addr, size_t len, int flags);
 
 /*

@@ -125,6 +125,16 @@ struct platform_ops {
      * Return 0 (mmap: the address) or -Exxx.
      */
     long (*as_mmap)(struct platform_as *as, uintptr_t addr, size_t len, int prot, int flags);
+    /*
+     * Maps `len` bytes of host file `host_fd` (borrowed: the host mapping
+     * keeps its own reference) from offset `off` at `addr`, MAP_FIXED, with
+     * `flags` MAP_SHARED or MAP_PRIVATE: the app then shares the file's pages
+     * (writes reach the file, SIGBUS past EOF). Optional: NULL when the
+     * backend cannot map sentry fds, and callers then copy the bytes in.
+     * Returns 0 or -Exxx (EACCES when the host fd's mode forbids `prot`).
+     */
+    long (*as_mmap_fd)(struct platform_as *as, uintptr_t addr, size_t len, int prot, int flags,
+                       int host_fd, off_t off);
     long (*as_munmap)(struct platform_as *as, uintptr_t addr, size_t len);
     long (*as_mprotect)(struct platform_as *as, uintptr_t addr, size_t len, int prot);
     /* Moves or resizes [old, old+old_len) to [new_addr, new_addr+new_len). */

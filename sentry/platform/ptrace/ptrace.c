@@ -56,6 +56,7 @@ static int ptrace_init(const struct platform_opts *opts, struct platform **out, 
         free(p);
         return rt_error_wrap(err, "preparing the ptrace stub");
     }
+    ptrace_fdmap_init(p);
     *out = p;
     return 0;
 }
@@ -65,6 +66,8 @@ static void ptrace_fini(struct platform *p)
     if (p == NULL)
         return;
     munmap((void *)p->code_page, 2 * ARCH_PAGE_SIZE);
+    if (p->fd_sock >= 0)
+        close(p->fd_sock);
     free(p);
 }
 
@@ -100,8 +103,10 @@ static int ptrace_as_new(struct platform *p, struct platform_as **out_as,
     as->p = p;
     as->pid = pid;
     as->main = ctx;
+    as->sock_fd = -1;
     ctx->as = as;
     ctx->tid = pid;
+    ctx->tgid = pid;
     ctx->attached = true;
     *out_as = as;
     *out_ctx = ctx;
@@ -253,6 +258,19 @@ static long inject(struct platform_as *as, long nr, uint64_t a0, uint64_t a1, ui
     return inject_at(ctx, as->p->syscall_ip, nr, a0, a1, a2, a3, a4, a5);
 }
 
+long ptrace_inject(struct platform_as *as, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                   uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    return inject(as, nr, a0, a1, a2, a3, a4, a5);
+}
+
+pid_t ptrace_inject_tgid(struct platform_as *as)
+{
+    struct platform_ctx *ctx = ctx_for(as);
+
+    return ctx != NULL ? ctx->tgid : -1;
+}
+
 static long ptrace_as_mmap(struct platform_as *as, uintptr_t addr, size_t len, int prot, int flags)
 {
     return inject(as, SYS_mmap, addr, len, (uint64_t)prot, (uint64_t)(flags | MAP_FIXED),
@@ -283,7 +301,7 @@ static long ptrace_as_madvise(struct platform_as *as, uintptr_t addr, size_t len
     return inject(as, SYS_madvise, addr, len, (uint64_t)advice, 0, 0, 0);
 }
 
-static long ptrace_as_read(struct platform_as *as, void *dst, uintptr_t src, size_t len)
+long ptrace_mem_read(struct platform_as *as, void *dst, uintptr_t src, size_t len)
 {
     struct iovec local = { .iov_base = dst, .iov_len = len };
     struct iovec remote = { .iov_base = (void *)src, .iov_len = len };
@@ -296,7 +314,7 @@ static long ptrace_as_read(struct platform_as *as, void *dst, uintptr_t src, siz
     return n <= 0 ? -EFAULT : n;
 }
 
-static long ptrace_as_write(struct platform_as *as, uintptr_t dst, const void *src, size_t len)
+long ptrace_mem_write(struct platform_as *as, uintptr_t dst, const void *src, size_t len)
 {
     struct iovec local = { .iov_base = (void *)src, .iov_len = len };
     struct iovec remote = { .iov_base = (void *)dst, .iov_len = len };
@@ -416,10 +434,14 @@ static long ptrace_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind 
         return -ENOMEM;
     }
     nctx->tid = (pid_t)tid;
+    nctx->tgid = kind == PLATFORM_CLONE_THREAD ? ctx->tgid : (pid_t)tid;
     if (nas != NULL) {
         nas->p = as->p;
         nas->pid = (pid_t)tid;
         nas->main = nctx;
+        /* The child holds a copy of the parent's socket fd: fdmap.c replaces it on first use. */
+        nas->sock_fd = as->sock_fd;
+        nas->sock_tgid = as->sock_tgid;
         nctx->as = nas;
         *out_as = nas;
     } else {
@@ -633,12 +655,13 @@ const struct platform_ops g_platform_ptrace_ops = {
     .as_release = ptrace_as_release,
     .as_info = ptrace_as_info,
     .as_mmap = ptrace_as_mmap,
+    .as_mmap_fd = ptrace_as_mmap_fd,
     .as_munmap = ptrace_as_munmap,
     .as_mprotect = ptrace_as_mprotect,
     .as_mremap = ptrace_as_mremap,
     .as_madvise = ptrace_as_madvise,
-    .as_read = ptrace_as_read,
-    .as_write = ptrace_as_write,
+    .as_read = ptrace_mem_read,
+    .as_write = ptrace_mem_write,
     .ctx_release = ptrace_ctx_release,
     .ctx_clone = ptrace_ctx_clone,
     .ctx_attach = ptrace_ctx_attach,

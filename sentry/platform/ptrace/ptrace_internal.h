@@ -4,7 +4,9 @@
 
 #include <linux/filter.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/user.h>
 
 #include "sentry/platform/platform.h"
@@ -43,11 +45,20 @@ struct platform {
     unsigned short filter_len;
     /* Reserved ranges and vDSO shared by every stub (inherited from the sentry). Immutable. */
     struct platform_as_info info;
+    /*
+     * The sentry's unbound datagram socket that sends host fds (SCM_RIGHTS)
+     * to the stubs' sockets for as_mmap_fd; created before boot's seccomp
+     * filter, which forbids socket(2). Immutable; -1 when unavailable.
+     */
+    int fd_sock;
+    /* Names the stubs' sockets uniquely (atomic). */
+    uint64_t next_sock_id;
 };
 
 struct platform_ctx {
     struct platform_as *as; /* Not owned. */
     pid_t tid;              /* host thread id of the traced app thread; Immutable */
+    pid_t tgid;             /* host process of `tid` (whose fd table it uses); Immutable */
     /* Traced by its thread (as_new or ctx_attach done): interrupts may be sent. */
     bool attached;
     /* The registers the host thread holds right now, when `host_valid`. */
@@ -69,6 +80,17 @@ struct platform_as {
      * thread). Not owned; NULL once released.
      */
     struct platform_ctx *main;
+    /*
+     * as_mmap_fd's receiving socket: fd `sock_fd` of host process
+     * `sock_tgid`, bound to the abstract address `sock_addr`. A fork child
+     * or vfork child inherits the number but must make its own socket (the
+     * tgid differs). Protected by the mm's lock (every mmap is under it).
+     */
+    int sock_fd;
+    pid_t sock_tgid;
+    struct sockaddr_un sock_addr;
+    socklen_t sock_addr_len;
+    uint64_t seq; /* the last fd message sent to `sock_fd` */
 };
 
 /* The host signal ctx_interrupt sends (nothing else uses SIGSTKFLT). */
@@ -88,3 +110,24 @@ pid_t ptrace_stub_spawn(struct platform *p, rt_error_t *err);
 
 /* The ptrace options every traced stub thread has. */
 #define PTRACE_STUB_OPTIONS (PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD)
+
+/*
+ * Runs syscall `nr` inside the stub of `as` from the calling thread (see
+ * ptrace.c's inject_at). Returns the host result or -errno.
+ */
+long ptrace_inject(struct platform_as *as, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                   uint64_t a3, uint64_t a4, uint64_t a5);
+
+/* The host process whose fd table ptrace_inject's syscalls use, or -1. */
+pid_t ptrace_inject_tgid(struct platform_as *as);
+
+/* Copy between the sentry and the stub of `as`: bytes copied or -EFAULT (as_read/as_write). */
+long ptrace_mem_read(struct platform_as *as, void *dst, uintptr_t src, size_t len);
+long ptrace_mem_write(struct platform_as *as, uintptr_t dst, const void *src, size_t len);
+
+/* Creates p->fd_sock (or leaves it -1: as_mmap_fd then fails with ENODEV). Called from init. */
+void ptrace_fdmap_init(struct platform *p);
+
+/* The as_mmap_fd op (fdmap.c). */
+long ptrace_as_mmap_fd(struct platform_as *as, uintptr_t addr, size_t len, int prot, int flags,
+                       int host_fd, off_t off);
