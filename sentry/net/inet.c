@@ -289,6 +289,32 @@ long net_dev_ioctl(struct task *t, int host_fd, unsigned int cmd, uint64_t arg)
         if (ioctl(host_fd, cmd, &ifr) < 0)
             return -errno;
         return task_copy_out(t, arg, &ifr, sizeof(ifr));
+    case SIOCSIFFLAGS:
+    case SIOCSIFADDR:
+    case SIOCSIFDSTADDR:
+    case SIOCSIFBRDADDR:
+    case SIOCSIFNETMASK:
+    case SIOCSIFMTU:
+    case SIOCSIFHWADDR:
+    case SIOCSIFMETRIC:
+    case SIOCSIFTXQLEN:
+    case SIOCSIFNAME:
+        /* Changes: refused as the host refuses them without CAP_NET_ADMIN. */
+        if (!net_admin_allowed())
+            return -EPERM;
+        if (host_fd < 0)
+            return -ENODEV;
+        ret = task_copy_in(t, &ifr, arg, sizeof(ifr));
+        if (ret < 0)
+            return ret;
+        ifr.ifr_name[IFNAMSIZ - 1] = '\0';
+        if (ioctl(host_fd, cmd, &ifr) < 0)
+            return -errno;
+        return 0;
+    case SIOCADDRT:
+    case SIOCDELRT:
+        /* struct rtentry holds a pointer (rt_dev); routes change through netlink. */
+        return net_admin_allowed() ? -EOPNOTSUPP : -EPERM;
     default:
         return -ENOTTY;
     }

@@ -161,6 +161,9 @@ long hsock_file_new(struct hsock *s, unsigned int fflags, struct file **out);
  */
 long hsock_wait(struct task *t, struct hsock *s, short events, const struct timespec *deadline);
 
+/* Whether the app may change the network (netlink_set_net_admin). */
+bool net_admin_allowed(void);
+
 /* socket(2) for AF_NETLINK. */
 long netlink_socket(struct task *t, int type, int protocol, struct file **out);
 /*

@@ -31,6 +31,11 @@ void netlink_set_net_admin(bool allowed)
     __atomic_store_n(&g_net_admin, allowed, __ATOMIC_RELAXED);
 }
 
+bool net_admin_allowed(void)
+{
+    return __atomic_load_n(&g_net_admin, __ATOMIC_RELAXED);
+}
+
 long netlink_socket(struct task *t, int type, int protocol, struct file **out)
 {
     int base = type & 0xf;
@@ -105,7 +110,7 @@ long netlink_filter_send(struct task *t, struct hsock *s, const void *buf, size_
     socklen_t ml = sizeof(me);
 
     (void)t;
-    if (s->protocol != NETLINK_ROUTE || __atomic_load_n(&g_net_admin, __ATOMIC_RELAXED))
+    if (s->protocol != NETLINK_ROUTE || net_admin_allowed())
         return 0;
     while (off + sizeof(struct nlmsghdr) <= len) {
         struct nlmsghdr h;
