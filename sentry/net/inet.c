@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include <linux/sockios.h>
 
 #include "common/common.h"
+#include "sentry/fs/anon/anon.h"
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/mm/mm.h"
@@ -58,6 +60,67 @@ bool inet_is_socket(const struct file *f)
     return f->ops == &g_hsock_ops;
 }
 
+/*
+ * The readiness watcher: one sentry thread waits on a host epoll set holding
+ * every host socket (edge-triggered) and wakes poll/select/epoll sleepers
+ * (anon_notify) when one of them changes, so that they need not wait for the
+ * end of a wait slice. Blocking socket calls poll their own fd instead.
+ */
+static pthread_once_t g_watch_once = PTHREAD_ONCE_INIT;
+static int g_watch_ep = -1;
+
+static void *watch_main(void *arg)
+{
+    struct epoll_event evs[64];
+
+    (void)arg;
+    for (;;) {
+        int n = epoll_wait(g_watch_ep, evs, 64, -1);
+
+        if (n > 0)
+            anon_notify();
+        else if (n < 0 && errno != EINTR)
+            return NULL;
+    }
+}
+
+static void watch_init(void)
+{
+    pthread_attr_t attr;
+    pthread_t th;
+    sigset_t all, old;
+
+    g_watch_ep = epoll_create1(EPOLL_CLOEXEC);
+    if (g_watch_ep < 0) {
+        sentry_info("inet: no readiness watcher (epoll_create1: %s)", strerror(errno));
+        return;
+    }
+    /* The watcher takes no host signals: they are for the threads that serve tasks. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&th, &attr, watch_main, NULL) != 0) {
+        sentry_info("inet: no readiness watcher thread");
+        close(g_watch_ep);
+        g_watch_ep = -1;
+    }
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Adds host fd `fd` to the watcher's set; it leaves the set when it is closed. */
+static void watch_fd(int fd)
+{
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLRDHUP | EPOLLET };
+
+    pthread_once(&g_watch_once, watch_init);
+    if (g_watch_ep < 0)
+        return;
+    ev.data.fd = fd;
+    epoll_ctl(g_watch_ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
 struct hsock *hsock_new(int fd, int domain, int type, int protocol)
 {
     struct hsock *s = calloc(1, sizeof(*s));
@@ -75,6 +138,8 @@ struct hsock *hsock_new(int fd, int domain, int type, int protocol)
     s->sndbuf = NET_WMEM_DEFAULT;
     s->rcvbuf = NET_WMEM_DEFAULT;
     pthread_mutex_init(&s->mu, NULL);
+    if (fd >= 0)
+        watch_fd(fd);
     return s;
 }
 
@@ -822,10 +887,10 @@ long inet_getsockopt(struct task *t, struct file *f, int level, int name, void *
         struct timeval tv = { .tv_sec = ns > 0 ? ns / 1000000000LL : 0,
                               .tv_usec = ns > 0 ? (ns % 1000000000LL) / 1000 : 0 };
 
-        if (*len < sizeof(tv))
-            return -EINVAL;
-        *len = sizeof(tv);
-        memcpy(val, &tv, sizeof(tv));
+        /* Linux copies what fits of the timeval. */
+        if (*len > sizeof(tv))
+            *len = sizeof(tv);
+        memcpy(val, &tv, *len);
         return 0;
     }
     if (s->fd < 0) {
