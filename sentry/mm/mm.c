@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "sentry/ipc/ipc.h"
 #include "sentry/mm/mm_internal.h"
 #include "sentry/vfs/vfs.h"
 
@@ -64,6 +65,9 @@ long mm_fork(struct mm *mm, struct platform_as *nas, struct mm **out)
         return -ENOMEM;
     }
     memcpy(n->vmas, mm->vmas, mm->nr * sizeof(*n->vmas));
+    /* The child's copies of SysV shm attachments count (Linux: shm_open at fork). */
+    for (size_t i = 0; i < n->nr; i++)
+        ipc_shm_vma_ref(n->vmas[i].shm, 1, 0);
     mm_unlock(mm);
     init_lock(n);
     *out = n;
@@ -135,6 +139,8 @@ void mm_free(struct mm *mm)
 {
     if (mm == NULL)
         return;
+    for (size_t i = 0; i < mm->nr; i++)
+        ipc_shm_vma_ref(mm->vmas[i].shm, -1, 0);
     pthread_mutex_destroy(&mm->mu);
     free(mm->vmas);
     free(mm);
@@ -668,6 +674,113 @@ long mm_mmap_file(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags
     src.ino = st.st_ino;
     mm_lock(mm);
     ret = mm_mmap_locked(mm, addr, len, prot, flags, &src, off);
+    mm_unlock(mm);
+    return ret;
+}
+
+static long mm_shmat_locked(struct mm *mm, uintptr_t addr, int prot, bool remap,
+                            struct ipc_shm *shm, int host_fd, size_t size)
+{
+    size_t len = ARCH_PAGE_UP(size);
+    struct mm_vma v;
+    uintptr_t where;
+    long ret;
+
+    /* The platform must share the segment's memfd with the app; copies cannot be shared. */
+    if (mm->ops->as_mmap_fd == NULL)
+        return -ENOSYS;
+    if (len == 0 || len > ARCH_TASK_SIZE)
+        return -EINVAL;
+    if (addr != 0) {
+        if (addr < MM_MIN_ADDR || addr > ARCH_TASK_SIZE - len)
+            return -EINVAL;
+        if (vma_overlaps_reserved(mm, addr, addr + len))
+            return -EINVAL;
+        if (!remap && vma_overlaps(mm, addr, addr + len))
+            return -EINVAL;
+        where = addr;
+    } else {
+        where = vma_find_free_topdown(mm, len, mm->mmap_base);
+        if (where == 0)
+            return -ENOMEM;
+    }
+    ret = vma_remove_range(mm, where, where + len);
+    if (ret < 0)
+        return ret;
+    v = (struct mm_vma){
+        .start = where,
+        .end = where + len,
+        .prot = prot & MM_PROT_MASK,
+        .flags = MAP_SHARED,
+        .shared_id = ipc_shm_futex_id(shm),
+        .shared_off = 0,
+        .shm = shm,
+    };
+    ret = vma_insert(mm, &v);
+    if (ret < 0)
+        return ret;
+    ret = mm->ops->as_mmap_fd(mm->as, where, len, v.prot, MAP_SHARED, host_fd, 0);
+    if (ret < 0) {
+        mm->ops->as_munmap(mm->as, where, len);
+        forget_range(mm, where, where + len);
+        return ret;
+    }
+    return (long)where;
+}
+
+long mm_shmat(struct mm *mm, uintptr_t addr, int prot, bool remap, struct ipc_shm *shm, int host_fd,
+              size_t size)
+{
+    long ret;
+
+    mm_lock(mm);
+    ret = mm_shmat_locked(mm, addr, prot, remap, shm, host_fd, size);
+    mm_unlock(mm);
+    return ret;
+}
+
+static long mm_shmdt_locked(struct mm *mm, uintptr_t addr, int pid)
+{
+    size_t i = vma_lower_bound(mm, addr);
+    struct ipc_shm *shm;
+    uintptr_t end;
+
+    if (addr & (ARCH_PAGE_SIZE - 1))
+        return -EINVAL;
+    /* Linux: the first vma at addr must map the segment from its start. */
+    if (i >= mm->nr || mm->vmas[i].start != addr || mm->vmas[i].shm == NULL ||
+        mm->vmas[i].shared_off != 0)
+        return -EINVAL;
+    shm = mm->vmas[i].shm;
+    end = addr + ARCH_PAGE_UP(ipc_shm_size(shm));
+    ipc_shm_note_pid(shm, pid);
+    /* Every vma of this segment in [addr, end) at its own offset goes (split ones too). */
+    for (;;) {
+        uintptr_t s = 0, e = 0;
+
+        for (i = vma_lower_bound(mm, addr); i < mm->nr && mm->vmas[i].start < end; i++) {
+            const struct mm_vma *v = &mm->vmas[i];
+
+            if (v->shm == shm && v->shared_off == v->start - addr) {
+                s = v->start;
+                e = v->end < end ? v->end : end;
+                break;
+            }
+        }
+        if (e == 0)
+            return 0;
+        mm->ops->as_munmap(mm->as, s, e - s);
+        if (forget_range(mm, s, e) < 0)
+            return -ENOMEM;
+    }
+}
+
+long mm_shmdt(struct mm *mm, uintptr_t addr, int pid)
+{
+    long ret;
+
+    mm_lock(mm);
+    ret = mm_shmdt_locked(mm, addr, pid);
     mm_unlock(mm);
     return ret;
 }

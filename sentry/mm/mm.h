@@ -12,6 +12,7 @@
 
 struct task;
 struct file;
+struct ipc_shm;
 
 /* Linux's vm.mmap_min_addr default: nothing may be mapped below it. */
 #define MM_MIN_ADDR 0x10000UL
@@ -51,6 +52,12 @@ struct mm_vma {
      */
     bool fd_backed;
     bool may_write;
+    /*
+     * A SysV shm attachment (sentry/ipc): the segment, counted once per vma
+     * (ipc_shm_vma_ref) as Linux counts shm_nattch; `shared_off` is the
+     * offset in the segment. Such vmas never merge. NULL otherwise.
+     */
+    struct ipc_shm *shm;
     const char *name; /* "[heap]", "[stack]", "[vdso]", ... or NULL. Static storage. */
 };
 
@@ -126,6 +133,23 @@ long mm_mmap(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, int
  */
 long mm_mmap_file(struct mm *mm, uintptr_t addr, size_t len, int prot, int flags, struct file *f,
                   off_t off);
+
+/*
+ * shmat(2)'s mapping of segment `shm` (held by the caller), whose bytes are
+ * host fd `host_fd` (Not owned) of `size` bytes: at `addr` when nonzero
+ * (already SHMLBA-aligned; EINVAL when it overlaps a mapping unless
+ * `remap`), else where mmap would put it. Returns the address or -EINVAL,
+ * -ENOMEM, -ENOSYS (a platform without as_mmap_fd).
+ */
+long mm_shmat(struct mm *mm, uintptr_t addr, int prot, bool remap, struct ipc_shm *shm, int host_fd,
+              size_t size);
+
+/*
+ * shmdt(2): unmaps the attachment that starts at `addr` (every vma of its
+ * segment within the segment's size from there). `pid` becomes the
+ * segment's shm_lpid. Returns 0 or -EINVAL (no attachment starts there).
+ */
+long mm_shmdt(struct mm *mm, uintptr_t addr, int pid);
 
 /*
  * msync(2): validates like Linux. Shared file mappings write to the host's

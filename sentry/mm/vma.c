@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sentry/ipc/ipc.h"
 #include "sentry/mm/mm_internal.h"
 
 size_t vma_lower_bound(const struct mm *mm, uintptr_t addr)
@@ -86,6 +87,8 @@ long vma_split_at(struct mm *mm, uintptr_t addr)
     mm->vmas[i + 1].shared_off += addr - mm->vmas[i].start;
     if (mm->vmas[i + 1].file)
         mm->vmas[i + 1].file_off += addr - mm->vmas[i].start;
+    /* Linux counts both halves of a split attachment (shm_open on the new vma). */
+    ipc_shm_vma_ref(mm->vmas[i + 1].shm, 1, 0);
     return 0;
 }
 
@@ -99,6 +102,7 @@ long vma_insert(struct mm *mm, const struct mm_vma *v)
     memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nr - i) * sizeof(mm->vmas[0]));
     mm->vmas[i] = *v;
     mm->nr++;
+    ipc_shm_vma_ref(v->shm, 1, 0);
     return 0;
 }
 
@@ -115,7 +119,7 @@ long vma_remove_range(struct mm *mm, uintptr_t start, uintptr_t end)
     vma_split_at(mm, end);
     i = vma_lower_bound(mm, start);
     for (j = i; j < mm->nr && mm->vmas[j].start < end; j++)
-        ;
+        ipc_shm_vma_ref(mm->vmas[j].shm, -1, 0);
     memmove(&mm->vmas[i], &mm->vmas[j], (mm->nr - j) * sizeof(mm->vmas[0]));
     mm->nr -= j - i;
     return 0;
@@ -127,8 +131,8 @@ static bool vma_mergeable(const struct mm_vma *a, const struct mm_vma *b)
            !b->reserved && a->name == b->name && a->shared_id == b->shared_id &&
            (a->shared_id == 0 || a->shared_off + (a->end - a->start) == b->shared_off) &&
            a->file == b->file && a->file_dev == b->file_dev && a->file_ino == b->file_ino &&
-           a->fd_backed == b->fd_backed && a->may_write == b->may_write &&
-           (!a->file || a->file_off + (a->end - a->start) == b->file_off);
+           a->fd_backed == b->fd_backed && a->may_write == b->may_write && a->shm == NULL &&
+           b->shm == NULL && (!a->file || a->file_off + (a->end - a->start) == b->file_off);
 }
 
 void vma_merge_all(struct mm *mm)

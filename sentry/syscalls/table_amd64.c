@@ -3,6 +3,7 @@
 #include "sentry/syscalls/syscalls.h"
 #include "sentry/syscalls/syscalls_internal.h"
 #include "sentry/net/net.h"
+#include "sentry/ipc/ipc.h"
 
 /* clang-format off */
 #define ARGS(...) .nargs = sizeof((uint8_t[]){ __VA_ARGS__ }), .args = { __VA_ARGS__ }
@@ -17,7 +18,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [6] = { .name = "lstat", .fn = sys_lstat, .support = SYS_SUPPORT_FULL, ARGS(SA_PATH, SA_PTR) },
     [7] = { .name = "poll", .fn = sys_poll, .support = SYS_SUPPORT_FULL, ARGS(SA_PTR, SA_UINT, SA_INT) },
     [8] = { .name = "lseek", .fn = sys_lseek, .support = SYS_SUPPORT_FULL, ARGS(SA_FD, SA_INT, SA_INT) },
-    [9] = { .name = "mmap", .fn = sys_mmap, .support = SYS_SUPPORT_PARTIAL, .note = "file mappings are private copies read at mmap time (no SIGBUS past EOF); writable MAP_SHARED of files is ENODEV; MAP_SHARED anonymous memory is host shared memory of the stub", ARGS(SA_HEX, SA_LEN, SA_PROT, SA_MAPF, SA_FD, SA_HEX) },
+    [9] = { .name = "mmap", .fn = sys_mmap, .support = SYS_SUPPORT_PARTIAL, .note = "files with a host fd (tmpfs, gofer) are host mappings of it; other files are private copies read at mmap time (no SIGBUS past EOF, writable MAP_SHARED is ENODEV); MAP_SHARED anonymous memory is host shared memory of the stub", ARGS(SA_HEX, SA_LEN, SA_PROT, SA_MAPF, SA_FD, SA_HEX) },
     [10] = { .name = "mprotect", .fn = sys_mprotect, .support = SYS_SUPPORT_FULL, ARGS(SA_HEX, SA_LEN, SA_PROT) },
     [11] = { .name = "munmap", .fn = sys_munmap, .support = SYS_SUPPORT_FULL, ARGS(SA_HEX, SA_LEN) },
     [12] = { .name = "brk", .fn = sys_brk, .support = SYS_SUPPORT_FULL, ARGS(SA_HEX) },
@@ -34,12 +35,12 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [23] = { .name = "select", .fn = sys_select, .support = SYS_SUPPORT_FULL, ARGS(SA_INT, SA_PTR, SA_PTR, SA_PTR, SA_PTR) },
     [24] = { .name = "sched_yield", .fn = sys_sched_yield, .support = SYS_SUPPORT_FULL },
     [25] = { .name = "mremap", .fn = sys_mremap, .support = SYS_SUPPORT_PARTIAL, .note = "no MREMAP_DONTUNMAP", ARGS(SA_HEX, SA_LEN, SA_LEN, SA_HEX, SA_HEX) },
-    [26] = { .name = "msync", .fn = sys_msync, .support = SYS_SUPPORT_PARTIAL, .note = "validates; nothing to write back (shared file mappings are read-only snapshots)", ARGS(SA_HEX, SA_LEN, SA_HEX) },
+    [26] = { .name = "msync", .fn = sys_msync, .support = SYS_SUPPORT_PARTIAL, .note = "validates; nothing to write back (shared file mappings are the host page cache or read-only snapshots)", ARGS(SA_HEX, SA_LEN, SA_HEX) },
     [27] = { .name = "mincore", .fn = sys_mincore, .support = SYS_SUPPORT_PARTIAL, .note = "every mapped page reads as resident", ARGS(SA_HEX, SA_LEN, SA_PTR) },
     [28] = { .name = "madvise", .fn = sys_madvise, .support = SYS_SUPPORT_PARTIAL, .note = "DONTNEED and FREE reach the host; other advice is accepted and ignored", ARGS(SA_HEX, SA_LEN, SA_INT) },
-    [29] = { .name = "shmget", ARGS(SA_INT, SA_LEN, SA_HEX) },
-    [30] = { .name = "shmat", ARGS(SA_INT, SA_HEX, SA_HEX) },
-    [31] = { .name = "shmctl", ARGS(SA_INT, SA_INT, SA_PTR) },
+    [29] = { .name = "shmget", .fn = sys_shmget, .support = SYS_SUPPORT_FULL, .note = "one IPC namespace per sandbox; Linux default limits", ARGS(SA_INT, SA_LEN, SA_HEX) },
+    [30] = { .name = "shmat", .fn = sys_shmat, .support = SYS_SUPPORT_FULL, .note = "the segment's memfd mapped by the platform (ENOSYS on platforms without as_mmap_fd)", ARGS(SA_INT, SA_HEX, SA_HEX) },
+    [31] = { .name = "shmctl", .fn = sys_shmctl, .support = SYS_SUPPORT_FULL, .note = "the app is root: no permission checks", ARGS(SA_INT, SA_INT, SA_PTR) },
     [32] = { .name = "dup", .fn = sys_dup, .support = SYS_SUPPORT_FULL, ARGS(SA_FD) },
     [33] = { .name = "dup2", .fn = sys_dup2, .support = SYS_SUPPORT_FULL, ARGS(SA_FD, SA_FD) },
     [34] = { .name = "pause", .fn = sys_pause, .support = SYS_SUPPORT_FULL },
@@ -75,7 +76,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [64] = { .name = "semget", ARGS(SA_INT, SA_INT, SA_HEX) },
     [65] = { .name = "semop", ARGS(SA_INT, SA_PTR, SA_UINT) },
     [66] = { .name = "semctl", ARGS(SA_INT, SA_INT, SA_INT, SA_HEX) },
-    [67] = { .name = "shmdt", ARGS(SA_HEX) },
+    [67] = { .name = "shmdt", .fn = sys_shmdt, .support = SYS_SUPPORT_FULL, ARGS(SA_HEX) },
     [68] = { .name = "msgget", ARGS(SA_INT, SA_HEX) },
     [69] = { .name = "msgsnd", ARGS(SA_INT, SA_PTR, SA_LEN, SA_HEX) },
     [70] = { .name = "msgrcv", ARGS(SA_INT, SA_PTR, SA_LEN, SA_INT, SA_HEX) },
