@@ -14,7 +14,7 @@ PLATFORMS=${PLATFORMS:-ptrace systrap}
 N_NATIVE=${N_NATIVE:-2000000}
 N_SANDBOX=${N_SANDBOX:-100000}
 
-for f in "$RUNSC" "$BENCH/syscall"; do
+for f in "$RUNSC" "$BENCH/syscall" "$BENCH/forkexec"; do
 	if [ ! -x "$f" ]; then
 		echo "bench: $f is missing; run \`make BUILD=$BUILD bench\`" >&2
 		exit 1
@@ -58,3 +58,24 @@ for p in $PLATFORMS; do
 done
 echo "  native   $native ns"
 printf '%s' "$summary"
+
+# fork + exec + wait of /bin/true (dynamically linked: the loader, ld.so and
+# file mappings are part of the cost).
+N_FORKEXEC=${N_FORKEXEC:-100}
+fe_us() {
+	sed -n 's/^forkexec: \([0-9][0-9]*\) us\/round.*/\1/p'
+}
+if [ -x "$BENCH/forkexec" ]; then
+	echo "forkexec (fork+exec+wait of /bin/true, $N_FORKEXEC rounds)"
+	fe_native=$("$BENCH/forkexec" "$N_FORKEXEC" | fe_us)
+	printf '  %-8s %6d us\n' native "$fe_native"
+	for p in $PLATFORMS; do
+		us=$("$RUNSC" --platform="$p" do -- "$BENCH/forkexec" "$N_FORKEXEC" | fe_us)
+		if [ -z "$us" ]; then
+			printf '  %-8s failed\n' "$p:"
+			continue
+		fi
+		awk -v p="$p" -v n="$fe_native" -v s="$us" \
+			'BEGIN { printf "  %-8s %6d us, %6.1fx native\n", p, s, (n > 0 ? s / n : 0) }'
+	done
+fi
