@@ -47,6 +47,8 @@ struct boot_options {
     const char *id;
     enum rt_log_format log_format;
     bool debug;
+    const char *platform; /* the sentry's platform; NULL: ptrace */
+    bool strace;          /* every app syscall to the log */
 };
 
 static int parse_fd(const char *flag, const char *s, int *out, rt_error_t *err)
@@ -64,7 +66,17 @@ static int parse_fd(const char *flag, const char *s, int *out, rt_error_t *err)
 
 static int parse_args(int argc, char **argv, struct boot_options *o, rt_error_t *err)
 {
-    enum { OPT_SPEC = 1, OPT_CONTROL, OPT_SYNC, OPT_LOG, OPT_LOG_FORMAT, OPT_ID, OPT_DEBUG };
+    enum {
+        OPT_SPEC = 1,
+        OPT_CONTROL,
+        OPT_SYNC,
+        OPT_LOG,
+        OPT_LOG_FORMAT,
+        OPT_ID,
+        OPT_DEBUG,
+        OPT_PLATFORM,
+        OPT_STRACE,
+    };
     static const struct option opts[] = {
         { "spec-fd", required_argument, NULL, OPT_SPEC },
         { "control-fd", required_argument, NULL, OPT_CONTROL },
@@ -73,11 +85,13 @@ static int parse_args(int argc, char **argv, struct boot_options *o, rt_error_t 
         { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
         { "id", required_argument, NULL, OPT_ID },
         { "debug", no_argument, NULL, OPT_DEBUG },
+        { "platform", required_argument, NULL, OPT_PLATFORM },
+        { "strace", no_argument, NULL, OPT_STRACE },
         { NULL, 0, NULL, 0 },
     };
     int c;
 
-    *o = (struct boot_options){ -1, -1, -1, -1, NULL, RT_LOG_FORMAT_TEXT, false };
+    *o = (struct boot_options){ -1, -1, -1, -1, NULL, RT_LOG_FORMAT_TEXT, false, NULL, false };
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -105,6 +119,12 @@ static int parse_args(int argc, char **argv, struct boot_options *o, rt_error_t 
             break;
         case OPT_DEBUG:
             o->debug = true;
+            break;
+        case OPT_PLATFORM:
+            o->platform = optarg;
+            break;
+        case OPT_STRACE:
+            o->strace = true;
             break;
         default:
             return rt_make_error(err, EINVAL, "boot: unknown option `%s`", argv[optind - 1]);
@@ -238,6 +258,8 @@ static int boot_setup(const struct boot_options *o, struct spec **spec, struct s
      *    keeps at the same address.
      */
     sopts.hostname = (*spec)->hostname;
+    sopts.platform = o->platform;
+    sopts.strace = o->strace;
     if (sentry_new(&sopts, sentry, err) < 0)
         return rt_error_wrap(err, "starting the sentry");
     /* 6. An empty, read-only root: no host path is reachable from here on. */

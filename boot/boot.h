@@ -154,7 +154,8 @@ size_t boot_filter_rule_count(void);
 
 /*
  * `runsc-c boot --spec-fd=N --control-fd=N --sync-fd=N --id=ID [--log-fd=N]
- * [--log-format=text|json] [--debug]`, started by sandbox_start as pid 1 of
+ * [--log-format=text|json] [--debug] [--platform=ptrace|systrap] [--strace]`,
+ * started by sandbox_start as pid 1 of
  * new namespaces. Sets the sandbox up (boot/boot.c lists the steps: closing
  * inherited fds, an empty read-only root, capabilities dropped,
  * no_new_privs, the seccomp allowlist), reports ready (or its error) on the

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The sandbox process's seccomp allowlist (libseccomp): every host syscall the sentry may make.
+#include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -160,6 +161,14 @@ static const struct filter_rule g_rules[] = {
     ALLOW_IF(prlimit64, ARG(2, SCMP_CMP_EQ, 0, 0)),
     /* The app's files are host fds the sentry dups (stdio, donated gofer fds). */
     ALLOW_IF(fcntl, ARG(1, SCMP_CMP_EQ, F_DUPFD_CLOEXEC, 0)),
+    /* systrap watches and kills its stubs (not our children) through pidfds. */
+    ALLOW_IF(pidfd_open, ARG(1, SCMP_CMP_EQ, 0, 0)),
+    ALLOW(pidfd_send_signal),
+    /* systrap: one socket pair per stub, its end handed to the stub factory. */
+    ALLOW_IF(socketpair, ARG(0, SCMP_CMP_EQ, AF_UNIX, 0)),
+    /* systrap reads the serving thread's own TLS bases (never sets them). */
+    ALLOW_IF(arch_prctl, ARG(0, SCMP_CMP_EQ, ARCH_GET_FS, 0)),
+    ALLOW_IF(arch_prctl, ARG(0, SCMP_CMP_EQ, ARCH_GET_GS, 0)),
     /* File data goes straight to those fds (DESIGN.md section 5); tmpfs files are memfds. */
     ALLOW(pread64),
     ALLOW(pwrite64),

@@ -19,6 +19,8 @@
 #include "sentry/mm/mm.h"
 #include "sentry/platform/platform.h"
 #include "sentry/platform/ptrace/factory.h"
+#include "sentry/platform/systrap/factory.h"
+#include "sentry/platform/systrap/systrap.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs/vfs.h"
 
@@ -90,10 +92,11 @@ int sentry_new(const struct sentry_opts *opts, struct sentry **out, rt_error_t *
 
 int sentry_prepare_filter(struct sentry *s, rt_error_t *err)
 {
-    if (s->pops != &g_platform_ptrace_ops)
-        return 0;
-    if (ptrace_factory_start(err) < 0)
+    /* Each platform whose stubs would otherwise be forked by the filtered sentry. */
+    if (s->pops == &g_platform_ptrace_ops && ptrace_factory_start(err) < 0)
         return rt_error_wrap(err, "starting the ptrace stub factory");
+    if (s->pops == &g_platform_systrap_ops && systrap_factory_start(err) < 0)
+        return rt_error_wrap(err, "starting the systrap stub factory");
     return 0;
 }
 

@@ -294,10 +294,12 @@ static void test_sandbox(void)
     /* After one answered request, the boot process is past its setup (sync fd closed). */
     snprintf(path, sizeof(path), "/proc/%d/fd", (int)sb.pid);
     /* The server closes the start request's connection just after its reply: allow it 1 s. */
-    for (int i = 0; i < 100 && count_entries(path, names, sizeof(names)) != 7; i++)
+    for (int i = 0; i < 100 && count_entries(path, names, sizeof(names)) != 8; i++)
         usleep(10000);
-    tap_ok(count_entries(path, names, sizeof(names)) == 7,
-           "7 fds: stdio, control socket, its eventfd, log, stub factory socket (%s)", names);
+    tap_ok(count_entries(path, names, sizeof(names)) == 8,
+           "8 fds: stdio, control socket, its eventfd, log, stub factory socket, the ptrace "
+           "platform's fd-passing socket (%s)",
+           names);
     {
         /* The ptrace stub factory: boot's only child, forked after the drop, before the filter. */
         cleanup_free char *children = NULL, *fstatus = NULL;
