@@ -451,7 +451,8 @@ static long unix_ioctl(struct file *f, struct task *t, unsigned int cmd, uint64_
         pthread_mutex_unlock(&g_unix_mu);
         return task_copy_out(t, arg, &v, sizeof(v));
     default:
-        return -ENOTTY;
+        /* Interface ioctls work on any socket (glibc's if_nametoindex asks a unix one). */
+        return net_dev_ioctl(t, -1, cmd, arg);
     }
 }
 
