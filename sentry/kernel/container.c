@@ -259,17 +259,21 @@ static int build_mounts(struct kernel *k, const struct sentry_container_args *a,
     return 0;
 }
 
-/* True when `path` names an executable regular file for the scratch task `t`. */
-static bool is_executable(struct task *t, const char *path)
+/*
+ * 0 when `path` names an executable regular file for the scratch task `t`,
+ * else -ENOENT (or the walk's error) or -EACCES.
+ */
+static long check_executable(struct task *t, const char *path)
 {
     struct vfs_path p = { 0 };
-    bool ok;
+    long ret = vfs_walk(t, AT_FDCWD, path, VFS_WALK_FOLLOW, &p);
 
-    if (vfs_walk(t, AT_FDCWD, path, VFS_WALK_FOLLOW, &p) < 0)
-        return false;
-    ok = S_ISREG(p.d->inode->st.st_mode) && (p.d->inode->st.st_mode & 0111) != 0;
+    if (ret < 0)
+        return ret;
+    if (!S_ISREG(p.d->inode->st.st_mode) || (p.d->inode->st.st_mode & 0111) == 0)
+        ret = -EACCES;
     vfs_path_put(&p);
-    return ok;
+    return ret;
 }
 
 /*
@@ -286,7 +290,10 @@ static char *resolve_program(struct kernel *k, struct mount_ns *ns,
     cleanup_free struct task *scratch = NULL;
     char *save = NULL, *found = NULL;
 
-    if (strchr(prog, '/') != NULL)
+    long ret;
+
+    /* A relative path with a '/' is the loader's to resolve from the process's cwd. */
+    if (strchr(prog, '/') != NULL && prog[0] != '/')
         return xstrdup(prog);
     for (size_t i = 0; a->envp != NULL && a->envp[i] != NULL; i++) {
         if (strncmp(a->envp[i], "PATH=", 5) == 0)
@@ -299,18 +306,33 @@ static char *resolve_program(struct kernel *k, struct mount_ns *ns,
         rt_make_error(err, ENOMEM, "fs context");
         return NULL;
     }
+    /*
+     * The errors say what runc's say: Docker and Podman turn "executable file
+     * not found" / "no such file or directory" into 127 and "permission
+     * denied" into 126.
+     */
+    if (prog[0] == '/') {
+        ret = check_executable(scratch, prog);
+        put_vfs_fs(scratch->fs);
+        if (ret == -EACCES)
+            rt_make_error(err, EACCES, "exec: \"%s\": permission denied", prog);
+        else if (ret < 0)
+            rt_make_error(err, (int)-ret, "exec: \"%s\": stat %s: %s", prog, prog,
+                          ret == -ENOENT ? "no such file or directory" : "cannot resolve");
+        return ret < 0 ? NULL : xstrdup(prog);
+    }
     copy = xstrdup(path);
     for (char *dir = strtok_r(copy, ":", &save); dir != NULL; dir = strtok_r(NULL, ":", &save)) {
         cleanup_free char *cand = xasprintf("%s/%s", dir[0] != '\0' ? dir : ".", prog);
 
-        if (is_executable(scratch, cand)) {
+        if (check_executable(scratch, cand) == 0) {
             found = steal_pointer(&cand);
             break;
         }
     }
     put_vfs_fs(scratch->fs);
     if (found == NULL)
-        rt_make_error(err, ENOENT, "`%s`: executable file not found in $PATH", prog);
+        rt_make_error(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", prog);
     return found;
 }
 
