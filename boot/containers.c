@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -166,6 +167,19 @@ static size_t stdio_fd_count(const struct control_stdio *s)
     return s->kind == CONTROL_STDIO_FDS ? 3 : s->kind == CONTROL_STDIO_TTY ? 1 : 0;
 }
 
+/* A terminal's size from the request (process.consoleSize), set on the pty replica `fd`. */
+static void apply_console_size(const char *id, const struct control_stdio *s, int fd)
+{
+    struct winsize ws = { 0 };
+
+    if (s->kind != CONTROL_STDIO_TTY || !s->has_console_size || fd < 0)
+        return;
+    ws.ws_row = (unsigned short)s->rows;
+    ws.ws_col = (unsigned short)s->cols;
+    if (ioctl(fd, TIOCSWINSZ, &ws) < 0)
+        log_warning("container %s: setting the console size: %s", id, strerror(errno));
+}
+
 /*
  * Fills `a` from an OCI process and its descriptors (stdio as `stdio` says,
  * then `n_preserved` more). `*rl` receives the rlimits array `a` points to.
@@ -257,6 +271,7 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
     a.init.preserved = c->fds + nstdio + c->gofer_fd_count;
     a.init.on_exit = on_init_exit;
     a.init.arg = c;
+    apply_console_size(c->id, &c->stdio, c->fds[0]);
     tmpfs = tmpfs_mounts_of(c->spec, &a.n_tmpfs);
     a.tmpfs = tmpfs;
     /* The rootfs connection belongs to the sentry's mount from here on. */
@@ -365,6 +380,7 @@ static int ctr_exec(void *ctx, const struct control_exec *e, int *fds, size_t nf
         x->fds[i] = take_fd(&fds[i]);
     x->nfds = nfds;
     process_args_of(proc, &e->stdio, x->fds, e->preserve_fd_count, &a, &rl);
+    apply_console_size(e->container_id, &e->stdio, x->fds[0]);
     a.on_exit = on_exec_exit;
     a.arg = x;
     pthread_mutex_lock(&g_mu);
