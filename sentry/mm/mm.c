@@ -544,15 +544,21 @@ static long mm_mremap_locked(struct mm *mm, uintptr_t old, size_t old_len, size_
         return -ENOMEM;
 
 move:
+    /* The moved part starts at `old`, not at the vma's start. */
+    v.shared_off += old - v.start;
+    if (v.file)
+        v.file_off += old - v.start;
+    /* A removed SysV segment must outlive the moment no vma maps it. */
+    ipc_shm_vma_ref(v.shm, 1, 0);
     ret = vma_remove_range(mm, old, old + old_len);
     if (ret < 0)
-        return ret;
+        goto out;
     v.start = target;
     v.end = target + new_len;
     v.name = NULL;
     ret = vma_insert(mm, &v);
     if (ret < 0)
-        return ret;
+        goto out;
     ret = mm->ops->as_mremap(mm->as, old, old_len, new_len, target);
     if (ret < 0) {
         /* Undo the bookkeeping: the host left the old mapping where it was. */
@@ -561,10 +567,13 @@ move:
         v.end = old + old_len;
         vma_insert(mm, &v);
         vma_merge_all(mm);
-        return ret;
+        goto out;
     }
     vma_merge_all(mm);
-    return (long)target;
+    ret = (long)target;
+out:
+    ipc_shm_vma_ref(v.shm, -1, 0);
+    return ret;
 }
 
 static long mm_madvise_locked(struct mm *mm, uintptr_t addr, size_t len, int advice)
