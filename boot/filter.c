@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/netlink.h>
+#include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -161,6 +163,53 @@ static const struct filter_rule g_rules[] = {
     ALLOW_IF(prlimit64, ARG(2, SCMP_CMP_EQ, 0, 0)),
     /* The app's files are host fds the sentry dups (stdio, donated gofer fds). */
     ALLOW_IF(fcntl, ARG(1, SCMP_CMP_EQ, F_DUPFD_CLOEXEC, 0)),
+    /*
+     * The app's inet sockets are host sockets of the sentry in the pod's
+     * network namespace, NETLINK_ROUTE a host netlink socket (sentry/net):
+     * the connection calls and options (the host refuses what our dropped
+     * capabilities do not allow), a readiness watcher on epoll, and the
+     * interface ioctls the sentry forwards.
+     */
+    ALLOW_IF(socket, ARG(0, SCMP_CMP_EQ, AF_INET, 0)),
+    ALLOW_IF(socket, ARG(0, SCMP_CMP_EQ, AF_INET6, 0)),
+    ALLOW_IF2(socket, ARG(0, SCMP_CMP_EQ, AF_NETLINK, 0), ARG(2, SCMP_CMP_EQ, NETLINK_ROUTE, 0)),
+    ALLOW(bind),
+    ALLOW(connect),
+    ALLOW(listen),
+    ALLOW(getsockname),
+    ALLOW(getpeername),
+    ALLOW(setsockopt),
+    ALLOW(epoll_create1),
+    ALLOW(epoll_ctl),
+    ALLOW(epoll_wait),
+    ALLOW(epoll_pwait),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFCONF, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFNAME, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFINDEX, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFFLAGS, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFADDR, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFDSTADDR, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFBRDADDR, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFNETMASK, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFMTU, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFHWADDR, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFMETRIC, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFTXQLEN, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCGIFMAP, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCOUTQ, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCOUTQNSD, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCATMARK, 0)),
+    /* Interface changes reach the host only for an app with CAP_NET_ADMIN; we lack it: EPERM. */
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCSIFFLAGS, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCSIFADDR, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCSIFDSTADDR, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCSIFBRDADDR, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCSIFNETMASK, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCSIFMTU, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCSIFHWADDR, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCSIFMETRIC, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCSIFTXQLEN, 0)),
+    ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, SIOCSIFNAME, 0)),
     /* systrap watches and kills its stubs (not our children) through pidfds. */
     ALLOW_IF(pidfd_open, ARG(1, SCMP_CMP_EQ, 0, 0)),
     ALLOW(pidfd_send_signal),
