@@ -112,6 +112,8 @@ static const struct filter_rule g_rules[] = {
     ALLOW(getgid),
     ALLOW(getegid),
     ALLOW(clock_gettime),
+    ALLOW(clock_getres),
+    ALLOW(sysinfo), /* the app's sysinfo(2) reports the host's memory and load */
     ALLOW(clock_nanosleep),
     ALLOW(nanosleep),
     ALLOW(gettimeofday),
@@ -231,6 +233,8 @@ static const struct filter_rule g_rules[] = {
     ALLOW(fdatasync),
     ALLOW(fstatfs),
     ALLOW(memfd_create),
+    /* futimens on a tmpfs memfd: utimensat with a NULL path, never a host path. */
+    ALLOW_IF(utimensat, ARG(1, SCMP_CMP_EQ, 0, 0)),
     /* Terminal ioctls the sentry forwards to a host tty given as the app's stdio. */
     ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, TCGETS, 0)),
     ALLOW_IF(ioctl, ARG(1, SCMP_CMP_EQ, TCSETS, 0)),
