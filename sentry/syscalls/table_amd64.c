@@ -4,6 +4,7 @@
 #include "sentry/syscalls/syscalls_internal.h"
 #include "sentry/net/net.h"
 #include "sentry/ipc/ipc.h"
+#include "sentry/syscalls/sys_gaps.h"
 
 /* clang-format off */
 #define ARGS(...) .nargs = sizeof((uint8_t[]){ __VA_ARGS__ }), .args = { __VA_ARGS__ }
@@ -49,7 +50,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [37] = { .name = "alarm", .fn = sys_alarm, .support = SYS_SUPPORT_FULL, ARGS(SA_UINT) },
     [38] = { .name = "setitimer", .fn = sys_setitimer, .support = SYS_SUPPORT_PARTIAL, .note = "ITIMER_REAL only; VIRTUAL/PROF: ENOSYS", ARGS(SA_INT, SA_PTR, SA_PTR) },
     [39] = { .name = "getpid", .fn = sys_getpid, .support = SYS_SUPPORT_FULL },
-    [40] = { .name = "sendfile", ARGS(SA_FD, SA_FD, SA_PTR, SA_LEN) },
+    [40] = { .name = "sendfile", .fn = sys_sendfile, .support = SYS_SUPPORT_FULL, .note = "copies through a sentry buffer", ARGS(SA_FD, SA_FD, SA_PTR, SA_LEN) },
     [41] = { .name = "socket", .fn = sys_socket, .support = SYS_SUPPORT_PARTIAL, .note = "AF_UNIX only (sentry sockets); AF_INET/AF_INET6/others: EAFNOSUPPORT", ARGS(SA_INT, SA_INT, SA_INT) },
     [42] = { .name = "connect", .fn = sys_connect, .support = SYS_SUPPORT_PARTIAL, .note = "AF_UNIX sockets only", ARGS(SA_FD, SA_PTR, SA_LEN) },
     [43] = { .name = "accept", .fn = sys_accept, .support = SYS_SUPPORT_PARTIAL, .note = "AF_UNIX sockets only", ARGS(SA_FD, SA_PTR, SA_PTR) },
@@ -171,7 +172,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [159] = { .name = "adjtimex", ARGS(SA_PTR) },
     [160] = { .name = "setrlimit", .fn = sys_setrlimit, .support = SYS_SUPPORT_FULL, ARGS(SA_INT, SA_PTR) },
     [161] = { .name = "chroot", ARGS(SA_PATH) },
-    [162] = { .name = "sync" },
+    [162] = { .name = "sync", .fn = sys_sync, .support = SYS_SUPPORT_FULL, .note = "the sentry caches no file data" },
     [163] = { .name = "acct", ARGS(SA_PATH) },
     [164] = { .name = "settimeofday", ARGS(SA_PTR, SA_PTR) },
     [165] = { .name = "mount", ARGS(SA_PATH, SA_PATH, SA_PATH, SA_HEX, SA_PTR) },
@@ -284,9 +285,9 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [272] = { .name = "unshare", ARGS(SA_HEX) },
     [273] = { .name = "set_robust_list", .fn = sys_set_robust_list, .support = SYS_SUPPORT_FULL, ARGS(SA_PTR, SA_LEN) },
     [274] = { .name = "get_robust_list", .fn = sys_get_robust_list, .support = SYS_SUPPORT_FULL, ARGS(SA_INT, SA_PTR, SA_PTR) },
-    [275] = { .name = "splice", ARGS(SA_FD, SA_PTR, SA_FD, SA_PTR, SA_LEN, SA_HEX) },
+    [275] = { .name = "splice", .fn = sys_splice, .support = SYS_SUPPORT_PARTIAL, .note = "copies through a sentry buffer; SPLICE_F_MOVE/GIFT ignored", ARGS(SA_FD, SA_PTR, SA_FD, SA_PTR, SA_LEN, SA_HEX) },
     [276] = { .name = "tee", ARGS(SA_FD, SA_FD, SA_LEN, SA_HEX) },
-    [277] = { .name = "sync_file_range", ARGS(SA_FD, SA_INT, SA_INT, SA_HEX) },
+    [277] = { .name = "sync_file_range", .fn = sys_sync_file_range, .support = SYS_SUPPORT_FULL, ARGS(SA_FD, SA_INT, SA_INT, SA_HEX) },
     [278] = { .name = "vmsplice", ARGS(SA_FD, SA_PTR, SA_HEX, SA_HEX) },
     [279] = { .name = "move_pages", ARGS(SA_INT, SA_HEX, SA_PTR, SA_PTR, SA_PTR, SA_HEX) },
     [280] = { .name = "utimensat", .fn = sys_utimensat, .support = SYS_SUPPORT_FULL, ARGS(SA_FD, SA_PATH, SA_PTR, SA_HEX) },
@@ -315,7 +316,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [303] = { .name = "name_to_handle_at", ARGS(SA_FD, SA_PATH, SA_PTR, SA_PTR, SA_HEX) },
     [304] = { .name = "open_by_handle_at", ARGS(SA_FD, SA_PTR, SA_OFLAGS) },
     [305] = { .name = "clock_adjtime", ARGS(SA_INT, SA_PTR) },
-    [306] = { .name = "syncfs", ARGS(SA_FD) },
+    [306] = { .name = "syncfs", .fn = sys_syncfs, .support = SYS_SUPPORT_FULL, .note = "the sentry caches no file data", ARGS(SA_FD) },
     [307] = { .name = "sendmmsg", .fn = sys_sendmmsg, .support = SYS_SUPPORT_PARTIAL, .note = "AF_UNIX sockets only", ARGS(SA_FD, SA_PTR, SA_UINT, SA_HEX) },
     [308] = { .name = "setns", ARGS(SA_FD, SA_HEX) },
     [309] = { .name = "getcpu", .fn = sys_getcpu, .support = SYS_SUPPORT_PARTIAL, .note = "reports cpu 0, node 0", ARGS(SA_PTR, SA_PTR, SA_PTR) },
@@ -335,7 +336,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [323] = { .name = "userfaultfd", ARGS(SA_HEX) },
     [324] = { .name = "membarrier", ARGS(SA_HEX, SA_HEX, SA_INT) },
     [325] = { .name = "mlock2", ARGS(SA_HEX, SA_LEN, SA_HEX) },
-    [326] = { .name = "copy_file_range", ARGS(SA_FD, SA_PTR, SA_FD, SA_PTR, SA_LEN, SA_HEX) },
+    [326] = { .name = "copy_file_range", .fn = sys_copy_file_range, .support = SYS_SUPPORT_FULL, .note = "copies through a sentry buffer", ARGS(SA_FD, SA_PTR, SA_FD, SA_PTR, SA_LEN, SA_HEX) },
     [327] = { .name = "preadv2", .fn = sys_preadv2, .support = SYS_SUPPORT_PARTIAL, .note = "RWF_* flags are accepted and ignored", ARGS(SA_FD, SA_PTR, SA_INT, SA_INT, SA_HEX) },
     [328] = { .name = "pwritev2", .fn = sys_pwritev2, .support = SYS_SUPPORT_PARTIAL, .note = "RWF_* flags are accepted and ignored", ARGS(SA_FD, SA_PTR, SA_INT, SA_INT, SA_HEX) },
     [329] = { .name = "pkey_mprotect", ARGS(SA_HEX, SA_LEN, SA_PROT, SA_INT) },

@@ -13,6 +13,7 @@
 
 #include "sentry/fs/proc/proc_internal.h"
 #include "sentry/fs/proc/procfs.h"
+#include "sentry/net/net.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
 
@@ -309,11 +310,73 @@ static const struct kfs_entry g_sys_fs[] = {
     { .name = NULL },
 };
 
-static const struct kfs_entry g_sys[] = {
-    DIR("kernel", g_sys_kernel),
-    DIR("vm", g_sys_vm),
-    DIR("fs", g_sys_fs),
+/*
+ * /proc/sys/net: the values the sandbox's sockets follow. Unix sockets are the
+ * sentry's own (sentry/net/net.h's NET_*); inet sockets are host sockets in the
+ * sandbox's fresh network namespace, which starts with Linux's defaults.
+ */
+#define SHOW_INT(fn, val)                              \
+    static long fn(const struct kfs_ctx *c, FILE *out) \
+    {                                                  \
+        (void)c;                                       \
+        fprintf(out, "%ld\n", (long)(val));            \
+        return 0;                                      \
+    }
+
+SHOW_INT(show_wmem_max, NET_WMEM_MAX)
+SHOW_INT(show_wmem_default, NET_WMEM_DEFAULT)
+SHOW_INT(show_rmem_max, NET_WMEM_MAX)
+SHOW_INT(show_rmem_default, NET_WMEM_DEFAULT)
+SHOW_INT(show_somaxconn, NET_SOMAXCONN)
+SHOW_INT(show_max_dgram_qlen, NET_MAX_DGRAM_QLEN)
+SHOW_STR(show_ip_local_port_range, "32768\t60999\n")
+SHOW_INT(show_ip_default_ttl, 64)
+/* A new network namespace disables ping sockets for every group ("1 0"). */
+SHOW_STR(show_ping_group_range, "1\t0\n")
+SHOW_INT(show_ip_unprivileged_port_start, 1024)
+SHOW_INT(show_tcp_keepalive_time, 7200)
+SHOW_INT(show_tcp_keepalive_intvl, 75)
+SHOW_INT(show_tcp_keepalive_probes, 9)
+SHOW_INT(show_bindv6only, 0)
+
+static const struct kfs_entry g_sys_net_core[] = {
+    SYS_RW("rmem_default", show_rmem_default), SYS_RW("rmem_max", show_rmem_max),
+    SYS_RW("somaxconn", show_somaxconn),       SYS_RW("wmem_default", show_wmem_default),
+    SYS_RW("wmem_max", show_wmem_max),         { .name = NULL },
+};
+
+static const struct kfs_entry g_sys_net_unix[] = {
+    SYS_RW("max_dgram_qlen", show_max_dgram_qlen),
     { .name = NULL },
+};
+
+static const struct kfs_entry g_sys_net_ipv4[] = {
+    SYS_RW("ip_default_ttl", show_ip_default_ttl),
+    SYS_RW("ip_local_port_range", show_ip_local_port_range),
+    SYS_RW("ip_unprivileged_port_start", show_ip_unprivileged_port_start),
+    SYS_RW("ping_group_range", show_ping_group_range),
+    SYS_RW("tcp_keepalive_intvl", show_tcp_keepalive_intvl),
+    SYS_RW("tcp_keepalive_probes", show_tcp_keepalive_probes),
+    SYS_RW("tcp_keepalive_time", show_tcp_keepalive_time),
+    { .name = NULL },
+};
+
+static const struct kfs_entry g_sys_net_ipv6[] = {
+    SYS_RW("bindv6only", show_bindv6only),
+    { .name = NULL },
+};
+
+static const struct kfs_entry g_sys_net[] = {
+    DIR("core", g_sys_net_core),
+    DIR("ipv4", g_sys_net_ipv4),
+    DIR("ipv6", g_sys_net_ipv6),
+    DIR("unix", g_sys_net_unix),
+    { .name = NULL },
+};
+
+static const struct kfs_entry g_sys[] = {
+    DIR("kernel", g_sys_kernel), DIR("vm", g_sys_vm), DIR("fs", g_sys_fs),
+    DIR("net", g_sys_net),       { .name = NULL },
 };
 
 /* ---- the root: pids ---- */
