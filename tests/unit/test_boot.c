@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of the sandbox process: the seccomp filter, and a real `boot` started with sandbox_start.
 #include <dirent.h>
+#include <linux/netlink.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -56,6 +57,7 @@ enum filter_case {
     CASE_EXEC_MAP,
     CASE_EXECVE,
     CASE_SOCKET,
+    CASE_SOCKET_AUDIT,
     CASE_TRAP_OPEN,
 };
 
@@ -97,7 +99,11 @@ static int run_filtered(enum filter_case c, int err_pipe)
             _exit(5);
         }
         case CASE_SOCKET:
-            socket(AF_INET, SOCK_STREAM, 0);
+            /* inet and NETLINK_ROUTE sockets serve the app's; nothing else may be made. */
+            socket(AF_UNIX, SOCK_STREAM, 0);
+            _exit(6);
+        case CASE_SOCKET_AUDIT:
+            socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
             _exit(6);
         }
         _exit(7);
@@ -136,7 +142,9 @@ static void test_filter(void)
     tap_ok(killed_by_sigsys(run_filtered(CASE_OPEN, -1)), "open of a host path kills");
     tap_ok(killed_by_sigsys(run_filtered(CASE_EXEC_MAP, -1)), "an executable mapping kills");
     tap_ok(killed_by_sigsys(run_filtered(CASE_EXECVE, -1)), "execve kills");
-    tap_ok(killed_by_sigsys(run_filtered(CASE_SOCKET, -1)), "a new socket kills");
+    tap_ok(killed_by_sigsys(run_filtered(CASE_SOCKET, -1)), "a new unix socket kills");
+    tap_ok(killed_by_sigsys(run_filtered(CASE_SOCKET_AUDIT, -1)),
+           "a netlink socket other than NETLINK_ROUTE kills");
 
     if (pipe2(p, O_CLOEXEC) == 0) {
         char buf[256] = { 0 };
