@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Handlers of sys_splice.c (data movement between files, the sync family). */
+/* Handlers of sys_splice.c (data movement between files, the sync family) and sys_pidfd.c. */
 #pragma once
 
 #include "sentry/kernel/kernel.h"
@@ -12,3 +12,15 @@ long sys_copy_file_range(struct task *t, const struct sys_args *a);
 long sys_sync(struct task *t, const struct sys_args *a);
 long sys_syncfs(struct task *t, const struct sys_args *a);
 long sys_sync_file_range(struct task *t, const struct sys_args *a);
+
+/* sys_pidfd.c */
+long sys_pidfd_open(struct task *t, const struct sys_args *a);
+long sys_pidfd_send_signal(struct task *t, const struct sys_args *a);
+long sys_pidfd_getfd(struct task *t, const struct sys_args *a);
+
+struct file;
+/*
+ * Returns the pid a pidfd names (for waitid's P_PIDFD), or -EBADF when `f` is
+ * not a pidfd. The pidfd's O_NONBLOCK (PIDFD_NONBLOCK) is in f->flags.
+ */
+long pidfd_file_pid(const struct file *f);
