@@ -202,6 +202,7 @@ struct task *kernel_task_alloc(struct kernel *k)
     if (t == NULL)
         return NULL;
     t->k = k;
+    kernel_cred_init_root(&t->cred);
     klist_init(&t->tg_node);
     klist_init(&t->k_node);
     cond_init_monotonic(&t->wake);
@@ -455,6 +456,7 @@ long kernel_task_exec(struct task *t, const char *host_path, char *const argv[],
     t->altstack_flags = 0;
     t->clear_child_tid = 0;
     t->robust_list = 0;
+    kernel_task_cred_exec(t);
     base = strrchr(host_path, '/');
     snprintf(t->comm, sizeof(t->comm), "%s", base != NULL ? base + 1 : host_path);
     return 0;

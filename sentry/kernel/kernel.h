@@ -194,6 +194,28 @@ struct thread_group {
     struct ktimer *itimer_real;
 };
 
+/* The last capability Linux knows (CAP_CHECKPOINT_RESTORE) and the full set. */
+#define KERNEL_CAP_LAST_CAP 40
+#define KERNEL_CAP_FULL     ((1ULL << (KERNEL_CAP_LAST_CAP + 1)) - 1)
+/* Supplementary groups a task may hold (Linux allows 65536; setgroups above this is EINVAL). */
+#define KERNEL_NGROUPS_MAX 256
+
+/*
+ * A task's credentials (Linux's struct cred): ids, supplementary groups,
+ * capability sets (bit n is capability n), securebits (SECBIT_* of
+ * <linux/securebits.h>, SECBIT_KEEP_CAPS included). Written only by the task
+ * itself with k->mu held; the task reads its own without the lock, others
+ * read them with k->mu. Copied on clone; sentry/kernel/cred.c.
+ */
+struct kernel_cred {
+    uint32_t uid, euid, suid, fsuid;
+    uint32_t gid, egid, sgid, fsgid;
+    uint32_t ngroups;
+    uint32_t groups[KERNEL_NGROUPS_MAX]; /* sorted ascending */
+    uint64_t cap_permitted, cap_effective, cap_inheritable, cap_bounding, cap_ambient;
+    unsigned int securebits;
+};
+
 /* One app thread, mirrored by one host thread of its stub and served by one sentry thread. */
 struct task {
     struct kernel *k;         /* Not owned. */
@@ -223,6 +245,7 @@ struct task {
     char comm[16]; /* prctl(PR_SET_NAME), NUL-terminated */
     int pdeathsig;
     bool no_new_privs;
+    struct kernel_cred cred; /* see struct kernel_cred for the locking */
     bool exited; /* left the run loop; no more syscalls */
     /* Set by handlers that replaced the registers (no return value is written). */
     bool regs_replaced;
@@ -441,3 +464,55 @@ extern __thread struct task *g_kernel_current_task;
 
 /* Returns the RLIMIT_NOFILE soft limit of `t`'s process. */
 unsigned long task_nofile_limit(const struct task *t);
+
+/* ---- credentials (cred.c) ---- */
+
+/* Fills `c` with the sandbox's root: ids 0, no groups, every capability but inheritable/ambient. */
+void kernel_cred_init_root(struct kernel_cred *c);
+
+/* Copies `n` (<= KERNEL_NGROUPS_MAX) supplementary groups into `c`, sorted. */
+void kernel_cred_set_groups(struct kernel_cred *c, const uint32_t *groups, size_t n);
+
+/* Whether `c` has capability `cap` in its effective set. */
+bool kernel_cred_capable(const struct kernel_cred *c, int cap);
+
+/* Whether `t` has capability `cap` in its effective set (t's own view: call from t's thread). */
+bool task_capable(const struct task *t, int cap);
+
+/*
+ * The credential change of a successful execve: saved and fs ids follow the
+ * effective ones; root (uid or euid 0, unless SECBIT_NOROOT) gets permitted =
+ * inheritable | bounding (and effective = permitted when euid is 0); others
+ * keep only their ambient set. Set-user-ID and set-group-ID bits and file
+ * capabilities are ignored (as on a nosuid mount). SECBIT_KEEP_CAPS is
+ * cleared. Takes k->mu.
+ */
+void kernel_task_cred_exec(struct task *t);
+
+/*
+ * Whether `sender` may send signal `sig` to `target` (Linux's
+ * kill_ok_by_cred + the SIGCONT-in-session rule): a matching real or
+ * effective uid with the target's real or saved uid, or CAP_KILL. Needs k->mu.
+ */
+bool kernel_may_signal_locked(const struct task *sender, const struct task *target, int sig);
+/* The same for a process (kill(2)): checked against its leader, or any live task of it. */
+bool kernel_may_signal_tg_locked(const struct task *sender, const struct thread_group *tg, int sig);
+
+/* What an OCI process asks for (process.user, process.capabilities, noNewPrivileges). */
+struct kernel_creds_spec {
+    uint32_t uid, gid;
+    const uint32_t *groups; /* additionalGids; borrowed for the call */
+    size_t ngroups;
+    /* Capability sets as masks (bit n: capability n); bounding limits the others' future. */
+    uint64_t bounding, effective, inheritable, permitted, ambient;
+    bool no_new_privs;
+};
+
+/*
+ * Gives a task that has not run yet (a container's init or an exec'd
+ * process) the credentials `s` describes: all four uids = s->uid, all gids =
+ * s->gid, the groups, and the capability sets as given (ambient is kept to
+ * permitted & inheritable as Linux requires). Returns 0 or -EINVAL (too many
+ * groups). Takes k->mu.
+ */
+long kernel_task_set_creds(struct task *t, const struct kernel_creds_spec *s);

@@ -18,9 +18,6 @@
 #include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls_internal.h"
 
-/* The sandbox's identity for first light: root in its own user namespace. */
-#define SANDBOX_UID 0
-#define SANDBOX_GID 0
 /* Linux's fs.nr_open default: the highest RLIMIT_NOFILE anyone may set. */
 #define NR_OPEN_MAX 1048576
 
@@ -56,54 +53,7 @@ long sys_getppid(struct task *t, const struct sys_args *a)
     return ppid;
 }
 
-long sys_getuid(struct task *t, const struct sys_args *a)
-{
-    return SANDBOX_UID;
-}
-
-long sys_geteuid(struct task *t, const struct sys_args *a)
-{
-    return SANDBOX_UID;
-}
-
-long sys_getgid(struct task *t, const struct sys_args *a)
-{
-    return SANDBOX_GID;
-}
-
-long sys_getegid(struct task *t, const struct sys_args *a)
-{
-    return SANDBOX_GID;
-}
-
-static long put_three_ids(struct task *t, const struct sys_args *a, unsigned int id)
-{
-    for (int i = 0; i < 3; i++) {
-        long ret = task_copy_out(t, a->a[i], &id, sizeof(id));
-
-        if (ret < 0)
-            return ret;
-    }
-    return 0;
-}
-
-long sys_getresuid(struct task *t, const struct sys_args *a)
-{
-    return put_three_ids(t, a, SANDBOX_UID);
-}
-
-long sys_getresgid(struct task *t, const struct sys_args *a)
-{
-    return put_three_ids(t, a, SANDBOX_GID);
-}
-
-long sys_getgroups(struct task *t, const struct sys_args *a)
-{
-    /* No supplementary groups. */
-    if ((int)a->a[0] < 0)
-        return -EINVAL;
-    return 0;
-}
+/* getuid & co., getgroups: sys_cred.c */
 
 long sys_getpgrp(struct task *t, const struct sys_args *a)
 {
@@ -579,13 +529,12 @@ long sys_prctl(struct task *t, const struct sys_args *a)
         return t->no_new_privs;
     case PR_GET_SECCOMP:
         return 0;
-    case PR_CAPBSET_READ:
-        /* The sandbox's root keeps the full bounding set (CAP_LAST_CAP is 40). */
-        return a->a[1] <= 40 ? 1 : -EINVAL;
     case PR_GET_TIMERSLACK:
         return 50000;
     default:
-        return -EINVAL;
+        /* Capabilities, keepcaps and securebits: sys_cred.c. */
+        ret = sys_prctl_cred(t, a);
+        return ret == -ENOSYS ? -EINVAL : ret;
     }
 }
 

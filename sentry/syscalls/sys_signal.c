@@ -158,18 +158,19 @@ static void user_info(struct task *t, int sig, int code, siginfo_t *info)
     info->si_signo = sig;
     info->si_code = code;
     info->si_pid = t->tg->pid;
-    info->si_uid = 0;
+    info->si_uid = t->cred.uid;
 }
 
 /*
- * Sends `info` to every process kill(2)'s `pid` selects. Every sandbox
- * process runs as root for now, so the permission check always passes.
+ * Sends `info` to every process kill(2)'s `pid` selects, those the caller may
+ * signal (kernel_may_signal_tg_locked). As Linux: a process group fails with
+ * EPERM only when no member could be signalled; pid -1 skips refusals.
  */
 static long kill_locked(struct task *t, int pid, const siginfo_t *info)
 {
     struct kernel *k = t->k;
     struct klist *pos;
-    bool found = false;
+    bool found = false, sent = false;
     int sig = info->si_signo;
 
     if (pid > 0) {
@@ -177,6 +178,8 @@ static long kill_locked(struct task *t, int pid, const siginfo_t *info)
 
         if (tg == NULL)
             return -ESRCH;
+        if (!kernel_may_signal_tg_locked(t, tg, sig))
+            return -EPERM;
         if (sig != 0 && !tg->zombie)
             thread_group_send_signal_locked(tg, info);
         return 0;
@@ -195,10 +198,15 @@ static long kill_locked(struct task *t, int pid, const siginfo_t *info)
         if (!match)
             continue;
         found = true;
+        if (!kernel_may_signal_tg_locked(t, tg, sig))
+            continue;
+        sent = true;
         if (sig != 0)
             thread_group_send_signal_locked(tg, info);
     }
-    return found ? 0 : -ESRCH;
+    if (!found)
+        return -ESRCH;
+    return sent || pid == -1 ? 0 : -EPERM;
 }
 
 long sys_kill(struct task *t, const struct sys_args *a)
@@ -228,6 +236,8 @@ static long send_to_thread(struct task *t, int tgid, int tid, const siginfo_t *i
     target = kernel_find_task_locked(t->k, tid);
     if (target == NULL || (tgid > 0 && target->tg->pid != tgid))
         ret = -ESRCH;
+    else if (!kernel_may_signal_locked(t, target, info->si_signo))
+        ret = -EPERM;
     else if (info->si_signo != 0)
         task_send_signal_locked(target, info);
     pthread_mutex_unlock(&t->k->mu);

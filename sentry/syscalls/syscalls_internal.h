@@ -105,6 +105,20 @@ long sys_getegid(struct task *t, const struct sys_args *a);
 long sys_getresuid(struct task *t, const struct sys_args *a);
 long sys_getresgid(struct task *t, const struct sys_args *a);
 long sys_getgroups(struct task *t, const struct sys_args *a);
+/* sys_cred.c (getuid & co. above live there too) */
+long sys_setuid(struct task *t, const struct sys_args *a);
+long sys_setgid(struct task *t, const struct sys_args *a);
+long sys_setreuid(struct task *t, const struct sys_args *a);
+long sys_setregid(struct task *t, const struct sys_args *a);
+long sys_setresuid(struct task *t, const struct sys_args *a);
+long sys_setresgid(struct task *t, const struct sys_args *a);
+long sys_setfsuid(struct task *t, const struct sys_args *a);
+long sys_setfsgid(struct task *t, const struct sys_args *a);
+long sys_setgroups(struct task *t, const struct sys_args *a);
+long sys_capget(struct task *t, const struct sys_args *a);
+long sys_capset(struct task *t, const struct sys_args *a);
+/* prctl's capability options; -ENOSYS for an option it does not handle. */
+long sys_prctl_cred(struct task *t, const struct sys_args *a);
 long sys_getpgrp(struct task *t, const struct sys_args *a);
 long sys_getpgid(struct task *t, const struct sys_args *a);
 long sys_getsid(struct task *t, const struct sys_args *a);

@@ -1,26 +1,27 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Credentials and Linux's discretionary access checks (generic_permission). */
 #include <errno.h>
+#include <linux/capability.h>
 
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
 
 void vfs_task_cred(const struct task *t, struct vfs_cred *c)
 {
-    (void)t;
-    /*
-     * The sandbox runs everything as root with the full capability set until
-     * the kernel tracks credentials (setuid & co.); then they come from `t`.
-     */
+    /* Called by the task itself (its own credentials need no lock). */
+    const struct kernel_cred *kc = &t->cred;
+
     *c = (struct vfs_cred){
-        .fsuid = 0,
-        .fsgid = 0,
-        .cap_dac_override = true,
-        .cap_dac_read_search = true,
-        .cap_fowner = true,
-        .cap_chown = true,
-        .cap_fsetid = true,
-        .cap_mknod = true,
+        .fsuid = kc->fsuid,
+        .fsgid = kc->fsgid,
+        .groups = kc->groups,
+        .ngroups = kc->ngroups,
+        .cap_dac_override = kernel_cred_capable(kc, CAP_DAC_OVERRIDE),
+        .cap_dac_read_search = kernel_cred_capable(kc, CAP_DAC_READ_SEARCH),
+        .cap_fowner = kernel_cred_capable(kc, CAP_FOWNER),
+        .cap_chown = kernel_cred_capable(kc, CAP_CHOWN),
+        .cap_fsetid = kernel_cred_capable(kc, CAP_FSETID),
+        .cap_mknod = kernel_cred_capable(kc, CAP_MKNOD),
     };
 }
 
