@@ -246,7 +246,7 @@ struct task {
     int pdeathsig;
     bool no_new_privs;
     struct kernel_cred cred; /* see struct kernel_cred for the locking */
-    bool exited; /* left the run loop; no more syscalls */
+    bool exited;             /* left the run loop; no more syscalls */
     /* Set by handlers that replaced the registers (no return value is written). */
     bool regs_replaced;
     /* The syscall just served returned a restart code (see task_deliver_signals). */

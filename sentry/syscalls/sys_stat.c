@@ -144,8 +144,11 @@ static long do_access(struct task *t, int dirfd, uint64_t path_addr, int mode, i
                    ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_WALK_FOLLOW) | VFS_WALK_EMPTY_PATH, &p);
     if (ret < 0)
         return ret;
-    /* access(2) checks with the real ids; they equal the effective ones in the sandbox for now. */
-    vfs_task_cred(t, &c);
+    /* access(2) checks with the real ids unless AT_EACCESS. */
+    if (flags & AT_EACCESS)
+        vfs_task_cred(t, &c);
+    else
+        vfs_task_access_cred(t, &c);
     if (mode & R_OK)
         mask |= VFS_MAY_READ;
     if (mode & X_OK)

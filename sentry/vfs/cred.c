@@ -2,6 +2,7 @@
 /* Credentials and Linux's discretionary access checks (generic_permission). */
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
@@ -23,6 +24,24 @@ void vfs_task_cred(const struct task *t, struct vfs_cred *c)
         .cap_fsetid = kernel_cred_capable(kc, CAP_FSETID),
         .cap_mknod = kernel_cred_capable(kc, CAP_MKNOD),
     };
+}
+
+void vfs_task_access_cred(const struct task *t, struct vfs_cred *c)
+{
+    const struct kernel_cred *kc = &t->cred;
+    /* Linux's access_override_creds: real ids; root's caps are its permitted set, others none. */
+    bool fixup = !(kc->securebits & SECBIT_NO_SETUID_FIXUP);
+    uint64_t caps = !fixup ? kc->cap_effective : kc->uid == 0 ? kc->cap_permitted : 0;
+
+    vfs_task_cred(t, c);
+    c->fsuid = kc->uid;
+    c->fsgid = kc->gid;
+    c->cap_dac_override = (caps >> CAP_DAC_OVERRIDE) & 1;
+    c->cap_dac_read_search = (caps >> CAP_DAC_READ_SEARCH) & 1;
+    c->cap_fowner = (caps >> CAP_FOWNER) & 1;
+    c->cap_chown = (caps >> CAP_CHOWN) & 1;
+    c->cap_fsetid = (caps >> CAP_FSETID) & 1;
+    c->cap_mknod = (caps >> CAP_MKNOD) & 1;
 }
 
 static bool in_group(const struct vfs_cred *c, uint32_t gid)

@@ -282,6 +282,8 @@ struct vfs_cred {
 
 /* The credentials file operations of `t` are checked against. */
 void vfs_task_cred(const struct task *t, struct vfs_cred *c);
+/* The same with the real uid/gid and their capabilities, for access(2) without AT_EACCESS. */
+void vfs_task_access_cred(const struct task *t, struct vfs_cred *c);
 
 #define VFS_MAY_EXEC  1
 #define VFS_MAY_WRITE 2

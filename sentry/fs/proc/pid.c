@@ -29,6 +29,7 @@ struct proc_snap {
     struct vfs_fs *fs;    /* a reference, or NULL */
     struct mm *mm;        /* Not owned: only used while `k->mu` was held (see snap_vmas) */
     bool no_new_privs;
+    struct kernel_cred cred;
 };
 
 static void snap_put(struct proc_snap *s)
@@ -108,6 +109,7 @@ static long snap_get(const struct kfs_ctx *c, struct proc_snap *s, struct mm_vma
         s->sigmask = t->sigmask;
         s->pending = t->pending.mask;
         s->no_new_privs = t->no_new_privs;
+        s->cred = t->cred;
         if (t->fdt != NULL)
             s->fdt = get_fd_table(t->fdt);
         if (t->fs != NULL)
@@ -193,30 +195,41 @@ static long show_status(const struct kfs_ctx *c, FILE *out)
     size_t nr;
     long ret = snap_get(c, &s, &v, &nr);
     uint64_t vm_kb, exec_kb, data_kb;
+    char groups[KERNEL_NGROUPS_MAX * 11 + 1];
+    size_t glen = 0;
 
     if (ret < 0)
         return ret;
+    groups[0] = '\0';
+    for (uint32_t i = 0; i < s.cred.ngroups; i++)
+        glen += (size_t)snprintf(groups + glen, sizeof(groups) - glen, "%s%u", i ? " " : "",
+                                 s.cred.groups[i]);
     vm_kb = vm_pages(v, nr, 0, false) * 4;
     exec_kb = vm_pages(v, nr, PROT_EXEC, false) * 4;
     data_kb = vm_pages(v, nr, PROT_WRITE, false) * 4;
     fprintf(out,
             "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-            "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n"
+            "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t%s\n"
             "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8d kB\nVmHWM:\t%8lu kB\n"
             "VmRSS:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8d kB\nVmExe:\t%8lu kB\n"
             "Threads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n"
-            "SigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t0000000000000000\n"
-            "CapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n"
-            "CapAmb:\t0000000000000000\nNoNewPrivs:\t%d\nSeccomp:\t0\n"
+            "SigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t%016lx\n"
+            "CapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\n"
+            "CapAmb:\t%016lx\nNoNewPrivs:\t%d\nSeccomp:\t0\n"
             "Cpus_allowed_list:\t0-%u\nvoluntary_ctxt_switches:\t0\n"
             "nonvoluntary_ctxt_switches:\t0\n",
             s.comm, s.umask, state_name(s.state), s.pid, c->tid != 0 ? s.tid : s.pid, s.ppid,
-            s.fdt != NULL ? ((fd_table_max_fd(s.fdt) + 63) / 64) * 64 : 0, (unsigned long)vm_kb,
-            (unsigned long)vm_kb, 0, (unsigned long)vm_kb, (unsigned long)vm_kb,
-            (unsigned long)data_kb, 132, (unsigned long)exec_kb, s.nr_tasks,
+            s.cred.uid, s.cred.euid, s.cred.suid, s.cred.fsuid, s.cred.gid, s.cred.egid,
+            s.cred.sgid, s.cred.fsgid,
+            s.fdt != NULL ? ((fd_table_max_fd(s.fdt) + 63) / 64) * 64 : 0, groups,
+            (unsigned long)vm_kb, (unsigned long)vm_kb, 0, (unsigned long)vm_kb,
+            (unsigned long)vm_kb, (unsigned long)data_kb, 132, (unsigned long)exec_kb, s.nr_tasks,
             (unsigned long)s.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)s.pending,
             (unsigned long)s.shpending, (unsigned long)s.sigmask, (unsigned long)s.ignored,
-            (unsigned long)s.caught, s.no_new_privs ? 1 : 0,
+            (unsigned long)s.caught, (unsigned long)s.cred.cap_inheritable,
+            (unsigned long)s.cred.cap_permitted, (unsigned long)s.cred.cap_effective,
+            (unsigned long)s.cred.cap_bounding, (unsigned long)s.cred.cap_ambient,
+            s.no_new_privs ? 1 : 0,
             proc_kernel() != NULL && proc_kernel()->nr_cpus > 0 ? proc_kernel()->nr_cpus - 1 : 0);
     free(v);
     snap_put(&s);
