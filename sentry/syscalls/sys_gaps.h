@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Handlers of sys_splice.c (data movement between files, the sync family) and sys_pidfd.c. */
+/* Handlers of sys_splice.c (data movement between files, the sync family), sys_pidfd.c and
+ * sys_xattr.c. */
 #pragma once
 
 #include "sentry/kernel/kernel.h"
@@ -24,3 +25,17 @@ struct file;
  * not a pidfd. The pidfd's O_NONBLOCK (PIDFD_NONBLOCK) is in f->flags.
  */
 long pidfd_file_pid(const struct file *f);
+
+/* sys_xattr.c */
+long sys_setxattr(struct task *t, const struct sys_args *a);
+long sys_lsetxattr(struct task *t, const struct sys_args *a);
+long sys_fsetxattr(struct task *t, const struct sys_args *a);
+long sys_getxattr(struct task *t, const struct sys_args *a);
+long sys_lgetxattr(struct task *t, const struct sys_args *a);
+long sys_fgetxattr(struct task *t, const struct sys_args *a);
+long sys_listxattr(struct task *t, const struct sys_args *a);
+long sys_llistxattr(struct task *t, const struct sys_args *a);
+long sys_flistxattr(struct task *t, const struct sys_args *a);
+long sys_removexattr(struct task *t, const struct sys_args *a);
+long sys_lremovexattr(struct task *t, const struct sys_args *a);
+long sys_fremovexattr(struct task *t, const struct sys_args *a);
