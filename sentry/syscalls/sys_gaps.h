@@ -13,6 +13,7 @@ long sys_copy_file_range(struct task *t, const struct sys_args *a);
 long sys_sync(struct task *t, const struct sys_args *a);
 long sys_syncfs(struct task *t, const struct sys_args *a);
 long sys_sync_file_range(struct task *t, const struct sys_args *a);
+long sys_vmsplice(struct task *t, const struct sys_args *a);
 
 /* sys_pidfd.c */
 long sys_pidfd_open(struct task *t, const struct sys_args *a);

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include "common/common.h"
 #include "sentry/fs/pipe/pipe.h"
@@ -173,7 +174,7 @@ long sys_sendfile(struct task *t, const struct sys_args *a)
 static long nonblock_check(struct file *in, struct file *out, bool *eof)
 {
     *eof = false;
-    if (pipe_is_pipe(in)) {
+    if (in != NULL && pipe_is_pipe(in)) {
         unsigned int ev = in->ops->poll(in);
 
         if ((ev & POLLIN) == 0) {
@@ -184,7 +185,7 @@ static long nonblock_check(struct file *in, struct file *out, bool *eof)
             return -EAGAIN;
         }
     }
-    if (pipe_is_pipe(out)) {
+    if (out != NULL && pipe_is_pipe(out)) {
         unsigned int ev = out->ops->poll(out);
 
         if ((ev & POLLERR) == 0 && (ev & POLLOUT) == 0)
@@ -349,4 +350,82 @@ long sys_sync_file_range(struct task *t, const struct sys_args *a)
     if ((a->a[3] & 2u /* SYNC_FILE_RANGE_WRITE */) != 0 && f->ops->fsync != NULL)
         return f->ops->fsync(f, /*datasync=*/true);
     return 0;
+}
+
+#define VMSPLICE_MAX_IOV 1024                    /* UIO_MAXIOV */
+#define VMSPLICE_MAX     ((size_t)PIPE_MAX_SIZE) /* bytes moved by one call, at most */
+
+/*
+ * vmsplice(2) as a copy: app iovecs into a pipe's write end (writev), or a
+ * pipe's read end into app iovecs (one read, as readv). Pages are never gifted.
+ */
+long sys_vmsplice(struct task *t, const struct sys_args *a)
+{
+    cleanup_file_ref struct file *f = fd_table_get(t->fdt, (int)a->a[0]);
+    cleanup_free struct iovec *iov = NULL;
+    cleanup_free char *buf = NULL;
+    unsigned long cnt = a->a[2];
+    unsigned int flags = (unsigned int)a->a[3];
+    size_t total = 0, done = 0;
+    bool writing, eof;
+    long n, ret;
+
+    if ((flags & ~SPLICE_F_ALL) != 0)
+        return -EINVAL;
+    if (f == NULL || !pipe_is_pipe(f))
+        return -EBADF;
+    writing = file_is_writable(f);
+    if (!writing && !file_is_readable(f))
+        return -EBADF;
+    if (cnt > VMSPLICE_MAX_IOV)
+        return -EINVAL;
+    if (cnt == 0)
+        return 0;
+    iov = calloc(cnt, sizeof(*iov));
+    if (iov == NULL)
+        return -ENOMEM;
+    if (task_copy_in(t, iov, a->a[1], cnt * sizeof(*iov)) < 0)
+        return -EFAULT;
+    for (unsigned long i = 0; i < cnt; i++) {
+        if ((ssize_t)iov[i].iov_len < 0)
+            return -EINVAL;
+        if (total + iov[i].iov_len > VMSPLICE_MAX)
+            iov[i].iov_len = VMSPLICE_MAX - total;
+        total += iov[i].iov_len;
+    }
+    if (total == 0)
+        return 0;
+    if ((flags & SPLICE_F_NONBLOCK_FLAG) != 0) {
+        ret = nonblock_check(writing ? NULL : f, writing ? f : NULL, &eof);
+        if (ret < 0 || eof)
+            return ret;
+    }
+    buf = malloc(total);
+    if (buf == NULL)
+        return -ENOMEM;
+    if (writing) {
+        for (unsigned long i = 0; i < cnt; i++) {
+            if (task_copy_in(t, buf + done, (uint64_t)(uintptr_t)iov[i].iov_base, iov[i].iov_len) <
+                0)
+                return -EFAULT;
+            done += iov[i].iov_len;
+        }
+        g_pipe_current_task = t;
+        n = f->ops->write(f, buf, total);
+        g_pipe_current_task = NULL;
+        return n;
+    }
+    g_pipe_current_task = t;
+    n = f->ops->read(f, buf, total);
+    g_pipe_current_task = NULL;
+    if (n <= 0)
+        return n;
+    for (unsigned long i = 0; i < cnt && done < (size_t)n; i++) {
+        size_t k = iov[i].iov_len < (size_t)n - done ? iov[i].iov_len : (size_t)n - done;
+
+        if (task_copy_out(t, (uint64_t)(uintptr_t)iov[i].iov_base, buf + done, k) < 0)
+            return done > 0 ? (long)done : -EFAULT;
+        done += k;
+    }
+    return n;
 }

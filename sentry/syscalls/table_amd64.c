@@ -288,7 +288,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [275] = { .name = "splice", .fn = sys_splice, .support = SYS_SUPPORT_PARTIAL, .note = "copies through a sentry buffer; SPLICE_F_MOVE/GIFT ignored", ARGS(SA_FD, SA_PTR, SA_FD, SA_PTR, SA_LEN, SA_HEX) },
     [276] = { .name = "tee", ARGS(SA_FD, SA_FD, SA_LEN, SA_HEX) },
     [277] = { .name = "sync_file_range", .fn = sys_sync_file_range, .support = SYS_SUPPORT_FULL, ARGS(SA_FD, SA_INT, SA_INT, SA_HEX) },
-    [278] = { .name = "vmsplice", ARGS(SA_FD, SA_PTR, SA_HEX, SA_HEX) },
+    [278] = { .name = "vmsplice", .fn = sys_vmsplice, .support = SYS_SUPPORT_PARTIAL, .note = "copies (no page gifting)", ARGS(SA_FD, SA_PTR, SA_HEX, SA_HEX) },
     [279] = { .name = "move_pages", ARGS(SA_INT, SA_HEX, SA_PTR, SA_PTR, SA_PTR, SA_HEX) },
     [280] = { .name = "utimensat", .fn = sys_utimensat, .support = SYS_SUPPORT_FULL, ARGS(SA_FD, SA_PATH, SA_PTR, SA_HEX) },
     [281] = { .name = "epoll_pwait", .fn = sys_epoll_pwait, .support = SYS_SUPPORT_FULL, ARGS(SA_FD, SA_PTR, SA_INT, SA_INT, SA_PTR, SA_LEN) },
