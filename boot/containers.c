@@ -200,7 +200,20 @@ static void process_args_of(const struct spec_process *proc, const struct contro
         .n_rlimits = proc->n_rlimits,
         .has_umask = proc->user.has_umask,
         .umask = proc->user.umask,
+        .uid = proc->user.uid,
+        .gid = proc->user.gid,
+        .groups = proc->user.additional_gids,
+        .n_groups = proc->user.n_additional_gids,
+        .no_new_privs = proc->no_new_privileges,
     };
+    /* Without process.capabilities the sets are empty (OCI), as runc gives them. */
+    if (proc->capabilities != NULL) {
+        a->cap_bounding = proc->capabilities->bounding_mask;
+        a->cap_effective = proc->capabilities->effective_mask;
+        a->cap_inheritable = proc->capabilities->inheritable_mask;
+        a->cap_permitted = proc->capabilities->permitted_mask;
+        a->cap_ambient = proc->capabilities->ambient_mask;
+    }
     for (size_t i = 0; i < 3 && nstdio > 0; i++)
         a->stdio[i] = fds[nstdio == 3 ? i : 0];
     *rl = xcalloc(proc->n_rlimits + 1, sizeof(**rl));

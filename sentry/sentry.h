@@ -60,6 +60,12 @@ struct sentry_process_args {
     size_t n_rlimits;
     bool has_umask;
     uint32_t umask;
+    /* process.user, process.capabilities (bit n: capability n), noNewPrivileges. */
+    uint32_t uid, gid;
+    const uint32_t *groups; /* additionalGids */
+    size_t n_groups;
+    uint64_t cap_bounding, cap_effective, cap_inheritable, cap_permitted, cap_ambient;
+    bool no_new_privs;
     /*
      * Called once on the process's own sentry thread when it is gone, with
      * its wait(2) status (for an init: once every process of the container

@@ -357,10 +357,11 @@ static int install_host_fd(struct task *t, int fd, int host, rt_error_t *err)
     return 0;
 }
 
-/* Gives a new process its preserved fds (3, 4, ...), rlimits and umask. */
+/* Gives a new process its preserved fds (3, 4, ...), rlimits, umask and credentials. */
 static int setup_process(struct task *t, const struct sentry_process_args *a, rt_error_t *err)
 {
     struct kernel *k = t->k;
+    long ret;
 
     for (size_t i = 0; i < a->n_preserved; i++) {
         if (install_host_fd(t, 3 + (int)i, a->preserved[i], err) < 0)
@@ -377,6 +378,20 @@ static int setup_process(struct task *t, const struct sentry_process_args *a, rt
     if (a->has_umask)
         t->tg->umask = a->umask & 0777;
     pthread_mutex_unlock(&k->mu);
+    ret = kernel_task_set_creds(t, &(struct kernel_creds_spec){
+                                       .uid = a->uid,
+                                       .gid = a->gid,
+                                       .groups = a->groups,
+                                       .ngroups = a->n_groups,
+                                       .bounding = a->cap_bounding,
+                                       .effective = a->cap_effective,
+                                       .inheritable = a->cap_inheritable,
+                                       .permitted = a->cap_permitted,
+                                       .ambient = a->cap_ambient,
+                                       .no_new_privs = a->no_new_privs,
+                                   });
+    if (ret < 0)
+        return rt_make_error(err, (int)-ret, "process.user: %zu additional groups", a->n_groups);
     return 0;
 }
 
