@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sentry/fs/anon/inotify.h"
 #include "sentry/syscalls/sys_vfs.h"
 #include "sentry/syscalls/syscalls_internal.h"
 
@@ -160,6 +161,8 @@ static long do_mkdir(struct task *t, int dirfd, uint64_t addr, uint32_t mode)
         owner_for(t, dir, &o);
         mode = (mode & 01777 & ~t->tg->umask) | ((dir->st.st_mode & S_ISGID) ? S_ISGID : 0);
         ret = dir->ops->mkdir(dir, par.name, mode, &o);
+        if (ret == 0)
+            inotify_create(dir, par.name, true);
     }
     vfs_parent_put(&par);
     return ret;
@@ -211,6 +214,8 @@ static long do_mknod(struct task *t, int dirfd, uint64_t addr, uint32_t mode, ui
         owner_for(t, dir, &o);
         mode = (mode & S_IFMT) | (mode & 07777 & ~t->tg->umask);
         ret = dir->ops->mknod(dir, par.name, mode, dev, &o);
+        if (ret == 0)
+            inotify_create(dir, par.name, false);
     }
     vfs_parent_put(&par);
     return ret;
@@ -248,6 +253,8 @@ static long do_symlink(struct task *t, uint64_t target_addr, int dirfd, uint64_t
     if (ret == 0) {
         owner_for(t, dir, &o);
         ret = dir->ops->symlink(dir, par.name, target, &o);
+        if (ret == 0)
+            inotify_create(dir, par.name, false);
     }
     vfs_parent_put(&par);
     return ret;
@@ -328,6 +335,7 @@ static long do_unlink(struct task *t, int dirfd, uint64_t addr, bool is_rmdir)
 
             victim->ops->getattr(victim, &st); /* nlink and ctime changed */
         }
+        inotify_remove(dir, par.name, victim);
     }
 out:
     vfs_path_put(&child);
@@ -458,6 +466,7 @@ static long do_rename(struct task *t, int odirfd, uint64_t oaddr, int ndirfd, ui
     }
     ret = odir->ops->rename(odir, op.name, ndir, np.name, flags);
     if (ret == 0) {
+        inotify_move(odir, op.name, ndir, np.name, oc.d->inode);
         vfs_dentry_forget(op.dir.d, op.name);
         vfs_dentry_forget(np.dir.d, np.name);
     }
@@ -519,6 +528,8 @@ static long do_link(struct task *t, int odirfd, uint64_t oaddr, int ndirfd, uint
         ret = -EPERM;
     if (ret == 0)
         ret = ndir->ops->link(ndir, np.name, old.d->inode);
+    if (ret == 0)
+        inotify_create(ndir, np.name, false);
     vfs_parent_put(&np);
     vfs_path_put(&old);
     return ret;
@@ -653,7 +664,13 @@ static long setattr_path(struct task *t, struct vfs_path *p, struct vfs_setattr 
     }
     if (ino->ops->setattr == NULL)
         return -EPERM;
-    return ino->ops->setattr(ino, sa);
+    {
+        long ret = ino->ops->setattr(ino, sa);
+
+        if (ret == 0)
+            inotify_dentry(p->d, IN_ATTRIB);
+        return ret;
+    }
 }
 
 static long chmod_path(struct task *t, struct vfs_path *p, uint32_t mode)
@@ -813,6 +830,8 @@ long sys_utimensat(struct task *t, const struct sys_args *a)
         sa.atime = ts[0];
         sa.mtime = ts[1];
         ret = p.d->inode->ops->setattr != NULL ? p.d->inode->ops->setattr(p.d->inode, &sa) : -EPERM;
+        if (ret == 0)
+            inotify_dentry(p.d, IN_ATTRIB);
     }
     vfs_path_put(&p);
     return ret;
@@ -849,6 +868,8 @@ long sys_truncate(struct task *t, const struct sys_args *a)
         ret = vfs_permission(&c, p.d->inode, VFS_MAY_WRITE);
     if (ret == 0)
         ret = truncate_inode(p.d->inode, (int64_t)a->a[1]);
+    if (ret == 0)
+        inotify_dentry(p.d, IN_MODIFY);
     vfs_path_put(&p);
     return ret;
 }

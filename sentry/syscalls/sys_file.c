@@ -14,6 +14,7 @@
 
 #include "common/common.h"
 #include "sentry/mm/mm.h"
+#include "sentry/fs/anon/inotify.h"
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/syscalls/sys_vfs.h"
 #include "sentry/syscalls/syscalls_internal.h"
@@ -47,6 +48,7 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, in
     g_pipe_current_task = NULL;
     if (n <= 0)
         return n;
+    inotify_file(f, IN_ACCESS);
     ret = task_copy_out(t, buf, kbuf, (size_t)n);
     return ret < 0 ? ret : n;
 }
@@ -75,6 +77,8 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, i
     g_pipe_current_task = t;
     n = off >= 0 ? f->ops->pwrite(f, kbuf, (size_t)n, off) : f->ops->write(f, kbuf, (size_t)n);
     g_pipe_current_task = NULL;
+    if (n > 0)
+        inotify_file(f, IN_MODIFY);
     return n;
 }
 

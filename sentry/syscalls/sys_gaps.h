@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Handlers of sys_splice.c (data movement between files, the sync family), sys_pidfd.c and
- * sys_xattr.c. */
+/* Handlers of sys_splice.c (data movement between files, the sync family), sys_pidfd.c,
+ * sys_xattr.c and sys_inotify.c. */
 #pragma once
 
 #include "sentry/kernel/kernel.h"
@@ -40,3 +40,9 @@ long sys_flistxattr(struct task *t, const struct sys_args *a);
 long sys_removexattr(struct task *t, const struct sys_args *a);
 long sys_lremovexattr(struct task *t, const struct sys_args *a);
 long sys_fremovexattr(struct task *t, const struct sys_args *a);
+
+/* sys_inotify.c */
+long sys_inotify_init(struct task *t, const struct sys_args *a);
+long sys_inotify_init1(struct task *t, const struct sys_args *a);
+long sys_inotify_add_watch(struct task *t, const struct sys_args *a);
+long sys_inotify_rm_watch(struct task *t, const struct sys_args *a);

@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 
 #include "common/common.h"
+#include "sentry/fs/anon/inotify.h"
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/syscalls/sys_gaps.h"
 #include "sentry/syscalls/sys_vfs.h"
@@ -117,6 +118,10 @@ static long xfer(struct task *t, struct file *in, int64_t *in_off, struct file *
             break;
     }
     g_pipe_current_task = NULL;
+    if (done > 0) {
+        inotify_file(in, IN_ACCESS);
+        inotify_file(out, IN_MODIFY);
+    }
     return done > 0 ? (long)done : ret;
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 
+#include "sentry/fs/anon/inotify.h"
 #include "sentry/vfs/vfs.h"
 
 struct file *file_new(const struct file_ops *ops, unsigned int flags, void *priv)
@@ -28,6 +29,7 @@ void put_file(struct file *f)
 {
     if (f == NULL || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
+    inotify_file(f, file_is_writable(f) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
     if (f->ops->release != NULL)
         f->ops->release(f);
     put_dentry(f->dentry);

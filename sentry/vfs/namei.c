@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sentry/fs/anon/inotify.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
 #include "sentry/vfs/vfs_internal.h"
@@ -479,6 +480,7 @@ static long open_create(struct task *t, const struct vfs_cred *c, int dirfd, con
         }
         f->mnt = get_mount(par.dir.mnt);
         f->dentry = d;
+        inotify_create(dino, par.name, false);
     }
     *out = f;
 out:
@@ -516,6 +518,7 @@ long vfs_open(struct task *t, int dirfd, const char *path, unsigned int flags, u
     if (!(flags & O_PATH))
         f->flags = (flags & ~(unsigned int)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) |
                    O_LARGEFILE;
+    inotify_file(f, IN_OPEN);
     *out = f;
     return 0;
 }

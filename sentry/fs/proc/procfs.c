@@ -13,6 +13,7 @@
 
 #include "sentry/fs/proc/proc_internal.h"
 #include "sentry/fs/proc/procfs.h"
+#include "sentry/fs/anon/inotify.h"
 #include "sentry/net/net.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -201,6 +202,14 @@ static long show_filesystems(const struct kfs_ctx *c, FILE *out)
         return 0;                                      \
     }
 
+#define SHOW_INT(fn, val)                              \
+    static long fn(const struct kfs_ctx *c, FILE *out) \
+    {                                                  \
+        (void)c;                                       \
+        fprintf(out, "%ld\n", (long)(val));            \
+        return 0;                                      \
+    }
+
 SHOW_STR(show_ostype, KERNEL_UNAME_SYSNAME "\n")
 SHOW_STR(show_osrelease, KERNEL_UNAME_RELEASE "\n")
 SHOW_STR(show_overcommit, "0\n")
@@ -304,9 +313,21 @@ static const struct kfs_entry g_sys_vm[] = {
     { .name = NULL },
 };
 
+SHOW_INT(show_inotify_max_queued_events, INOTIFY_MAX_QUEUED_EVENTS)
+SHOW_INT(show_inotify_max_user_instances, INOTIFY_MAX_USER_INSTANCES)
+SHOW_INT(show_inotify_max_user_watches, INOTIFY_MAX_USER_WATCHES)
+
+static const struct kfs_entry g_sys_fs_inotify[] = {
+    SYS_RW("max_queued_events", show_inotify_max_queued_events),
+    SYS_RW("max_user_instances", show_inotify_max_user_instances),
+    SYS_RW("max_user_watches", show_inotify_max_user_watches),
+    { .name = NULL },
+};
+
 static const struct kfs_entry g_sys_fs[] = {
     SYS_RW("file-max", show_file_max),
     SYS_RW("nr_open", show_nr_open),
+    DIR("inotify", g_sys_fs_inotify),
     { .name = NULL },
 };
 
@@ -315,14 +336,6 @@ static const struct kfs_entry g_sys_fs[] = {
  * sentry's own (sentry/net/net.h's NET_*); inet sockets are host sockets in the
  * sandbox's fresh network namespace, which starts with Linux's defaults.
  */
-#define SHOW_INT(fn, val)                              \
-    static long fn(const struct kfs_ctx *c, FILE *out) \
-    {                                                  \
-        (void)c;                                       \
-        fprintf(out, "%ld\n", (long)(val));            \
-        return 0;                                      \
-    }
-
 SHOW_INT(show_wmem_max, NET_WMEM_MAX)
 SHOW_INT(show_wmem_default, NET_WMEM_DEFAULT)
 SHOW_INT(show_rmem_max, NET_WMEM_MAX)
