@@ -6,6 +6,7 @@
  * calls do not call anon_notify, which needs callers outside k->mu).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -295,6 +296,17 @@ long inotify_file_rm_watch(struct file *f, int wd)
     }
     pthread_mutex_unlock(&g_in_mu);
     return ret;
+}
+
+void inotify_file_fdinfo(struct file *f, FILE *out)
+{
+    struct inotify *in = f->priv;
+
+    pthread_mutex_lock(&g_in_mu);
+    for (struct in_watch *w = in->watches; w != NULL; w = w->next)
+        fprintf(out, "inotify wd:%d ino:%" PRIx64 " sdev:%" PRIx64 " mask:%x ignored_mask:0\n",
+                w->wd, w->ino, w->dev, w->mask);
+    pthread_mutex_unlock(&g_in_mu);
 }
 
 bool is_inotify_file(const struct file *f)

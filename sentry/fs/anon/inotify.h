@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/inotify.h>
 
 struct file;
@@ -32,6 +33,8 @@ bool is_inotify_file(const struct file *f);
 long inotify_file_add_watch(struct file *f, struct inode *ino, uint32_t mask);
 /* inotify_rm_watch. Returns 0 or -EINVAL. */
 long inotify_file_rm_watch(struct file *f, int wd);
+/* Writes the /proc/<pid>/fdinfo lines of an instance: one "inotify wd:" line per watch. */
+void inotify_file_fdinfo(struct file *f, FILE *out);
 
 /* Something happened to the file behind `f` (IN_OPEN, IN_ACCESS, IN_MODIFY, IN_CLOSE_*). */
 void inotify_file(struct file *f, uint32_t mask);

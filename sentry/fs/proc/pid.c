@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "sentry/fs/anon/anon.h"
+#include "sentry/fs/anon/inotify.h"
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/fs/proc/proc_internal.h"
 #include "sentry/mm/mm.h"
@@ -648,6 +649,8 @@ static long show_fdinfo(const struct kfs_ctx *c, FILE *out)
             f->flags | (cloexec > 0 ? O_CLOEXEC : 0), 1,
             (unsigned long)(ino != NULL ? ino->st.st_ino : 0));
     anon_file_fdinfo(f, out);
+    if (is_inotify_file(f))
+        inotify_file_fdinfo(f, out);
     put_file(f);
     snap_put(&s);
     return 0;
