@@ -26,6 +26,11 @@ struct file;
  * not a pidfd. The pidfd's O_NONBLOCK (PIDFD_NONBLOCK) is in f->flags.
  */
 long pidfd_file_pid(const struct file *f);
+/*
+ * waitid(P_PIDFD, fd): the pid the pidfd `fd` of `t` names, and in
+ * `*nonblock` whether it is PIDFD_NONBLOCK. Returns the pid or -EBADF.
+ */
+long pidfd_wait_pid(struct task *t, int fd, bool *nonblock);
 
 /* sys_xattr.c */
 long sys_setxattr(struct task *t, const struct sys_args *a);

@@ -82,6 +82,16 @@ long pidfd_file_pid(const struct file *f)
     return ((const struct pidfd *)f->priv)->pid;
 }
 
+long pidfd_wait_pid(struct task *t, int fd, bool *nonblock)
+{
+    cleanup_file_ref struct file *f = fd_table_get(t->fdt, fd);
+    long pid = pidfd_file_pid(f);
+
+    if (pid >= 0)
+        *nonblock = (f->flags & O_NONBLOCK) != 0;
+    return pid;
+}
+
 long sys_pidfd_open(struct task *t, const struct sys_args *a)
 {
     int pid = (int)a->a[0];

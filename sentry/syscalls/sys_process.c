@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "sentry/mm/mm.h"
+#include "sentry/syscalls/sys_gaps.h"
 #include "sentry/syscalls/syscalls_internal.h"
 
 /* Linux's fs.nr_open default: the highest RLIMIT_NOFILE anyone may set. */
@@ -345,6 +346,7 @@ long sys_waitid(struct task *t, const struct sys_args *a)
     int id = (int)a->a[1];
     int options = (int)a->a[3];
     struct kernel_wait_result res;
+    bool pidfd_nonblock = false;
     siginfo_t si;
     long ret;
 
@@ -355,8 +357,17 @@ long sys_waitid(struct task *t, const struct sys_args *a)
         return -EINVAL;
     if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
         return -EINVAL;
-    if (which == P_PIDFD)
-        return -EBADF; /* pidfds come with the file side */
+    if (which == P_PIDFD) {
+        ret = pidfd_wait_pid(t, id, &pidfd_nonblock);
+        if (ret < 0)
+            return ret;
+        which = P_PID;
+        id = (int)ret;
+        /* A PIDFD_NONBLOCK pidfd: EAGAIN instead of waiting (sys_pidfd.c). */
+        pidfd_nonblock = pidfd_nonblock && !(options & WNOHANG);
+        if (pidfd_nonblock)
+            options |= WNOHANG;
+    }
     if (which == P_PID && id <= 0)
         return -EINVAL;
     if (which == P_PGID) {
@@ -368,6 +379,8 @@ long sys_waitid(struct task *t, const struct sys_args *a)
     ret = kernel_wait(t, which, id, options, &res);
     if (ret < 0)
         return ret;
+    if (ret == 0 && pidfd_nonblock)
+        return -EAGAIN;
     memset(&si, 0, sizeof(si));
     if (ret > 0) {
         si.si_signo = SIGCHLD;
