@@ -22,6 +22,8 @@ static struct task *fake_task(struct mount_ns *ns)
     t->k = calloc(1, sizeof(*t->k));
     t->tg = calloc(1, sizeof(*t->tg));
     t->tg->umask = 022;
+    /* Root with every capability, as the container's init is by default. */
+    kernel_cred_init_root(&t->cred);
     t->k->mntns = ns;
     t->fdt = fd_table_new();
     vfs_task_fs_init(t);
