@@ -10,8 +10,11 @@
 #include <unistd.h>
 
 #include "common/common.h"
+#include "sentry/fs/dev/devfs.h"
+#include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/gofer/goferfs.h"
 #include "sentry/fs/overlay/overlay.h"
+#include "sentry/fs/proc/procfs.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/kernel_internal.h"
@@ -178,6 +181,44 @@ static bool has_tmpfs_at(const struct sentry_container_args *a, const char *path
     return false;
 }
 
+/*
+ * The sentry's own /dev (devfs, devpts at /dev/pts) and /proc, as gVisor
+ * serves them: the spec's proc and devpts mounts, and a tmpfs at /dev, are
+ * these. A read-only root without the mount point goes without (warned).
+ */
+static long mount_special(struct task *scratch, struct mount_ns *ns)
+{
+    static const struct {
+        const char *path;
+        struct super_block *(*make)(void);
+        unsigned int flags;
+    } special[] = {
+        { "/dev", devfs_new, VFS_MNT_NOSUID },
+        { "/dev/pts", devpts_new, VFS_MNT_NOSUID | VFS_MNT_NOEXEC },
+        { "/proc", procfs_new, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_NOEXEC },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(special); i++) {
+        struct super_block *sb;
+        long ret = make_dirs(scratch, special[i].path);
+
+        if (ret == -EROFS) {
+            log_warning("sentry: no %s: the read-only root has no such directory", special[i].path);
+            continue;
+        }
+        if (ret < 0)
+            return ret;
+        sb = special[i].make();
+        if (sb == NULL)
+            return -ENOMEM;
+        ret = vfs_mount_at(ns, special[i].path, sb, special[i].flags);
+        put_super_block(sb);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
+
 /* The spec's tmpfs mounts, then /tmp and /dev/shm where the spec has none and the image has the
  * directory. */
 static int mount_tmpfs_all(struct kernel *k, struct mount_ns *ns,
@@ -191,7 +232,13 @@ static int mount_tmpfs_all(struct kernel *k, struct mount_ns *ns,
     scratch->fs = vfs_fs_new(ns);
     if (scratch->fs == NULL)
         return rt_make_error(err, ENOMEM, "fs context");
+    ret = mount_special(scratch, ns);
+    if (ret < 0)
+        rt_make_error(err, (int)-ret, "mounting /dev and /proc");
     for (size_t i = 0; i < a->n_tmpfs && ret == 0; i++) {
+        /* /dev is the sentry's devfs (mount_special). */
+        if (strcmp(a->tmpfs[i].destination, "/dev") == 0)
+            continue;
         ret = mount_tmpfs(scratch, ns, &a->tmpfs[i]);
         if (ret == -EROFS) {
             /* No mount point and no way to make one in a read-only root: as without it. */
