@@ -11,6 +11,9 @@ struct kernel *proc_kernel(void);
 /* The /proc/<pid> directory (pid.c). */
 extern const struct kfs_entry g_proc_pid_dir;
 
+/* The entries of /proc/net (net.c). */
+extern const struct kfs_entry g_proc_net_entries[];
+
 struct mm;
 
 /* Where a process's initial stack keeps argv, envp and the exec file name (stack_layout.c). */

@@ -480,6 +480,7 @@ static const struct kfs_entry g_root_entries[] = {
     RO("version", show_version),
     RO("filesystems", show_filesystems),
     DIR("sys", g_sys),
+    DIR("net", g_proc_net_entries),
     { .name = NULL },
 };
 
