@@ -137,7 +137,7 @@ static void plan_argv(const struct sandbox_config *cfg, struct child_plan *p)
 {
     size_t n = 0;
 
-    p->argv = xcalloc(12, sizeof(char *));
+    p->argv = xcalloc(14, sizeof(char *));
     p->argv[n++] = xstrdup("runsc-c");
     p->argv[n++] = xstrdup("boot");
     p->argv[n++] = xasprintf("--spec-fd=%d", BOOT_FD_SPEC);
@@ -151,6 +151,10 @@ static void plan_argv(const struct sandbox_config *cfg, struct child_plan *p)
     }
     if (cfg->debug)
         p->argv[n++] = xstrdup("--debug");
+    if (cfg->platform != NULL)
+        p->argv[n++] = xasprintf("--platform=%s", cfg->platform);
+    if (cfg->strace)
+        p->argv[n++] = xstrdup("--strace");
     p->argv[n] = NULL;
     /* A fixed environment: nothing of the caller's (containerd's, podman's) leaks in. */
     p->envp = xcalloc(3, sizeof(char *));

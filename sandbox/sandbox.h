@@ -72,6 +72,8 @@ struct sandbox_config {
     int log_fd; /* -1, or a file the sandbox appends its log to (--log-fd); not taken */
     enum rt_log_format log_format;
     bool debug;
+    const char *platform; /* --platform for the sentry; NULL: its default */
+    bool strace;          /* --strace: the sentry traces the app's syscalls into its log */
     int start_timeout_ms; /* how long to wait for the sandbox to be ready; 0: 30 s */
 };
 
