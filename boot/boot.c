@@ -2,6 +2,9 @@
 // `runsc-c boot`: the sandbox process sets itself up, drops privileges and serves the control
 // socket.
 #include <errno.h>
+#include <sys/socket.h>
+#include <sys/ioctl.h>
+#include <net/if.h>
 #include <getopt.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
@@ -209,6 +212,30 @@ static int drop_capabilities(rt_error_t *err)
     return 0;
 }
 
+/*
+ * Brings the loopback interface of our network namespace up: a new one starts
+ * with it down, and containers expect 127.0.0.1 to work (runc leaves that to
+ * the caller; Docker and CNI do it, a bare bundle has nobody to). Nothing to
+ * do where it is already up (the host's, or a CNI namespace).
+ */
+static int loopback_up(rt_error_t *err)
+{
+    cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr = { 0 };
+
+    if (s < 0)
+        return rt_make_error(err, errno, "socket");
+    strcpy(ifr.ifr_name, "lo");
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+        return rt_make_error(err, errno, "SIOCGIFFLAGS lo");
+    if (ifr.ifr_flags & IFF_UP)
+        return 0;
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+        return rt_make_error(err, errno, "SIOCSIFFLAGS lo");
+    return 0;
+}
+
 static int shutdown_handler(void *ctx, rt_error_t *err)
 {
     log_info("sandbox %s: shutdown requested", (const char *)ctx);
@@ -262,6 +289,9 @@ static int boot_setup(const struct boot_options *o, struct spec **spec, struct s
     sopts.strace = o->strace;
     if (sentry_new(&sopts, sentry, err) < 0)
         return rt_error_wrap(err, "starting the sentry");
+    /* 5b. The network namespace's loopback is up (a new one starts down). */
+    if (loopback_up(err) < 0)
+        return rt_error_wrap(err, "bringing up the loopback interface");
     /* 6. An empty, read-only root: no host path is reachable from here on. */
     if (enter_empty_root(err) < 0)
         return rt_error_wrap(err, "entering the empty root");
