@@ -172,7 +172,7 @@ bench: $(BUILD)/runsc-c $(BENCH_BINS)
 test: $(BUILD)/runsc-c $(UNIT_BINS) test-programs
 	@BUILD=$(BUILD) tests/run.sh
 
-unit-test: $(UNIT_BINS)
+unit-test: $(BUILD)/runsc-c $(UNIT_BINS)
 	@BUILD=$(BUILD) tests/run.sh unit
 
 integration-test: $(BUILD)/runsc-c test-programs
