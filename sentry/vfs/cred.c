@@ -10,7 +10,13 @@
 void vfs_task_cred(const struct task *t, struct vfs_cred *c)
 {
     /* Called by the task itself (its own credentials need no lock). */
-    const struct kernel_cred *kc = &t->cred;
+    static const struct kernel_cred sentry_root = {
+        .cap_permitted = KERNEL_CAP_FULL,
+        .cap_effective = KERNEL_CAP_FULL,
+        .cap_bounding = KERNEL_CAP_FULL,
+    };
+    /* No task (the sentry's own work, unit tests): root with every capability. */
+    const struct kernel_cred *kc = t != NULL ? &t->cred : &sentry_root;
 
     *c = (struct vfs_cred){
         .fsuid = kc->fsuid,
@@ -28,12 +34,18 @@ void vfs_task_cred(const struct task *t, struct vfs_cred *c)
 
 void vfs_task_access_cred(const struct task *t, struct vfs_cred *c)
 {
-    const struct kernel_cred *kc = &t->cred;
-    /* Linux's access_override_creds: real ids; root's caps are its permitted set, others none. */
-    bool fixup = !(kc->securebits & SECBIT_NO_SETUID_FIXUP);
-    uint64_t caps = !fixup ? kc->cap_effective : kc->uid == 0 ? kc->cap_permitted : 0;
+    const struct kernel_cred *kc;
+    uint64_t caps;
 
     vfs_task_cred(t, c);
+    if (t == NULL)
+        return;
+    kc = &t->cred;
+    /* Linux's access_override_creds: real ids; root's caps are its permitted set, others none. */
+    if (kc->securebits & SECBIT_NO_SETUID_FIXUP)
+        caps = kc->cap_effective;
+    else
+        caps = kc->uid == 0 ? kc->cap_permitted : 0;
     c->fsuid = kc->uid;
     c->fsgid = kc->gid;
     c->cap_dac_override = (caps >> CAP_DAC_OVERRIDE) & 1;
