@@ -210,7 +210,7 @@ static long show_status(const struct kfs_ctx *c, FILE *out)
     data_kb = vm_pages(v, nr, PROT_WRITE, false) * 4;
     fprintf(out,
             "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-            "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t%s\n"
+            "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t%s \n"
             "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8d kB\nVmHWM:\t%8lu kB\n"
             "VmRSS:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8d kB\nVmExe:\t%8lu kB\n"
             "Threads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n"
