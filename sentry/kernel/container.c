@@ -439,6 +439,11 @@ static int setup_process(struct task *t, const struct sentry_process_args *a, rt
                                    });
     if (ret < 0)
         return rt_make_error(err, (int)-ret, "process.user: %zu additional groups", a->n_groups);
+    /*
+     * runc sets these and then execs the program, so the exec transition
+     * applies: a non-root process keeps only its ambient capabilities.
+     */
+    kernel_task_cred_exec(t);
     return 0;
 }
 
