@@ -12,7 +12,7 @@
 #
 # RUNSC_PLATFORM=systrap runs the sandbox half on that platform (default: the
 # runtime's own default).
-RUN_SYSCALLS_IN_SANDBOX=${RUN_SYSCALLS_IN_SANDBOX:-0}
+RUN_SYSCALLS_IN_SANDBOX=${RUN_SYSCALLS_IN_SANDBOX:-1}
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
