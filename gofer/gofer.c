@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/caps.h"
 #include "common/common.h"
 #include "common/fdutil.h"
 #include "common/sync.h"
@@ -289,43 +290,9 @@ out:
     return ret;
 }
 
-static bool is_kept_cap(int cap)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(g_kept_caps); i++) {
-        if (g_kept_caps[i] == cap)
-            return true;
-    }
-    return false;
-}
-
 static int drop_capabilities(rt_error_t *err)
 {
-    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-    struct __user_cap_data_struct data[2];
-
-    for (int cap = 0; cap < 64; cap++) {
-        if (is_kept_cap(cap))
-            continue;
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
-            if (errno == EINVAL)
-                break; /* past the kernel's last capability */
-            return rt_make_error(err, errno, "dropping capability %d from the bounding set", cap);
-        }
-    }
-    if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED, 0, 0, 0) < 0)
-        return rt_make_error(err, errno, "setting securebits");
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-        return rt_make_error(err, errno, "clearing ambient capabilities");
-    memset(data, 0, sizeof(data));
-    for (size_t i = 0; i < ARRAY_SIZE(g_kept_caps); i++) {
-        int cap = g_kept_caps[i];
-
-        data[cap / 32].effective |= 1u << (cap % 32);
-        data[cap / 32].permitted |= 1u << (cap % 32);
-    }
-    if (syscall(SYS_capset, &hdr, data) < 0)
-        return rt_make_error(err, errno, "capset");
-    return 0;
+    return rt_caps_keep_only(g_kept_caps, ARRAY_SIZE(g_kept_caps), err);
 }
 
 /* Everything up to "ready", in order: this list is the gofer's security story. */
