@@ -39,6 +39,7 @@ struct boot_container {
     size_t nfds;
     struct control_stdio stdio;
     uint32_t gofer_fd_count, preserve_fd_count;
+    char **gofer_mounts; /* destinations of gofer connections 1..; n = gofer_fd_count - 1 */
     /* The running init and its processes (from start on); owned. Protected by g_mu. */
     struct sentry_container *sc;
     enum boot_ctr_state state; /* Protected by g_mu. */
@@ -71,6 +72,9 @@ static void ctr_free(struct boot_container *c)
     if (c->exited_fd >= 0)
         close(c->exited_fd);
     specutils_free(c->spec);
+    for (uint32_t i = 0; c->gofer_mounts != NULL && i + 1 < c->gofer_fd_count; i++)
+        free(c->gofer_mounts[i]);
+    free(c->gofer_mounts);
     free(c->id);
     free(c);
 }
@@ -111,6 +115,9 @@ static int ctr_create(void *ctx, const struct control_create *cr, int *fds, size
     c->id = xstrdup(cr->container_id);
     c->stdio = cr->stdio;
     c->gofer_fd_count = cr->gofer_fd_count;
+    c->gofer_mounts = xcalloc(cr->n_gofer_mounts + 1, sizeof(char *));
+    for (size_t i = 0; i < cr->n_gofer_mounts && i + 1 < cr->gofer_fd_count; i++)
+        c->gofer_mounts[i] = xstrdup(cr->gofer_mounts[i]);
     c->preserve_fd_count = cr->preserve_fd_count;
     c->state = CTR_CREATED;
     pthread_mutex_lock(&g_mu);
@@ -227,8 +234,9 @@ static void process_args_of(const struct spec_process *proc, const struct contro
 /*
  * The spec's tmpfs mounts as the sentry takes them (options ro, nosuid,
  * nodev, noexec, mode=; size= and the rest are not enforced). Other types
- * are not mounted yet: proc, sysfs, devpts, mqueue, cgroup and bind mounts
- * (which need gofer connections of their own).
+ * are not mounted here: proc and devpts are the sentry's own, bind mounts
+ * come with gofer connections (bind_mounts_of); sysfs, mqueue, cgroup are not
+ * mounted yet.
  */
 static struct sentry_tmpfs_mount *tmpfs_mounts_of(const struct spec *spec, size_t *n)
 {
@@ -240,7 +248,8 @@ static struct sentry_tmpfs_mount *tmpfs_mounts_of(const struct spec *spec, size_
         struct sentry_tmpfs_mount *t = &v[*n];
 
         if (m->type == NULL || strcmp(m->type, "tmpfs") != 0) {
-            log_debug("sentry: mount %s (%s) is not supported yet: skipped", m->destination,
+            /* Bind mounts come with gofer connections (bind_mounts_of). */
+            log_debug("sentry: mount %s (%s) is not a tmpfs: not mounted here", m->destination,
                       m->type != NULL ? m->type : "bind");
             continue;
         }
@@ -266,6 +275,46 @@ static struct sentry_tmpfs_mount *tmpfs_mounts_of(const struct spec *spec, size_
     return v;
 }
 
+/*
+ * The bind mounts create sent gofer connections for (gofer_mounts, in
+ * order), with the options of the spec's last mount at each destination
+ * (ro, nosuid, nodev, noexec).
+ */
+static struct sentry_bind_mount *bind_mounts_of(const struct boot_container *c,
+                                                const int *gofer_fds, size_t *n)
+{
+    size_t count = c->gofer_fd_count > 0 ? c->gofer_fd_count - 1 : 0;
+    struct sentry_bind_mount *v = xcalloc(count + 1, sizeof(*v));
+
+    for (size_t i = 0; i < count; i++) {
+        struct sentry_bind_mount *b = &v[i];
+        const struct spec_mount *m = NULL;
+
+        *b = (struct sentry_bind_mount){ .destination = c->gofer_mounts[i],
+                                         .gofer_fd = gofer_fds[i] };
+        for (size_t j = 0; j < c->spec->n_mounts; j++) {
+            if (strcmp(c->spec->mounts[j].destination, b->destination) == 0)
+                m = &c->spec->mounts[j];
+        }
+        for (size_t j = 0; m != NULL && j < m->options.n; j++) {
+            const char *o = m->options.v[j];
+
+            if (strcmp(o, "ro") == 0)
+                b->readonly = true;
+            else if (strcmp(o, "rw") == 0)
+                b->readonly = false;
+            else if (strcmp(o, "nosuid") == 0)
+                b->nosuid = true;
+            else if (strcmp(o, "nodev") == 0)
+                b->nodev = true;
+            else if (strcmp(o, "noexec") == 0)
+                b->noexec = true;
+        }
+    }
+    *n = count;
+    return v;
+}
+
 /* Starts the init of `c` from its spec and the descriptors create gave. Needs g_mu. */
 static int start_locked(struct boot_container *c, rt_error_t *err)
 {
@@ -273,6 +322,7 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
     size_t nstdio = stdio_fd_count(&c->stdio);
     cleanup_free struct sentry_rlimit *rl = NULL;
     cleanup_free struct sentry_tmpfs_mount *tmpfs = NULL;
+    cleanup_free struct sentry_bind_mount *binds = NULL;
     struct sentry_container_args a = { .root_readonly = c->spec->root.readonly };
 
     if (g_sentry == NULL)
@@ -287,6 +337,9 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
     apply_console_size(c->id, &c->stdio, c->fds[0]);
     tmpfs = tmpfs_mounts_of(c->spec, &a.n_tmpfs);
     a.tmpfs = tmpfs;
+    /* The bind connections stay ours (closed when the container stops); the mounts dup them. */
+    binds = bind_mounts_of(c, c->fds + nstdio + 1, &a.n_binds);
+    a.binds = binds;
     /* The rootfs connection belongs to the sentry's mount from here on. */
     a.root_gofer_fd = take_fd(&c->fds[nstdio]);
     if (sentry_container_start(g_sentry, &a, &c->sc, err) < 0)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -176,6 +177,93 @@ struct create_opts {
     int preserve_fds;
 };
 
+/* In sandbox/gofer_spawn.c (to move to sandbox/sandbox.h). */
+int gofer_spawn_mounts(const struct gofer_spawn_config *cfg, const int *dirs, const bool *ro,
+                       size_t n, pid_t *pid_out, int *sentry_fds, rt_error_t *err);
+
+#define CREATE_MAX_BINDS 32
+
+/* The spec's bind mounts: host directories the gofer serves on connections of their own. */
+struct create_binds {
+    size_t n;
+    int dirs[CREATE_MAX_BINDS]; /* the opened sources */
+    bool ro[CREATE_MAX_BINDS];
+    const char *dest[CREATE_MAX_BINDS];   /* the spec's destinations (borrowed) */
+    int sentry_fds[CREATE_MAX_BINDS + 1]; /* [0] the rootfs's, then one per bind */
+};
+
+static void create_binds_close(struct create_binds *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->dirs[i] >= 0)
+            close(b->dirs[i]);
+        b->dirs[i] = -1;
+    }
+    for (size_t i = 0; i < b->n + 1; i++) {
+        if (b->sentry_fds[i] >= 0)
+            close(b->sentry_fds[i]);
+        b->sentry_fds[i] = -1;
+    }
+}
+
+static bool has_option(const struct spec_mount *m, const char *opt)
+{
+    for (size_t i = 0; i < m->options.n; i++) {
+        if (strcmp(m->options.v[i], opt) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Opens the sources of the spec's bind mounts (options bind or rbind; type
+ * bind, none or absent; a relative source is relative to the bundle). The
+ * gofer serves directories only: a file source is warned about and skipped.
+ */
+static int open_binds(const struct spec *spec, const char *bundle, struct create_binds *b,
+                      rt_error_t *err)
+{
+    b->n = 0;
+    for (size_t i = 0; i < CREATE_MAX_BINDS + 1; i++)
+        b->sentry_fds[i] = -1;
+    for (size_t i = 0; i < spec->n_mounts; i++) {
+        const struct spec_mount *m = &spec->mounts[i];
+        cleanup_free char *src = NULL;
+        struct stat st;
+        int fd;
+
+        if (m->type != NULL && strcmp(m->type, "bind") != 0 && strcmp(m->type, "none") != 0 &&
+            m->type[0] != '\0')
+            continue;
+        if (!has_option(m, "bind") && !has_option(m, "rbind"))
+            continue;
+        if (m->source == NULL)
+            return rt_make_error(err, EINVAL, "bind mount at %s has no source", m->destination);
+        src = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", bundle, m->source);
+        fd = open(src, O_PATH | O_CLOEXEC);
+        if (fd < 0)
+            return rt_make_error(err, errno, "bind mount source `%s`", src);
+        if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            close(fd);
+            log_warning("bind mount %s: source `%s` is not a directory: skipped (only "
+                        "directories are served)",
+                        m->destination, src);
+            continue;
+        }
+        close(fd);
+        if (b->n == CREATE_MAX_BINDS)
+            return rt_make_error(err, E2BIG, "more than %d bind mounts", CREATE_MAX_BINDS);
+        fd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return rt_make_error(err, errno, "bind mount source `%s`", src);
+        b->dirs[b->n] = fd;
+        b->ro[b->n] = has_option(m, "ro");
+        b->dest[b->n] = m->destination;
+        b->n++;
+    }
+    return 0;
+}
+
 /* Everything started so far, for the rollback on failure. */
 struct create_state {
     pid_t gofer_pid, waiter_pid;
@@ -245,7 +333,7 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
     cleanup_free char *status_path = NULL;
     cleanup_close int lockfd = -1;
     cleanup_close int tty = -1;
-    cleanup_close int gofer_fd = -1;
+    struct create_binds binds = { 0 };
     struct container_meta *m = NULL;
     struct container_meta *sbm = NULL;
     enum spec_pod_role role = SPEC_POD_STANDALONE;
@@ -278,8 +366,14 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
         return rt_error_wrap(err, "loading `%s`", config_path);
     if (specutils_pod_role(spec, &role, &pod_sandbox, err) < 0)
         return -1;
-    if (container_create_dir(g->root, o->id, err) < 0)
+    if (open_binds(spec, bundle, &binds, err) < 0) {
+        create_binds_close(&binds);
         return -1;
+    }
+    if (container_create_dir(g->root, o->id, err) < 0) {
+        create_binds_close(&binds);
+        return -1;
+    }
     /* From here on a failure removes the directory again. */
     state_dir = xasprintf("%s/%s", g->root, o->id);
     if (container_lock(g->root, o->id, &lockfd, err) < 0)
@@ -342,7 +436,8 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
             .debug = g->debug,
         };
 
-        if (gofer_spawn(&gc, &st.gofer_pid, &gofer_fd, err) < 0)
+        if (gofer_spawn_mounts(&gc, binds.dirs, binds.ro, binds.n, &st.gofer_pid, binds.sentry_fds,
+                               err) < 0)
             goto out_kill;
     }
     if (st.own_sandbox) {
@@ -372,7 +467,7 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
     }
 
     {
-        int fds[3 + 1 + 64];
+        int fds[3 + 1 + CREATE_MAX_BINDS + 64];
         size_t nfds = 0;
         struct control_request req = {
             .kind = CONTROL_REQ_CREATE,
@@ -380,14 +475,17 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
                         .bundle = bundle,
                         .spec_json = (const uint8_t *)json,
                         .spec_json_len = json_len,
-                        .gofer_fd_count = 1,
+                        .gofer_fd_count = 1 + (uint32_t)binds.n,
+                        .gofer_mounts = binds.dest,
+                        .n_gofer_mounts = binds.n,
                         .preserve_fd_count = (uint32_t)o->preserve_fds },
         };
         struct control_response resp = { 0 };
 
         if (stdio_fds(spec, o, fds, &nfds, &req.create.stdio, &tty, err) < 0)
             goto out_kill;
-        fds[nfds++] = gofer_fd;
+        for (size_t i = 0; i < binds.n + 1; i++)
+            fds[nfds++] = binds.sentry_fds[i];
         for (int i = 0; i < o->preserve_fds; i++) {
             if (fcntl(3 + i, F_GETFD) < 0) {
                 rt_make_error(err, EBADF, "--preserve-fds: descriptor %d is not open", 3 + i);
@@ -442,6 +540,7 @@ out_rmdir : {
         log_warning("%s", rt_error_msg(e));
 }
 out:
+    create_binds_close(&binds);
     sandbox_release(&st.sb);
     cgroup_free(st.cg);
     container_meta_free(m);

@@ -82,6 +82,13 @@ struct sentry_tmpfs_mount {
     bool readonly, nosuid, nodev, noexec;
 };
 
+/* A bind mount: a tree the gofer serves on a connection of its own (the spec's bind mounts). */
+struct sentry_bind_mount {
+    const char *destination; /* absolute; created (mode 0755) when missing and the parent allows */
+    int gofer_fd;            /* the connection; not taken (the mount uses a duplicate) */
+    bool readonly, nosuid, nodev, noexec;
+};
+
 /* What a container is made of. */
 struct sentry_container_args {
     int root_gofer_fd;  /* the rootfs gofer connection; owned from the call on, even on failure */
@@ -92,12 +99,15 @@ struct sentry_container_args {
      */
     const struct sentry_tmpfs_mount *tmpfs;
     size_t n_tmpfs;
+    /* Mounted after the tmpfs mounts, in order; a bind at /tmp (/dev/shm) keeps its tmpfs away. */
+    const struct sentry_bind_mount *binds;
+    size_t n_binds;
     struct sentry_process_args init;
 };
 
 /*
- * Mounts the container's root (the gofer's, with the tmpfs mounts of
- * `args`), loads its init on a new thread of its own and starts it.
+ * Mounts the container's root (the gofer's, with the tmpfs and bind mounts
+ * of `args`), loads its init on a new thread of its own and starts it.
  * Returns once the init runs (0, *out owned by the caller) or failed to
  * start (< 0 with *err; ENOENT/EACCES-class statuses for a missing or
  * unusable executable). Host tier.

@@ -172,10 +172,36 @@ static long mount_tmpfs(struct task *scratch, struct mount_ns *ns,
     return ret;
 }
 
+/* A goferfs of the bind's own gofer connection (a duplicate of it) at its destination. */
+static long mount_bind(struct task *scratch, struct mount_ns *ns, const struct sentry_bind_mount *m)
+{
+    unsigned int flags = (m->readonly ? VFS_MNT_RDONLY : 0) | (m->nosuid ? VFS_MNT_NOSUID : 0) |
+                         (m->nodev ? VFS_MNT_NODEV : 0) | (m->noexec ? VFS_MNT_NOEXEC : 0);
+    struct super_block *sb;
+    int errnum = 0, fd;
+    long ret = make_dirs(scratch, m->destination);
+
+    if (ret < 0)
+        return ret;
+    fd = fcntl(m->gofer_fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    sb = goferfs_new(fd, &errnum);
+    if (sb == NULL)
+        return -(long)(errnum != 0 ? errnum : EIO);
+    ret = vfs_mount_at(ns, m->destination, sb, flags);
+    put_super_block(sb);
+    return ret;
+}
+
 static bool has_tmpfs_at(const struct sentry_container_args *a, const char *path)
 {
     for (size_t i = 0; i < a->n_tmpfs; i++) {
         if (strcmp(a->tmpfs[i].destination, path) == 0)
+            return true;
+    }
+    for (size_t i = 0; i < a->n_binds; i++) {
+        if (strcmp(a->binds[i].destination, path) == 0)
             return true;
     }
     return false;
@@ -249,6 +275,16 @@ static int mount_tmpfs_all(struct kernel *k, struct mount_ns *ns,
             rt_make_error(err, (int)-ret, "mounting tmpfs at %s", a->tmpfs[i].destination);
         }
     }
+    for (size_t i = 0; i < a->n_binds && ret == 0; i++) {
+        ret = mount_bind(scratch, ns, &a->binds[i]);
+        if (ret == -EROFS) {
+            log_warning("sentry: no bind mount at %s: the read-only root has no such directory",
+                        a->binds[i].destination);
+            ret = 0;
+        } else if (ret < 0) {
+            rt_make_error(err, (int)-ret, "bind mount at %s", a->binds[i].destination);
+        }
+    }
     for (size_t i = 0; i < ARRAY_SIZE(defaults) && ret == 0; i++) {
         struct vfs_path p = { 0 };
         struct sentry_tmpfs_mount m = { .destination = defaults[i], .mode = 01777 };
@@ -268,8 +304,8 @@ static int mount_tmpfs_all(struct kernel *k, struct mount_ns *ns,
 
 /*
  * The container's tree: the gofer's root (under an overlay unless
- * read-only), the spec's tmpfs mounts, tmpfs at /tmp and /dev/shm (as
- * `runsc-c do`'s) unless the spec mounts its own there.
+ * read-only), the spec's tmpfs mounts, its bind mounts, tmpfs at /tmp and
+ * /dev/shm (as `runsc-c do`'s) unless the spec mounts its own there.
  */
 static int build_mounts(struct kernel *k, const struct sentry_container_args *a,
                         struct mount_ns **out, rt_error_t *err)
