@@ -214,14 +214,21 @@ void kernel_get_mm(struct mm *mm)
     __atomic_add_fetch(&mm->users, 1, __ATOMIC_RELAXED);
 }
 
-void kernel_put_mm(struct kernel *k, struct mm *mm)
+struct platform_as *kernel_put_mm_keep_as(struct mm *mm)
 {
     struct platform_as *as;
 
     if (mm == NULL || __atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL) != 0)
-        return;
+        return NULL;
     as = mm->as;
     mm_free(mm);
+    return as;
+}
+
+void kernel_put_mm(struct kernel *k, struct mm *mm)
+{
+    struct platform_as *as = kernel_put_mm_keep_as(mm);
+
     if (as != NULL)
         k->pops->as_release(as);
 }

@@ -11,6 +11,14 @@ int kernel_alloc_pid_locked(struct kernel *k);
 void kernel_get_mm(struct mm *mm);
 void kernel_put_mm(struct kernel *k, struct mm *mm);
 
+/*
+ * Like kernel_put_mm, but the last user gets the address space back instead of
+ * it being released, for a caller whose platform context still runs in it: the
+ * caller releases the context first, then the address space. Returns NULL when
+ * the mm has other users (or had no address space).
+ */
+struct platform_as *kernel_put_mm_keep_as(struct mm *mm);
+
 /* Creates a thread group for `leader` (pid = leader->tid), linked under `parent`. Needs k->mu. */
 struct thread_group *thread_group_new_locked(struct kernel *k, struct thread_group *parent,
                                              int pid);

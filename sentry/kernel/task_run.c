@@ -260,14 +260,40 @@ static void task_unlink_locked(struct task *t)
     }
 }
 
-/* The exit path of a task, on its own sentry thread; `t` is not freed. */
+/*
+ * The exit path of a task, on its own sentry thread; `t` is not freed. Like
+ * Linux (exit_mm and exit_files before exit_notify), the task lets go of its
+ * memory, files and fs before it leaves its process, so that a parent woken
+ * by the death of the last task finds its pipes closed and its shared memory
+ * detached: each task drops its references before it unlinks, so when the
+ * last one unlinks every reference of the process is gone. The host context
+ * goes after the unlink (releasing a host thread-group leader can wait for the
+ * other host threads, e.g. an exec'ing task waiting for this one to leave);
+ * the address space it runs in is released after it.
+ */
 static void task_exit(struct task *t)
 {
     struct kernel *k = t->k;
+    struct platform_as *as;
+    struct fd_table *fdt;
+    struct vfs_fs *fs;
+    struct mm *mm;
 
     kernel_futex_exit(t);
     pthread_mutex_lock(&k->mu);
     t->exited = true;
+    /* Detached under the lock: /proc reads them under it. */
+    mm = t->mm;
+    t->mm = NULL;
+    fdt = t->fdt;
+    t->fdt = NULL;
+    fs = t->fs;
+    t->fs = NULL;
+    pthread_mutex_unlock(&k->mu);
+    put_fd_table(fdt);
+    put_vfs_fs(fs);
+    as = kernel_put_mm_keep_as(mm);
+    pthread_mutex_lock(&k->mu);
     task_unlink_locked(t);
     /* The process may be gone already (reaped at once); nothing of it is ours any more. */
     t->tg = NULL;
@@ -276,12 +302,8 @@ static void task_exit(struct task *t)
     if (t->ctx != NULL)
         k->pops->ctx_release(t->ctx);
     t->ctx = NULL;
-    kernel_put_mm(k, t->mm);
-    t->mm = NULL;
-    put_fd_table(t->fdt);
-    t->fdt = NULL;
-    put_vfs_fs(t->fs);
-    t->fs = NULL;
+    if (as != NULL)
+        k->pops->as_release(as);
     pthread_mutex_lock(&k->mu);
     k->nr_threads--;
     pthread_cond_broadcast(&k->idle);
