@@ -150,16 +150,53 @@ static bool parent_wants_stop_reports(const struct thread_group *tg)
     return tg->parent != NULL && !(tg->parent->actions[SIGCHLD - 1].flags & KSA_NOCLDSTOP);
 }
 
+/* True when the CPU raised `info` for the faulting instruction. */
+static bool is_synchronous(const siginfo_t *info, int sig)
+{
+    return (SIGBIT(sig) & SYNCHRONOUS_MASK) && info->si_code > 0;
+}
+
+/* True when a process sent `info` with kill, tgkill or sigqueue. */
+static bool sent_by_user(const siginfo_t *info)
+{
+    return info->si_code == SI_USER || info->si_code == SI_TKILL || info->si_code == SI_QUEUE;
+}
+
+/*
+ * Linux's SIGNAL_UNKILLABLE for init (pid 1): a signal whose default action
+ * would end or stop it is ignored when it comes from inside the sandbox.
+ * Signals from outside (the control socket's kill, which reports pid 0) keep
+ * their default action, as do the CPU's faults of init and (unlike Linux)
+ * signals init sends itself. SIGKILL and SIGSTOP from the sentry itself (no
+ * user sender) still apply. A blocked signal stays pending (sigwaitinfo).
+ */
+static bool init_ignores(const struct thread_group *tg, const siginfo_t *info, int sig)
+{
+    if (tg != tg->k->init || is_synchronous(info, sig))
+        return false;
+    /* From outside (pid 0), or init's own kill of itself (runsc-c do relies on it). */
+    if (sent_by_user(info) && (info->si_pid == 0 || info->si_pid == tg->pid))
+        return false;
+    if (sig == SIGKILL || sig == SIGSTOP)
+        return sent_by_user(info);
+    return true;
+}
+
 /*
  * What sending `sig` does at once, before any delivery (Linux's
  * prepare_signal): SIGKILL kills, SIGCONT resumes and cancels stops, a stop
  * signal cancels a pending SIGCONT. Returns false when the signal is dropped.
  */
-static bool prepare_signal_locked(struct thread_group *tg, const struct task *target, int sig)
+static bool prepare_signal_locked(struct thread_group *tg, const struct task *target,
+                                  const siginfo_t *info)
 {
+    int sig = info->si_signo;
+
     if (tg->exiting || tg->zombie)
         return sig != SIGKILL ? false : false;
     if (sig == SIGKILL) {
+        if (init_ignores(tg, info, SIGKILL))
+            return false;
         thread_group_exit_locked(tg, SIGKILL);
         return false;
     }
@@ -193,7 +230,7 @@ void task_send_signal_locked(struct task *t, const siginfo_t *info)
 
     if (sig < 1 || sig > KERNEL_NSIG || t->exited)
         return;
-    if (!prepare_signal_locked(t->tg, t, sig))
+    if (!prepare_signal_locked(t->tg, t, info))
         return;
     sigpending_add(&t->pending, info);
     if (!(t->sigmask & SIGBIT(sig)))
@@ -217,7 +254,7 @@ void thread_group_send_signal_locked(struct thread_group *tg, const siginfo_t *i
             break;
         }
     }
-    if (!prepare_signal_locked(tg, taker != NULL ? taker : tg->leader, sig))
+    if (!prepare_signal_locked(tg, taker != NULL ? taker : tg->leader, info))
         return;
     sigpending_add(&tg->pending, info);
     if (taker != NULL)
@@ -309,12 +346,6 @@ int task_dequeue_signal_locked(struct task *t, uint64_t set, siginfo_t *info)
         info->si_signo = sig;
     }
     return sig;
-}
-
-/* True when the CPU raised `info` for the faulting instruction. */
-static bool is_synchronous(const siginfo_t *info, int sig)
-{
-    return (SIGBIT(sig) & SYNCHRONOUS_MASK) && info->si_code > 0;
 }
 
 void task_handle_host_signal(struct task *t, const struct platform_event *ev)
@@ -492,7 +523,12 @@ void task_prepare_return(struct task *t)
         if (act->handler == (uint64_t)(uintptr_t)SIG_IGN)
             continue;
         if (act->handler == (uint64_t)(uintptr_t)SIG_DFL) {
-            switch (default_action(sig)) {
+            enum sig_default d = default_action(sig);
+
+            if ((d == SIG_DEFAULT_TERM || d == SIG_DEFAULT_CORE || d == SIG_DEFAULT_STOP) &&
+                init_ignores(t->tg, &info, sig))
+                continue;
+            switch (d) {
             case SIG_DEFAULT_IGNORE:
             case SIG_DEFAULT_CONT:
                 continue;
