@@ -177,10 +177,6 @@ struct create_opts {
     int preserve_fds;
 };
 
-/* In sandbox/gofer_spawn.c (to move to sandbox/sandbox.h). */
-int gofer_spawn_mounts(const struct gofer_spawn_config *cfg, const int *dirs, const bool *ro,
-                       size_t n, pid_t *pid_out, int *sentry_fds, rt_error_t *err);
-
 #define CREATE_MAX_BINDS 32
 
 /* The spec's bind mounts: host directories the gofer serves on connections of their own. */

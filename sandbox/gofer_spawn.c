@@ -23,15 +23,6 @@ enum { GOFER_FD_MOUNTS = 7, GOFER_SPAWN_MAX_MOUNTS = 32 };
 
 #define GOFER_HIGH_FD 100
 
-/*
- * gofer_spawn, and serves the `n` directories `dirs` (not taken; read-only
- * where ro[i]) as extra trees, one connection each: sentry_fds[0] is the
- * rootfs's, sentry_fds[1 + i] the one of dirs[i] (owned by the caller).
- * Declared here and in runsc/cmd_create.c until sandbox/sandbox.h has it.
- */
-int gofer_spawn_mounts(const struct gofer_spawn_config *cfg, const int *dirs, const bool *ro,
-                       size_t n, pid_t *pid_out, int *sentry_fds, rt_error_t *err);
-
 static int dup_high(int fd, const char *what, rt_error_t *err)
 {
     int hi = fcntl(fd, F_DUPFD_CLOEXEC, GOFER_HIGH_FD);

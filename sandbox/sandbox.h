@@ -205,6 +205,14 @@ struct gofer_spawn_config {
  */
 int gofer_spawn(const struct gofer_spawn_config *cfg, pid_t *pid, int *sentry_fd, rt_error_t *err);
 
+/*
+ * gofer_spawn, and serves the `n` directories `dirs` (not taken; read-only
+ * where ro[i]) as extra trees, one connection each: sentry_fds[0] is the
+ * rootfs's, sentry_fds[1 + i] the one of dirs[i] (owned by the caller).
+ */
+int gofer_spawn_mounts(const struct gofer_spawn_config *cfg, const int *dirs, const bool *ro,
+                       size_t n, pid_t *pid_out, int *sentry_fds, rt_error_t *err);
+
 /* ---- the waiter (sandbox/waiter.c) ---- */
 
 struct waiter_config {
