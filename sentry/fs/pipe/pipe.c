@@ -63,9 +63,11 @@ static struct pipe *get_pipe(struct pipe *p)
 }
 
 /*
- * Waits for a change of the pipe (mu held). Returns 0, or -EINTR when the
- * current task has an unblocked signal pending. Waits are sliced so that a
- * signal sent by another task is seen within a few milliseconds.
+ * Waits for a change of the pipe (mu held). Returns 0, or -ERESTARTSYS when
+ * the current task has an unblocked signal pending (as Linux's pipe_read,
+ * pipe_write and FIFO open: the signal code turns it into EINTR for a handler
+ * without SA_RESTART, and restarts the call after a stop). Waits are sliced so
+ * that a signal sent by another task is seen within a few milliseconds.
  */
 static long wait_locked(struct pipe *p)
 {
@@ -73,7 +75,7 @@ static long wait_locked(struct pipe *p)
     struct timespec ts;
 
     if (t != NULL && (task_pending_signals(t) & ~t->sigmask))
-        return -EINTR;
+        return -ERESTARTSYS;
     clock_gettime(CLOCK_REALTIME, &ts);
     ts.tv_nsec += 5 * 1000 * 1000;
     if (ts.tv_nsec >= 1000000000) {
@@ -82,7 +84,7 @@ static long wait_locked(struct pipe *p)
     }
     pthread_cond_timedwait(&p->cv, &p->mu, &ts);
     if (t != NULL && (task_pending_signals(t) & ~t->sigmask))
-        return -EINTR;
+        return -ERESTARTSYS;
     return 0;
 }
 
