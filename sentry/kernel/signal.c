@@ -164,19 +164,27 @@ static bool sent_by_user(const siginfo_t *info)
 
 /*
  * Linux's SIGNAL_UNKILLABLE for init (pid 1): a signal whose default action
- * would end or stop it is ignored when it comes from inside the sandbox.
- * Signals from outside (the control socket's kill, which reports pid 0) keep
- * their default action, as do the CPU's faults of init and (unlike Linux)
- * signals init sends itself. SIGKILL and SIGSTOP from the sentry itself (no
- * user sender) still apply. A blocked signal stays pending (sigwaitinfo).
+ * would end or stop it is ignored when it comes from inside the sandbox; from
+ * outside (the control socket's kill, which reports pid 0, as from an ancestor
+ * pid namespace) only SIGKILL and SIGSTOP keep their default action. The
+ * CPU's faults of init and (unlike Linux) signals init sends itself keep
+ * theirs too. SIGKILL and SIGSTOP from the sentry itself (no user sender)
+ * still apply. A blocked signal stays pending (sigwaitinfo).
  */
 static bool init_ignores(const struct thread_group *tg, const siginfo_t *info, int sig)
 {
     if (tg != tg->k->init || is_synchronous(info, sig))
         return false;
-    /* From outside (pid 0), or init's own kill of itself (runsc-c do relies on it). */
-    if (sent_by_user(info) && (info->si_pid == 0 || info->si_pid == tg->pid))
+    /* init's own kill of itself (runsc-c do's programs are pid 1 and rely on it). */
+    if (sent_by_user(info) && info->si_pid == tg->pid)
         return false;
+    /*
+     * From outside (pid 0: `runsc-c kill`, the waiter), as from an ancestor pid
+     * namespace on Linux: only SIGKILL and SIGSTOP get through, so `docker stop`
+     * of an init without a SIGTERM handler escalates to SIGKILL as under runc.
+     */
+    if (sent_by_user(info) && info->si_pid == 0)
+        return sig != SIGKILL && sig != SIGSTOP;
     if (sig == SIGKILL || sig == SIGSTOP)
         return sent_by_user(info);
     return true;
