@@ -190,6 +190,8 @@ long sys_pidfd_getfd(struct task *t, const struct sys_args *a)
         /* PTRACE_MODE_ATTACH_REALCREDS, simplified: same real uid or CAP_SYS_PTRACE. */
         if (tt->cred.uid != t->cred.uid && !task_capable(t, 19 /* CAP_SYS_PTRACE */))
             ret = -EPERM;
+        else if (tt->fdt == NULL)
+            ret = -ESRCH; /* exiting: its files are already released */
         else
             fdt = get_fd_table(tt->fdt);
     }
