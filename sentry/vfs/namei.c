@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sentry/fs/anon/inotify.h"
+#include "sentry/fs/pipe/pipe.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
 #include "sentry/vfs/vfs_internal.h"
@@ -15,6 +16,10 @@ struct walker {
     struct vfs_fs *fs; /* Not owned. */
     struct vfs_cred cred;
     int nlinks;
+    /* The walk may end at a magic link to a file without a path (vfs_open only). */
+    bool want_file;
+    /* owned: that file; the walk's path is then meaningless */
+    struct file *file;
 };
 
 static bool path_eq(const struct vfs_path *a, const struct vfs_path *b)
@@ -98,14 +103,46 @@ long vfs_lookup_child(const struct vfs_path *dir, const char *name, struct vfs_p
 static long walk_components(struct walker *w, struct vfs_path *cur, const char *path,
                             bool follow_last, struct vfs_parent *parent);
 
+/*
+ * Follows the magic link `link` to the open file `f` (reference consumed):
+ * `cur` jumps to the file's dentry, or, when the file has no path and the
+ * link ends the walk, the walker keeps the file for vfs_open.
+ */
+static long follow_magic(struct walker *w, struct vfs_path *cur, struct file *f, bool is_last)
+{
+    if (f->dentry != NULL && f->mnt != NULL) {
+        vfs_path_put(cur);
+        cur->mnt = get_mount(f->mnt);
+        cur->d = get_dentry(f->dentry);
+        put_file(f);
+        return 0;
+    }
+    if (!is_last || !w->want_file) {
+        put_file(f);
+        return is_last ? -ENOENT : -ENOTDIR;
+    }
+    put_file(w->file);
+    w->file = f;
+    return 0;
+}
+
 /* Follows the symlink `link` found in directory `cur`: `cur` becomes its target. */
-static long follow_link(struct walker *w, struct vfs_path *cur, struct inode *link)
+static long follow_link(struct walker *w, struct vfs_path *cur, struct inode *link, bool is_last)
 {
     cleanup_free char *target = NULL;
     long n;
 
     if (++w->nlinks > VFS_MAX_SYMLINKS)
         return -ELOOP;
+    if (link->ops->get_link_file != NULL) {
+        struct file *f = NULL;
+
+        n = link->ops->get_link_file(link, &f);
+        if (n < 0)
+            return n;
+        if (f != NULL)
+            return follow_magic(w, cur, f, is_last);
+    }
     if (link->ops->readlink == NULL)
         return -EINVAL;
     target = malloc(PATH_MAX);
@@ -182,10 +219,15 @@ static long walk_components(struct walker *w, struct vfs_path *cur, const char *
         if (ret < 0)
             return ret;
         if (S_ISLNK(next.d->inode->st.st_mode) && (!is_last || follow_last || trailing)) {
-            ret = follow_link(w, cur, next.d->inode);
+            ret = follow_link(w, cur, next.d->inode, is_last);
             vfs_path_put(&next);
             if (ret < 0)
                 return ret;
+            if (w->file != NULL) {
+                if (!is_last || trailing)
+                    return -ENOTDIR;
+                return 0;
+            }
             continue;
         }
         vfs_path_put(cur);
@@ -234,9 +276,14 @@ static long walk_start(struct task *t, int dirfd, const char *path, bool empty_o
     return 0;
 }
 
-long vfs_walk(struct task *t, int dirfd, const char *path, unsigned int flags, struct vfs_path *out)
+/*
+ * vfs_walk; with `file` non-NULL, a walk ending at a magic link to a file
+ * without a path sets `*file` (owned) instead of `*out`.
+ */
+static long walk_full(struct task *t, int dirfd, const char *path, unsigned int flags,
+                      struct vfs_path *out, struct file **file)
 {
-    struct walker w = { .fs = t->fs };
+    struct walker w = { .fs = t->fs, .want_file = file != NULL };
     struct vfs_path cur = { 0 };
     long ret;
 
@@ -245,6 +292,16 @@ long vfs_walk(struct task *t, int dirfd, const char *path, unsigned int flags, s
         return ret;
     vfs_task_cred(t, &w.cred);
     ret = walk_components(&w, &cur, path, (flags & VFS_WALK_FOLLOW) != 0, NULL);
+    if (ret == 0 && w.file != NULL) {
+        vfs_path_put(&cur);
+        if (flags & VFS_WALK_DIRECTORY) {
+            put_file(w.file);
+            return -ENOTDIR;
+        }
+        *file = w.file;
+        return 0;
+    }
+    put_file(w.file);
     if (ret == 0 && (flags & VFS_WALK_DIRECTORY) && !S_ISDIR(cur.d->inode->st.st_mode))
         ret = -ENOTDIR;
     if (ret < 0) {
@@ -253,6 +310,11 @@ long vfs_walk(struct task *t, int dirfd, const char *path, unsigned int flags, s
     }
     *out = cur;
     return 0;
+}
+
+long vfs_walk(struct task *t, int dirfd, const char *path, unsigned int flags, struct vfs_path *out)
+{
+    return walk_full(t, dirfd, path, flags, out, NULL);
 }
 
 long vfs_walk_parent(struct task *t, int dirfd, const char *path, struct vfs_parent *out)
@@ -398,6 +460,56 @@ static long truncate_on_open(struct inode *ino)
     return ino->ops->setattr(ino, &sa);
 }
 
+/*
+ * Opens the file a magic link stood for when it has no path (Linux reopens
+ * the object's inode): a pipe gets a new end as a FIFO open would; other
+ * pathless files (sockets, anon inodes, the host's stdio) cannot be opened.
+ */
+static long reopen_pathless(struct file *target, unsigned int flags, struct file **out)
+{
+    if (flags & O_DIRECTORY)
+        return -ENOTDIR;
+    if (flags & O_PATH)
+        return -ENXIO;
+    /*
+     * A pipe end's priv is its pipe (sentry/fs/pipe/pipe.c). Unlike a FIFO,
+     * Linux never waits for the other end of an anonymous pipe: open without
+     * blocking (vfs_open sets the real status flags afterwards). Deviation: a
+     * write end whose pipe has no reader left is ENXIO here, not an open end.
+     */
+    if (pipe_is_pipe(target))
+        return pipe_fifo_open(target->priv, flags | O_NONBLOCK, out);
+    return -ENXIO;
+}
+
+/* Opens an existing file: walks `path` (`walk_flags`), checks and opens it. */
+static long open_existing(struct task *t, const struct vfs_cred *c, int dirfd, const char *path,
+                          unsigned int flags, unsigned int walk_flags, struct file **out)
+{
+    struct vfs_path p = { 0 };
+    struct file *target = NULL;
+    long ret;
+
+    ret = walk_full(t, dirfd, path, walk_flags, &p, &target);
+    if (ret < 0)
+        return ret;
+    if (target != NULL) {
+        ret = reopen_pathless(target, flags, out);
+        put_file(target);
+        return ret;
+    }
+    if ((flags & O_PATH) && (flags & O_DIRECTORY) && !S_ISDIR(p.d->inode->st.st_mode))
+        ret = -ENOTDIR;
+    if (ret == 0)
+        ret = may_open(c, &p, flags);
+    if (ret == 0 && (flags & O_TRUNC) && !(flags & O_PATH))
+        ret = truncate_on_open(p.d->inode);
+    if (ret == 0)
+        ret = vfs_open_path(&p, flags, out);
+    vfs_path_put(&p);
+    return ret;
+}
+
 /* O_CREAT: finds or creates the last component. */
 static long open_create(struct task *t, const struct vfs_cred *c, int dirfd, const char *path,
                         unsigned int flags, uint32_t mode, struct file **out)
@@ -435,20 +547,8 @@ static long open_create(struct task *t, const struct vfs_cred *c, int dirfd, con
         }
         vfs_parent_put(&par);
         /* Exists (possibly through a symlink): an ordinary open of the full path. */
-        ret = vfs_walk(t, dirfd, path, VFS_WALK_FOLLOW, &child);
-        if (ret == -ENOENT && is_link) {
-            /* A dangling symlink: Linux creates its target. Kept simple: refuse. */
-            return -ENOENT;
-        }
-        if (ret < 0)
-            return ret;
-        ret = may_open(c, &child, flags);
-        if (ret == 0 && (flags & O_TRUNC) && !(flags & O_PATH))
-            ret = truncate_on_open(child.d->inode);
-        if (ret == 0)
-            ret = vfs_open_path(&child, flags, out);
-        vfs_path_put(&child);
-        return ret;
+        /* A dangling symlink: Linux creates its target. Kept simple: refuse (ENOENT). */
+        return open_existing(t, c, dirfd, path, flags, VFS_WALK_FOLLOW, out);
     }
     if (ret != -ENOENT)
         goto out;
@@ -492,7 +592,6 @@ long vfs_open(struct task *t, int dirfd, const char *path, unsigned int flags, u
               struct file **out)
 {
     struct vfs_cred c;
-    struct vfs_path p = { 0 };
     struct file *f = NULL;
     long ret;
 
@@ -500,18 +599,8 @@ long vfs_open(struct task *t, int dirfd, const char *path, unsigned int flags, u
     if ((flags & O_CREAT) && !(flags & O_PATH)) {
         ret = open_create(t, &c, dirfd, path, flags, mode, &f);
     } else {
-        ret = vfs_walk(t, dirfd, path, (flags & O_NOFOLLOW) ? 0 : VFS_WALK_FOLLOW, &p);
-        if (ret < 0)
-            return ret;
-        if ((flags & O_PATH) && (flags & O_DIRECTORY) && !S_ISDIR(p.d->inode->st.st_mode))
-            ret = -ENOTDIR;
-        if (ret == 0)
-            ret = may_open(&c, &p, flags);
-        if (ret == 0 && (flags & O_TRUNC) && !(flags & O_PATH))
-            ret = truncate_on_open(p.d->inode);
-        if (ret == 0)
-            ret = vfs_open_path(&p, flags, &f);
-        vfs_path_put(&p);
+        ret = open_existing(t, &c, dirfd, path, flags, (flags & O_NOFOLLOW) ? 0 : VFS_WALK_FOLLOW,
+                            &f);
     }
     if (ret < 0)
         return ret;

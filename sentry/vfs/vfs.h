@@ -146,6 +146,14 @@ struct inode_ops {
                    unsigned int flags);
     /* Copies at most `size` bytes of the target (no NUL). Returns the length. */
     long (*readlink)(struct inode *ino, char *buf, size_t size);
+    /*
+     * Magic links (/proc/<pid>/fd/N): sets `*out` to a new reference to the
+     * open file the link stands for, or to NULL for an ordinary symlink
+     * (followed through readlink). Following a magic link jumps to the file's
+     * dentry; opening one whose file has no path (a pipe) reopens the file
+     * itself (vfs_open). Returns 0 or -Exxx (-ENOENT: the fd was closed).
+     */
+    long (*get_link_file)(struct inode *ino, struct file **out);
     /* Refreshes ino->st from the backing store and copies it to `st`. */
     long (*getattr)(struct inode *ino, struct stat *st);
     long (*setattr)(struct inode *ino, const struct vfs_setattr *sa);

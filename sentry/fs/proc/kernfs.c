@@ -117,6 +117,16 @@ static long kfs_readlink(struct inode *ino, char *buf, size_t size)
     return (long)len;
 }
 
+static long kfs_get_link_file(struct inode *ino, struct file **out)
+{
+    struct kfs_node *n = ino->priv;
+
+    *out = NULL;
+    if (n->e->link_file == NULL)
+        return 0;
+    return n->e->link_file(&n->c, out);
+}
+
 /* ---- regular files ---- */
 
 static long buf_pread(struct file *f, void *out, size_t len, int64_t off)
@@ -353,6 +363,7 @@ static void kfs_release(struct inode *ino)
 static const struct inode_ops g_kfs_inode_ops = {
     .lookup = kfs_lookup,
     .readlink = kfs_readlink,
+    .get_link_file = kfs_get_link_file,
     .open = kfs_open,
     .statfs = kfs_statfs,
     .release = kfs_release,

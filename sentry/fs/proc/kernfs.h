@@ -47,6 +47,8 @@ struct kfs_entry {
     kfs_link_fn link;                 /* symlinks */
     const struct file_ops *fops;      /* character devices: what open gives */
     dev_t rdev;                       /* character devices */
+    /* Magic links: a new reference to the open file the link stands for, or -Exxx. */
+    long (*link_file)(const struct kfs_ctx *c, struct file **out);
     /* /proc/sys files refuse opening for writing (EACCES) even with DAC override. */
     bool sysctl;
     /* Optional open for devices (/dev/tty's ENXIO). Returns 0 or -Exxx. */

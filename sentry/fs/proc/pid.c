@@ -634,6 +634,19 @@ static long link_fd(const struct kfs_ctx *c, char *buf, size_t size)
     return ret < 0 ? ret : 0;
 }
 
+/* Following /proc/<pid>/fd/N: the open file itself (Linux's proc_fd_link). */
+static long link_fd_file(const struct kfs_ctx *c, struct file **out)
+{
+    struct proc_snap s;
+    struct file *f = fd_of(c, &s);
+
+    if (f == NULL)
+        return -ENOENT;
+    snap_put(&s);
+    *out = f;
+    return 0;
+}
+
 static long show_fdinfo(const struct kfs_ctx *c, FILE *out)
 {
     struct proc_snap s;
@@ -658,7 +671,9 @@ static long show_fdinfo(const struct kfs_ctx *c, FILE *out)
 
 /* ---- fd/, fdinfo/, task/ ---- */
 
-static const struct kfs_entry g_fd_link = { .name = "", .mode = S_IFLNK | 0700, .link = link_fd };
+static const struct kfs_entry g_fd_link = {
+    .name = "", .mode = S_IFLNK | 0700, .link = link_fd, .link_file = link_fd_file
+};
 static const struct kfs_entry g_fdinfo_file = { .name = "",
                                                 .mode = S_IFREG | 0444,
                                                 .show = show_fdinfo };
