@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 
 #include "sentry/arch/arch.h"
+#include "sentry/fs/dev/devfs.h"
 #include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls_internal.h"
 #include "sentry/vfs/vfs.h"
@@ -15,6 +16,26 @@
 long sys_brk(struct task *t, const struct sys_args *a)
 {
     return mm_brk(t->mm, a->a[0]);
+}
+
+/*
+ * mmap of /dev/zero (Linux's mmap_zero): MAP_PRIVATE is anonymous memory,
+ * MAP_SHARED shared anonymous memory, after do_mmap's checks of the fd's
+ * access mode.
+ */
+static long mmap_zero(struct task *t, const struct sys_args *a, struct file *f)
+{
+    int prot = (int)a->a[2], flags = (int)a->a[3];
+    int type = flags & MAP_TYPE;
+
+    if (!file_is_readable(f))
+        return -EACCES;
+    if ((type == MAP_SHARED || type == MAP_SHARED_VALIDATE) && (prot & PROT_WRITE) &&
+        !file_is_writable(f))
+        return -EACCES;
+    if (type == MAP_SHARED_VALIDATE)
+        flags = (flags & ~MAP_TYPE) | MAP_SHARED;
+    return mm_mmap(t->mm, a->a[0], a->a[1], prot, flags | MAP_ANONYMOUS, -1, 0);
 }
 
 long sys_mmap(struct task *t, const struct sys_args *a)
@@ -32,7 +53,10 @@ long sys_mmap(struct task *t, const struct sys_args *a)
     f = fd_table_get(t->fdt, (int)a->a[4]);
     if (f == NULL)
         return -EBADF;
-    ret = mm_mmap_file(t->mm, a->a[0], a->a[1], (int)a->a[2], flags, f, off);
+    if (devfs_is_zero(f))
+        ret = mmap_zero(t, a, f);
+    else
+        ret = mm_mmap_file(t->mm, a->a[0], a->a[1], (int)a->a[2], flags, f, off);
     put_file(f);
     return ret;
 }

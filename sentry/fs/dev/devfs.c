@@ -129,6 +129,11 @@ static const struct file_ops g_zero_ops = {
     .poll = dev_poll,
 };
 
+bool devfs_is_zero(const struct file *f)
+{
+    return f->ops == &g_zero_ops;
+}
+
 static const struct file_ops g_full_ops = {
     .name = "full",
     .read = dev_zero_read,
