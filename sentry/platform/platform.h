@@ -207,5 +207,14 @@ struct platform_ops {
 /* Returns the backend called `name` ("ptrace"), or NULL. */
 const struct platform_ops *platform_lookup(const char *name);
 
+/*
+ * Appends the sentry's own vDSO and vvar mappings (from /proc/self/maps; stubs
+ * inherit them at the same addresses) to `ranges`, which holds `*n` entries
+ * and may grow to `max`, and sets `*vdso_base` to the vDSO's start. Host
+ * tier: returns 0 or < 0 with *err.
+ */
+int platform_find_vdso(struct platform_range *ranges, size_t *n, size_t max, uintptr_t *vdso_base,
+                       rt_error_t *err);
+
 /* The ptrace backend (sentry/platform/ptrace/). */
 extern const struct platform_ops g_platform_ptrace_ops;

@@ -80,38 +80,6 @@ extern const char sentry_ptrace_stub_syscall[] __attribute__((visibility("hidden
 extern const char sentry_ptrace_stub_clone[] __attribute__((visibility("hidden")));
 extern const char sentry_ptrace_stub_end[] __attribute__((visibility("hidden")));
 
-/* Finds the vDSO and vvar mappings of the sentry (stubs inherit them at the same addresses). */
-static int find_vdso(struct platform *p, rt_error_t *err)
-{
-    cleanup_file FILE *f = fopen("/proc/self/maps", "re");
-    char line[512];
-
-    if (f == NULL)
-        return rt_make_error(err, errno, "open /proc/self/maps");
-    while (fgets(line, sizeof(line), f) != NULL) {
-        unsigned long start, end;
-        const char *name = NULL;
-
-        if (sscanf(line, "%lx-%lx", &start, &end) != 2)
-            continue;
-        if (strstr(line, "[vdso]") != NULL)
-            name = "[vdso]";
-        else if (strstr(line, "[vvar_vclock]") != NULL)
-            name = "[vvar_vclock]";
-        else if (strstr(line, "[vvar]") != NULL)
-            name = "[vvar]";
-        if (name == NULL)
-            continue;
-        if (p->info.nr_reserved >= PLATFORM_MAX_RANGES - 1)
-            return rt_make_error(err, 0, "too many vDSO mappings in /proc/self/maps");
-        p->info.reserved[p->info.nr_reserved++] =
-            (struct platform_range){ .start = start, .end = end, .name = name };
-        if (strcmp(name, "[vdso]") == 0)
-            p->info.vdso_base = start;
-    }
-    return 0;
-}
-
 static int cmp_range(const void *a, const void *b)
 {
     const struct platform_range *x = a, *y = b;
@@ -197,7 +165,8 @@ int ptrace_stub_prepare(struct platform *p, rt_error_t *err)
     p->syscall_ip =
         p->code_page + (uintptr_t)(sentry_ptrace_stub_syscall - sentry_ptrace_stub_begin);
     p->clone_ip = p->code_page + (uintptr_t)(sentry_ptrace_stub_clone - sentry_ptrace_stub_begin);
-    if (find_vdso(p, err) < 0)
+    if (platform_find_vdso(p->info.reserved, &p->info.nr_reserved, PLATFORM_MAX_RANGES - 1,
+                           &p->info.vdso_base, err) < 0)
         return -1;
     p->info.reserved[p->info.nr_reserved++] = (struct platform_range){
         .start = p->code_page, .end = p->code_page + ARCH_PAGE_SIZE, .name = "[stub]"

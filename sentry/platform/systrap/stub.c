@@ -214,38 +214,6 @@ _Static_assert(sizeof(struct systrap_msg) <= ARCH_PAGE_SIZE, "the message is one
 _Static_assert(sizeof(struct systrap_header) <= SYSTRAP_SLOT_SIZE, "the header is one slot");
 _Static_assert(SYSTRAP_SOCK_FD == 0, "the stub asm dup3s the socket to fd 0");
 
-/* Finds the vDSO and vvar mappings of the sentry (stubs inherit them at the same addresses). */
-static int find_vdso(struct platform *p, rt_error_t *err)
-{
-    cleanup_file FILE *f = fopen("/proc/self/maps", "re");
-    char line[512];
-
-    if (f == NULL)
-        return rt_make_error(err, errno, "open /proc/self/maps");
-    while (fgets(line, sizeof(line), f) != NULL) {
-        unsigned long start, end;
-        const char *name = NULL;
-
-        if (sscanf(line, "%lx-%lx", &start, &end) != 2)
-            continue;
-        if (strstr(line, "[vdso]") != NULL)
-            name = "[vdso]";
-        else if (strstr(line, "[vvar_vclock]") != NULL)
-            name = "[vvar_vclock]";
-        else if (strstr(line, "[vvar]") != NULL)
-            name = "[vvar]";
-        if (name == NULL)
-            continue;
-        if (p->nr_common >= PLATFORM_MAX_RANGES - 2)
-            return rt_make_error(err, 0, "too many vDSO mappings in /proc/self/maps");
-        p->common[p->nr_common++] =
-            (struct platform_range){ .start = start, .end = end, .name = name };
-        if (strcmp(name, "[vdso]") == 0)
-            p->vdso_base = start;
-    }
-    return 0;
-}
-
 /*
  * The stub's filter: a syscall is allowed only when it comes from the code
  * page and is one the handler makes (futex, rt_sigreturn, the mm family and
@@ -423,7 +391,8 @@ int systrap_stub_prepare(struct platform *p, rt_error_t *err)
         munmap(raw, start - (uintptr_t)raw);
     munmap((void *)(start + wlen), (uintptr_t)raw + wlen + SYSTRAP_REGION_SIZE - (start + wlen));
     p->window = start;
-    if (find_vdso(p, err) < 0) {
+    if (platform_find_vdso(p->common, &p->nr_common, PLATFORM_MAX_RANGES - 2, &p->vdso_base, err) <
+        0) {
         systrap_stub_unprepare(p);
         return -1;
     }
