@@ -213,6 +213,17 @@ const struct platform_ops *platform_lookup(const char *name);
  * and may grow to `max`, and sets `*vdso_base` to the vDSO's start. Host
  * tier: returns 0 or < 0 with *err.
  */
+/*
+ * The first steps of a stub factory process (ptrace/factory.c,
+ * systrap/factory.c), forked before the sandbox's seccomp filter: it dies
+ * with its parent `parent`, is named `name`, ignores SIGCHLD (the host reaps
+ * its stubs) and SIGPIPE, is not dumpable (the sentry may trace stubs, never
+ * the factory), installs a filter that forbids exec, ptrace and
+ * process_vm_* (inherited by every stub), and keeps only `sock` and stderr
+ * open. Runs in the forked child; exits it with status 1 on failure.
+ */
+void platform_factory_enter(int sock, pid_t parent, const char *name);
+
 int platform_find_vdso(struct platform_range *ranges, size_t *n, size_t max, uintptr_t *vdso_base,
                        rt_error_t *err);
 

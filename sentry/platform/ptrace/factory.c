@@ -196,61 +196,13 @@ static int factory_spawn_one(int sock, const struct factory_req *req)
     return 0;
 }
 
-/*
- * The factory's own seccomp filter, inherited by every stub on top of the
- * stub filter: what neither ever needs and what would let a compromised
- * sentry out through them (exec, tracing, other processes' memory).
- */
-static int install_factory_filter(void)
-{
-    struct sock_filter f[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        /* x32 syscall numbers are never used here. */
-        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 6, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 5, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 4, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ptrace, 3, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_readv, 2, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_writev, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    };
-    struct sock_fprog prog = { .len = ARRAY_SIZE(f), .filter = f };
-
-    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
-}
-
 static void __attribute__((noreturn)) factory_main(int sock, pid_t parent)
 {
-    struct sigaction ign = { .sa_handler = SIG_IGN };
-
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-        _exit(1);
-    if (prctl(PR_SET_NAME, "runsc-c stubs", 0, 0, 0) < 0) {
-        /* cosmetic */
-    }
     /*
      * Stubs are our children but traced by the sentry: with SIGCHLD ignored
      * the host reaps each one once its tracer has waited for it.
      */
-    sigaction(SIGCHLD, &ign, NULL);
-    sigaction(SIGPIPE, &ign, NULL);
-    /*
-     * The one process of the sandbox without boot's filter: the sentry may
-     * trace stubs but never the factory (not dumpable, and the sentry holds
-     * no CAP_SYS_PTRACE), and neither it nor any stub may exec or trace.
-     */
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || install_factory_filter() < 0)
-        _exit(1);
-    /* Nothing but the request socket (and stderr for the kernel's last words) stays open. */
-    for (int fd = 0; fd < 1024; fd++) {
-        if (fd != sock && fd != 2)
-            close(fd);
-    }
-    syscall(SYS_close_range, 1024, ~0U, 0);
+    platform_factory_enter(sock, parent, "runsc-c stubs");
     for (;;) {
         struct factory_req req;
         ssize_t n = recv_full(sock, &req, sizeof(req));

@@ -70,28 +70,6 @@ static int recv_req(int sock, struct factory_req *req, int fds[2])
     return 1;
 }
 
-/* The factory's own filter (inherited by its stubs): no exec, no tracing, no other memory. */
-static int install_factory_filter(void)
-{
-    struct sock_filter f[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 6, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 5, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 4, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ptrace, 3, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_readv, 2, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_writev, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    };
-    struct sock_fprog prog = { .len = ARRAY_SIZE(f), .filter = f };
-
-    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
-}
-
 /* One SPAWN in the factory: forks the stub. Returns its pid or -errno. */
 static long spawn_one(const struct factory_req *req, const int fds[2])
 {
@@ -117,23 +95,8 @@ static long spawn_one(const struct factory_req *req, const int fds[2])
 
 static void __attribute__((noreturn)) factory_main(int sock, pid_t parent)
 {
-    struct sigaction ign = { .sa_handler = SIG_IGN };
-
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-        _exit(1);
-    if (prctl(PR_SET_NAME, "runsc-c systrap", 0, 0, 0) < 0) {
-        /* cosmetic */
-    }
     /* Stubs are reaped by the host: the sentry watches them through pidfds. */
-    sigaction(SIGCHLD, &ign, NULL);
-    sigaction(SIGPIPE, &ign, NULL);
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || install_factory_filter() < 0)
-        _exit(1);
-    for (int fd = 0; fd < 1024; fd++) {
-        if (fd != sock && fd != 2)
-            close(fd);
-    }
-    syscall(SYS_close_range, 1024, ~0U, 0);
+    platform_factory_enter(sock, parent, "runsc-c systrap");
     for (;;) {
         struct factory_req req;
         struct factory_resp resp;
