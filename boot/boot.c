@@ -57,14 +57,8 @@ struct boot_options {
 
 static int parse_fd(const char *flag, const char *s, int *out, rt_error_t *err)
 {
-    char *end = NULL;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 65535)
+    if (!rt_parse_fd(s, 0, out))
         return rt_make_error(err, EINVAL, "boot: %s: `%s` is not a descriptor", flag, s);
-    *out = (int)v;
     return 0;
 }
 

@@ -483,3 +483,16 @@ int rt_recv_fds(int sock, void *buf, size_t cap, size_t *len, int *fds, size_t m
         *nfds = got;
     return 0;
 }
+
+bool rt_parse_fd(const char *s, int min, int *out)
+{
+    char *end = NULL;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > 65535)
+        return false;
+    *out = (int)v;
+    return true;
+}

@@ -41,6 +41,12 @@ int rt_read_file(const char *path, size_t max_size, char **out, size_t *len, rt_
 int rt_read_fd_all(int fd, size_t max_size, char **out, size_t *len, rt_error_t *err);
 
 /* Sets or clears FD_CLOEXEC. Returns 0 or < 0 with *err. */
+/*
+ * Parses `s` as a descriptor number named on a command line (`--x-fd=N`):
+ * decimal, nothing else, between `min` and 65535. Returns true and sets *out.
+ */
+bool rt_parse_fd(const char *s, int min, int *out);
+
 int rt_fd_set_cloexec(int fd, bool on, rt_error_t *err);
 
 /* Sets or clears O_NONBLOCK. Returns 0 or < 0 with *err. */

@@ -65,14 +65,8 @@ struct gofer_options {
 
 static int parse_fd(const char *flag, const char *s, int *out, rt_error_t *err)
 {
-    char *end = NULL;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < 3 || v > 65535)
+    if (!rt_parse_fd(s, 3, out))
         return rt_make_error(err, EINVAL, "gofer: %s: `%s` is not a descriptor >= 3", flag, s);
-    *out = (int)v;
     return 0;
 }
 
