@@ -363,6 +363,24 @@ void task_run_and_exit(struct task *t)
     task_exit(t);
 }
 
+/* Sends SIGKILL to every live process but `except`. Needs k->mu. */
+static void kill_all_but_locked(struct kernel *k, struct thread_group *except)
+{
+    siginfo_t info;
+    struct klist *pos;
+
+    memset(&info, 0, sizeof(info));
+    info.si_signo = SIGKILL;
+    info.si_code = SI_KERNEL;
+    klist_for_each(pos, &k->tgs)
+    {
+        struct thread_group *tg = klist_entry(pos, struct thread_group, k_node);
+
+        if (tg != except && !tg->zombie && tg->nr_tasks > 0)
+            thread_group_send_signal_locked(tg, &info);
+    }
+}
+
 int kernel_task_run(struct task *t)
 {
     struct kernel *k = t->k;
@@ -371,6 +389,14 @@ int kernel_task_run(struct task *t)
 
     task_run_and_exit(t);
     pthread_mutex_lock(&k->mu);
+    /* Other threads of init may still run; its process ends with the last. */
+    while (init->nr_tasks > 0)
+        pthread_cond_wait(&k->idle, &k->mu);
+    /*
+     * As when a pid namespace's init dies in Linux (zap_pid_ns_processes):
+     * every other process of the sandbox is killed, then waited for.
+     */
+    kill_all_but_locked(k, init);
     while (k->nr_threads > 0)
         pthread_cond_wait(&k->idle, &k->mu);
     status = init->exit_status;

@@ -2,6 +2,7 @@
 /* Process and identity syscalls: exit, ids, uname, arch_prctl, rlimits, affinity, wait. */
 #include <asm/prctl.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -11,7 +12,6 @@
 #include <sys/sysinfo.h>
 #include <sys/times.h>
 #include <time.h>
-#include <errno.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -202,15 +202,37 @@ long sys_set_robust_list(struct task *t, const struct sys_args *a)
     return 0;
 }
 
-/* Reads and/or sets one limit of `t`'s process, as prlimit64 does. */
-static long do_prlimit(struct task *t, unsigned int res, uint64_t new_addr, uint64_t old_addr)
+/*
+ * Whether `t` may read or change the limits of `target`'s process: as Linux's
+ * check_prlimit_permission, the caller's real, effective and saved ids must all
+ * match the target's real uid and gid, or the caller holds CAP_SYS_RESOURCE.
+ */
+static bool prlimit_permitted(const struct task *t, const struct task *target)
 {
-    struct rlimit nl, *cur;
-    long ret;
+    const struct kernel_cred *c = &t->cred, *tc = &target->cred;
+
+    if (t->tg == target->tg)
+        return true;
+    if (c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid && c->gid == tc->gid &&
+        c->gid == tc->egid && c->gid == tc->sgid)
+        return true;
+    return task_capable(t, CAP_SYS_RESOURCE);
+}
+
+/*
+ * Reads and/or sets one limit of the process of thread `pid` (0: the caller's), as
+ * prlimit64 does. Limits are read and written under k->mu so that another
+ * process's prlimit never sees half an update.
+ */
+static long do_prlimit(struct task *t, int pid, unsigned int res, uint64_t new_addr,
+                       uint64_t old_addr)
+{
+    struct rlimit nl, old;
+    struct task *target = t;
+    long ret = 0;
 
     if (res >= RLIM_NLIMITS)
         return -EINVAL;
-    cur = &t->tg->rlimits[res];
     if (new_addr != 0) {
         ret = task_copy_in(t, &nl, new_addr, sizeof(nl));
         if (ret < 0)
@@ -220,32 +242,48 @@ static long do_prlimit(struct task *t, unsigned int res, uint64_t new_addr, uint
         if (res == RLIMIT_NOFILE && nl.rlim_max > NR_OPEN_MAX)
             return -EPERM;
     }
-    if (old_addr != 0 && (ret = task_copy_out(t, old_addr, cur, sizeof(*cur))) < 0)
-        return ret;
-    /* The sandbox's root holds CAP_SYS_RESOURCE in its namespace: raising hard limits is allowed.
-     */
-    if (new_addr != 0)
-        *cur = nl;
-    return 0;
+    pthread_mutex_lock(&t->k->mu);
+    if (pid != 0 && pid != t->tid) {
+        /* Any thread's id names its process, as in Linux. */
+        target = kernel_find_task_locked(t->k, pid);
+        if (target == NULL)
+            ret = -ESRCH;
+        else if (!prlimit_permitted(t, target))
+            ret = -EPERM;
+    }
+    if (ret == 0) {
+        struct rlimit *cur = &target->tg->rlimits[res];
+
+        old = *cur;
+        /* Raising a hard limit needs CAP_SYS_RESOURCE. */
+        if (new_addr != 0 && nl.rlim_max > cur->rlim_max && !task_capable(t, CAP_SYS_RESOURCE))
+            ret = -EPERM;
+        else if (new_addr != 0)
+            *cur = nl;
+    }
+    pthread_mutex_unlock(&t->k->mu);
+    if (ret == 0 && old_addr != 0)
+        ret = task_copy_out(t, old_addr, &old, sizeof(old));
+    return ret;
 }
 
 long sys_prlimit64(struct task *t, const struct sys_args *a)
 {
     int pid = (int)a->a[0];
 
-    if (pid != 0 && pid != t->tg->pid)
+    if (pid < 0)
         return -ESRCH;
-    return do_prlimit(t, (unsigned int)a->a[1], a->a[2], a->a[3]);
+    return do_prlimit(t, pid, (unsigned int)a->a[1], a->a[2], a->a[3]);
 }
 
 long sys_getrlimit(struct task *t, const struct sys_args *a)
 {
-    return do_prlimit(t, (unsigned int)a->a[0], 0, a->a[1]);
+    return do_prlimit(t, 0, (unsigned int)a->a[0], 0, a->a[1]);
 }
 
 long sys_setrlimit(struct task *t, const struct sys_args *a)
 {
-    return do_prlimit(t, (unsigned int)a->a[0], a->a[1], 0);
+    return do_prlimit(t, 0, (unsigned int)a->a[0], a->a[1], 0);
 }
 
 long sys_sched_getaffinity(struct task *t, const struct sys_args *a)

@@ -312,7 +312,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [299] = { .name = "recvmmsg", .fn = sys_recvmmsg, .support = SYS_SUPPORT_PARTIAL, .note = "AF_UNIX sockets only; the timeout is checked between messages", ARGS(SA_FD, SA_PTR, SA_UINT, SA_HEX, SA_PTR) },
     [300] = { .name = "fanotify_init", ARGS(SA_HEX, SA_HEX) },
     [301] = { .name = "fanotify_mark", ARGS(SA_FD, SA_HEX, SA_HEX, SA_FD, SA_PATH) },
-    [302] = { .name = "prlimit64", .fn = sys_prlimit64, .support = SYS_SUPPORT_PARTIAL, .note = "own process only", ARGS(SA_INT, SA_INT, SA_PTR, SA_PTR) },
+    [302] = { .name = "prlimit64", .fn = sys_prlimit64, .support = SYS_SUPPORT_FULL, ARGS(SA_INT, SA_INT, SA_PTR, SA_PTR) },
     [303] = { .name = "name_to_handle_at", ARGS(SA_FD, SA_PATH, SA_PTR, SA_PTR, SA_HEX) },
     [304] = { .name = "open_by_handle_at", ARGS(SA_FD, SA_PTR, SA_OFLAGS) },
     [305] = { .name = "clock_adjtime", ARGS(SA_INT, SA_PTR) },

@@ -55,6 +55,12 @@ tap_run "$RUNSC" --strace do "$H" echo traced
 tap_rc 0 "do --strace: the program still runs"
 tap_like "$T_ERR" 'write\(1, "traced' "do --strace: write is printed with its decoded arguments"
 
+# When init exits, its orphans die with it (a pid namespace's init in Linux),
+# even one blocked in a pipe read whose writer it still holds itself.
+TAP_TIMEOUT=20 tap_run "$RUNSC" do "$BB" sh -c 'mkfifo /tmp/f; (exec 3<>/tmp/f; cat <&3) & echo started; exit 5'
+tap_rc 5 "do: init's exit ends the sandbox although an orphan still blocks in a read"
+tap_is "$T_OUT" "started" "do: the orphan had been started"
+
 tap_run "$RUNSC" do
 tap_result "$([ "$T_RC" -ne 0 ] && echo 0 || echo 1)" "do without a program fails" "$(tap_last_run)"
 

@@ -59,10 +59,13 @@ static int run(void)
     struct rlimit huge = { .rlim_cur = RLIM_INFINITY, .rlim_max = RLIM_INFINITY };
     CHECK_ERR(setrlimit(RLIMIT_NOFILE, &huge), EPERM);
 
-    /* prlimit on a child: set its RLIMIT_CORE, which it then reports as its exit status. */
+    /* prlimit on a child: set its RLIMIT_CORE, which it then reports as its exit status.
+     * Restore the descriptor limit first: with no inherited holes below it, the lowered
+     * limit leaves a single free slot and pipe() would fail. */
     int go[2];
     CHECK(close(a) == 0);
     CHECK(close(b) == 0);
+    CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0);
     CHECK(pipe(go) == 0);
     pid_t child = fork();
     CHECK(child >= 0);

@@ -64,17 +64,17 @@ static struct pipe *get_pipe(struct pipe *p)
 
 /*
  * Waits for a change of the pipe (mu held). Returns 0, or -ERESTARTSYS when
- * the current task has an unblocked signal pending (as Linux's pipe_read,
- * pipe_write and FIFO open: the signal code turns it into EINTR for a handler
- * without SA_RESTART, and restarts the call after a stop). Waits are sliced so
- * that a signal sent by another task is seen within a few milliseconds.
+ * the current task has an unblocked signal pending, is killed or is stopped
+ * (as Linux's pipe_read, pipe_write and FIFO open: the signal code turns it into EINTR for a
+ * handler without SA_RESTART, and restarts the call after a stop). Waits are sliced so that a
+ * signal sent by another task is seen within a few milliseconds.
  */
 static long wait_locked(struct pipe *p)
 {
     struct task *t = g_pipe_current_task;
     struct timespec ts;
 
-    if (t != NULL && (task_pending_signals(t) & ~t->sigmask))
+    if (t != NULL && task_should_interrupt(t))
         return -ERESTARTSYS;
     clock_gettime(CLOCK_REALTIME, &ts);
     ts.tv_nsec += 5 * 1000 * 1000;
@@ -83,7 +83,7 @@ static long wait_locked(struct pipe *p)
         ts.tv_nsec -= 1000000000;
     }
     pthread_cond_timedwait(&p->cv, &p->mu, &ts);
-    if (t != NULL && (task_pending_signals(t) & ~t->sigmask))
+    if (t != NULL && task_should_interrupt(t))
         return -ERESTARTSYS;
     return 0;
 }
