@@ -63,14 +63,16 @@ int platform_find_vdso(struct platform_range *ranges, size_t *n, size_t max, uin
 /*
  * A factory's own seccomp filter, inherited by every stub on top of the stub
  * filter: what neither ever needs and what would let a compromised sentry
- * out through them (exec, tracing, other processes' memory).
+ * out through them (exec, tracing, other processes' memory). `deny` is what
+ * such a call gets (see platform_factory_enter).
  */
-static int install_factory_filter(void)
+static int install_factory_filter(uint32_t deny)
 {
     struct sock_filter f[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        /* An app's int $0x80 in a systrap stub: the sentry decides (ENOSYS). */
+        BPF_STMT(BPF_RET | BPF_K, deny),
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
         /* x32 syscall numbers are never used here. */
         BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 6, 0),
@@ -80,14 +82,14 @@ static int install_factory_filter(void)
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_readv, 2, 0),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_writev, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_RET | BPF_K, deny),
     };
     struct sock_fprog prog = { .len = ARRAY_SIZE(f), .filter = f };
 
     return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-void platform_factory_enter(int sock, pid_t parent, const char *name)
+void platform_factory_enter(int sock, pid_t parent, const char *name, uint32_t deny)
 {
     struct sigaction ign = { .sa_handler = SIG_IGN };
 
@@ -98,7 +100,7 @@ void platform_factory_enter(int sock, pid_t parent, const char *name)
     }
     sigaction(SIGCHLD, &ign, NULL);
     sigaction(SIGPIPE, &ign, NULL);
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || install_factory_filter() < 0)
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || install_factory_filter(deny) < 0)
         _exit(1);
     /* Nothing but the request socket (and stderr for the kernel's last words) stays open. */
     for (int fd = 0; fd < 1024; fd++) {

@@ -194,6 +194,13 @@ struct platform_ops {
     long (*ctx_set_fpstate)(struct platform_ctx *ctx, const void *buf, size_t size);
     /* CPU time consumed by the context's host thread, in ns, or -Exxx. */
     long (*ctx_cpu_time)(struct platform_ctx *ctx, uint64_t *ns);
+    /*
+     * The host process (thread group) running `ctx`: the stub's pid as the
+     * sentry's pid namespace numbers it, or 0 once the context is dead.
+     * Callable from any thread while `ctx` lives. For `ps` (a host tool
+     * translates it to the host's pid namespace).
+     */
+    pid_t (*ctx_host_pid)(struct platform_ctx *ctx);
     /* Reads the current registers of a stopped context (used once, to seed a new task). */
     long (*ctx_get_regs)(struct platform_ctx *ctx, struct arch_regs *regs);
     /*
@@ -221,8 +228,16 @@ const struct platform_ops *platform_lookup(const char *name);
  * the factory), installs a filter that forbids exec, ptrace and
  * process_vm_* (inherited by every stub), and keeps only `sock` and stderr
  * open. Runs in the forked child; exits it with status 1 on failure.
+ *
+ * `deny` is the seccomp action of those calls. Stacked filters all run and
+ * the strictest action wins, so a stub whose own filter traps app syscalls
+ * (systrap) needs SECCOMP_RET_TRAP here: with SECCOMP_RET_KILL_PROCESS an
+ * app's execve would kill its stub instead of reaching the sentry. In the
+ * factory, which has no SIGSYS handler, a trap kills all the same. ptrace
+ * stubs never run an app syscall on the host (PTRACE_SYSEMU stops before
+ * seccomp), so their factory kills (SECCOMP_RET_KILL_PROCESS).
  */
-void platform_factory_enter(int sock, pid_t parent, const char *name);
+void platform_factory_enter(int sock, pid_t parent, const char *name, uint32_t deny);
 
 int platform_find_vdso(struct platform_range *ranges, size_t *n, size_t max, uintptr_t *vdso_base,
                        rt_error_t *err);

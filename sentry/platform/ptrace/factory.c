@@ -202,7 +202,7 @@ static void __attribute__((noreturn)) factory_main(int sock, pid_t parent)
      * Stubs are our children but traced by the sentry: with SIGCHLD ignored
      * the host reaps each one once its tracer has waited for it.
      */
-    platform_factory_enter(sock, parent, "runsc-c stubs");
+    platform_factory_enter(sock, parent, "runsc-c stubs", SECCOMP_RET_KILL_PROCESS);
     for (;;) {
         struct factory_req req;
         ssize_t n = recv_full(sock, &req, sizeof(req));

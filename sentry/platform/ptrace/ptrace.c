@@ -532,6 +532,11 @@ static long ptrace_ctx_set_fpstate(struct platform_ctx *ctx, const void *buf, si
     return 0;
 }
 
+static pid_t ptrace_ctx_host_pid(struct platform_ctx *ctx)
+{
+    return __atomic_load_n(&ctx->dead, __ATOMIC_RELAXED) ? 0 : ctx->tgid;
+}
+
 static long ptrace_ctx_cpu_time(struct platform_ctx *ctx, uint64_t *ns)
 {
     /*
@@ -669,6 +674,7 @@ const struct platform_ops g_platform_ptrace_ops = {
     .ctx_get_fpstate = ptrace_ctx_get_fpstate,
     .ctx_set_fpstate = ptrace_ctx_set_fpstate,
     .ctx_cpu_time = ptrace_ctx_cpu_time,
+    .ctx_host_pid = ptrace_ctx_host_pid,
     .ctx_get_regs = ptrace_ctx_get_regs,
     .ctx_switch = ptrace_ctx_switch,
 };

@@ -95,8 +95,12 @@ static long spawn_one(const struct factory_req *req, const int fds[2])
 
 static void __attribute__((noreturn)) factory_main(int sock, pid_t parent)
 {
-    /* Stubs are reaped by the host: the sentry watches them through pidfds. */
-    platform_factory_enter(sock, parent, "runsc-c systrap");
+    /*
+     * Stubs are reaped by the host: the sentry watches them through pidfds.
+     * The factory's filter traps rather than kills: a stub's filter traps
+     * every app syscall to the sentry, and a kill here would win over it.
+     */
+    platform_factory_enter(sock, parent, "runsc-c systrap", SECCOMP_RET_TRAP);
     for (;;) {
         struct factory_req req;
         struct factory_resp resp;

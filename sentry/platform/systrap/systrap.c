@@ -732,6 +732,11 @@ static long systrap_ctx_cpu_time(struct platform_ctx *ctx, uint64_t *ns)
     return 0;
 }
 
+static pid_t systrap_ctx_host_pid(struct platform_ctx *ctx)
+{
+    return __atomic_load_n(&ctx->dead, __ATOMIC_RELAXED) ? 0 : ctx->proc->pid;
+}
+
 /* Makes the host fs/gs bases match `regs` (through the parked handler). */
 static long sync_bases(struct platform_ctx *ctx, const struct arch_regs *regs)
 {
@@ -1063,6 +1068,7 @@ const struct platform_ops g_platform_systrap_ops = {
     .ctx_get_fpstate = systrap_ctx_get_fpstate,
     .ctx_set_fpstate = systrap_ctx_set_fpstate,
     .ctx_cpu_time = systrap_ctx_cpu_time,
+    .ctx_host_pid = systrap_ctx_host_pid,
     .ctx_get_regs = systrap_ctx_get_regs,
     .ctx_switch = systrap_ctx_switch,
 };
