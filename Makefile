@@ -87,6 +87,7 @@ SYSCALL_SRCS := $(sort $(wildcard tests/syscalls/*.c))
 SYSCALL_BINS := $(SYSCALL_SRCS:tests/syscalls/%.c=$(BUILD)/tests/syscalls/%)
 
 HELPER_BIN := $(BUILD)/tests/helper/init
+RECVTTY_BIN := $(BUILD)/tests/helper/recvtty
 
 # Benchmarks: bench/<name>.c are static workload programs; bench/run.sh drives them.
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
@@ -160,7 +161,11 @@ $(HELPER_BIN): tests/helper/init.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TESTPROG_CFLAGS) -o $@ $<
 
-test-programs: $(SYSCALL_BINS) $(HELPER_BIN)
+$(RECVTTY_BIN): tests/helper/recvtty.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTPROG_CFLAGS) -o $@ $<
+
+test-programs: $(SYSCALL_BINS) $(HELPER_BIN) $(RECVTTY_BIN)
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)

@@ -223,6 +223,8 @@ static void process_args_of(const struct spec_process *proc, const struct contro
     }
     for (size_t i = 0; i < 3 && nstdio > 0; i++)
         a->stdio[i] = fds[nstdio == 3 ? i : 0];
+    /* A terminal is the sentry's console over the host pty (its size: apply_console_size's). */
+    a->console = stdio->kind == CONTROL_STDIO_TTY;
     *rl = xcalloc(proc->n_rlimits + 1, sizeof(**rl));
     for (size_t i = 0; i < proc->n_rlimits; i++)
         (*rl)[i] = (struct sentry_rlimit){ .resource = proc->rlimits[i].resource,
@@ -595,8 +597,8 @@ static int ctr_signal(void *ctx, const struct control_signal *s, rt_error_t *err
             [CONTROL_SIGNAL_PROCESS] = SENTRY_SIGNAL_PROCESS,
             [CONTROL_SIGNAL_INIT] = SENTRY_SIGNAL_INIT,
             [CONTROL_SIGNAL_ALL] = SENTRY_SIGNAL_ALL,
-            /* No tty job control in the sentry yet: the foreground group is init's. */
-            [CONTROL_SIGNAL_FOREGROUND] = SENTRY_SIGNAL_INIT,
+            /* The foreground group of the init's terminal; the init without one. */
+            [CONTROL_SIGNAL_FOREGROUND] = SENTRY_SIGNAL_FOREGROUND,
         };
 
         ret = sentry_container_signal(c->sc, targets[s->target], s->pid, s->signo, err);

@@ -54,6 +54,16 @@ struct sentry_process_args {
     char *const *envp;
     const char *cwd;      /* absolute; "/" when NULL */
     int stdio[3];         /* host fds for 0, 1, 2 (dup'ed); -1: left closed */
+    /*
+     * process.terminal: stdio[0] is a host pty replica whose master the
+     * console-socket holder has. The process gets the sentry's console over
+     * it (sentry/fs/devpts: the sentry's line discipline and job control) as
+     * fds 0-2, controlling its session (it is a session leader) with its
+     * group in the foreground. console_rows/cols: the window size (0: the
+     * host pty's); a later size change on the master sends SIGWINCH.
+     */
+    bool console;
+    unsigned short console_rows, console_cols;
     const int *preserved; /* host fds that become 3, 4, ... (dup'ed) */
     size_t n_preserved;
     const struct sentry_rlimit *rlimits;
@@ -140,6 +150,8 @@ enum sentry_signal_target {
     SENTRY_SIGNAL_INIT,    /* the init process */
     SENTRY_SIGNAL_ALL,     /* every process of the container */
     SENTRY_SIGNAL_PROCESS, /* the process `pid` */
+    /* The foreground process group of the init's terminal (the init when it has none). */
+    SENTRY_SIGNAL_FOREGROUND,
 };
 
 /*

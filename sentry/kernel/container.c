@@ -446,6 +446,11 @@ static int setup_process(struct task *t, const struct sentry_process_args *a, rt
     struct kernel *k = t->k;
     long ret;
 
+    if (a->console) {
+        ret = devpts_console_install(t, a->stdio[0], a->console_rows, a->console_cols);
+        if (ret < 0)
+            return rt_make_error(err, (int)-ret, "the console");
+    }
     for (size_t i = 0; i < a->n_preserved; i++) {
         if (install_host_fd(t, 3 + (int)i, a->preserved[i], err) < 0)
             return rt_error_wrap(err, "preserved fds");
@@ -544,7 +549,8 @@ static int start_process(struct kernel *k, struct mount_ns *ns, const struct sen
         return rt_make_error(err, (int)-ret, "setting up the process (cwd `%s`)",
                              a->cwd != NULL ? a->cwd : "/");
     }
-    for (int i = 0; i < 3; i++) {
+    /* A console is installed by setup_process. */
+    for (int i = 0; i < 3 && !a->console; i++) {
         if (a->stdio[i] >= 0 && install_host_fd(t, i, a->stdio[i], err) < 0) {
             kernel_task_free(t);
             return rt_error_wrap(err, "setting up stdio");
@@ -588,6 +594,8 @@ static int load_process(struct sentry_process *p, struct task **out, rt_error_t 
             .stdio = { a->stdio[0], a->stdio[1], a->stdio[2] },
         };
 
+        if (a->console)
+            ea.stdio[0] = ea.stdio[1] = ea.stdio[2] = -1; /* setup_process installs it */
         if (kernel_start_init(k, &ea, &t, err) < 0)
             return -1;
     } else if (start_process(k, p->c->ns, a, prog, &t, err) < 0) {
@@ -810,19 +818,38 @@ int sentry_container_signal(struct sentry_container *c, enum sentry_signal_targe
     struct kernel *k = c->init.s->k;
     struct thread_group *tg;
     siginfo_t info;
-    int ret = 0;
+    int ret = 0, pgrp = 0;
 
     if (sig < 0 || sig > KERNEL_NSIG)
         return rt_make_error(err, EINVAL, "invalid signal %d", sig);
-    if (target == SENTRY_SIGNAL_INIT)
+    if (target == SENTRY_SIGNAL_INIT || target == SENTRY_SIGNAL_FOREGROUND)
         pid = c->init.pid;
     fill_kill_info(&info, sig);
     pthread_mutex_lock(&k->mu);
-    if (target == SENTRY_SIGNAL_ALL) {
+    tg = kernel_find_tg_locked(k, pid);
+    if (target == SENTRY_SIGNAL_FOREGROUND && is_alive_locked(tg))
+        pgrp = devpts_session_foreground_locked(tg->sid);
+    if (pgrp > 0) {
+        bool any = false;
+        struct klist *pos;
+
+        klist_for_each(pos, &k->tgs)
+        {
+            struct thread_group *it = klist_entry(pos, struct thread_group, k_node);
+
+            if (it->pgid == pgrp && is_alive_locked(it) && in_container_locked(it, c)) {
+                any = true;
+                if (sig != 0)
+                    thread_group_send_signal_locked(it, &info);
+            }
+        }
+        if (!any)
+            ret = rt_make_error(err, ESRCH, "no foreground process group %d in the container",
+                                pgrp);
+    } else if (target == SENTRY_SIGNAL_ALL) {
         if (sig != 0)
             signal_all_locked(c, &info);
     } else {
-        tg = kernel_find_tg_locked(k, pid);
         if (!is_alive_locked(tg) || !in_container_locked(tg, c))
             ret = rt_make_error(err, ESRCH, "no process %d in the container", pid);
         else if (sig != 0)

@@ -2,6 +2,7 @@
 /* The container console: a sentry terminal whose master side is a host pty master fd. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,8 @@
 /* Shared by the two copying threads; the last one to leave frees it. */
 struct console_bridge {
     int refs;        /* atomic */
-    int fd;          /* the host pty master; owned */
+    int fd;          /* the host pty fd; owned */
+    bool done;       /* atomic: every replica closed and the output drained; the threads leave */
     struct tty *tty; /* a reference */
     /* The host pty's last window size (output thread only). */
     struct winsize host_ws;
@@ -34,16 +36,31 @@ static void put_bridge(struct console_bridge *b)
     free(b);
 }
 
-/* Host -> sentry: what the user types goes through the sentry's line discipline. */
+/*
+ * Host -> sentry: what the user types goes through the sentry's line
+ * discipline. It polls with a timeout so that it notices `done` (a blocked
+ * read would keep the host fd open, and its holder would never see EIO).
+ */
 static void *console_input_thread(void *arg)
 {
     struct console_bridge *b = arg;
     uint8_t buf[4096];
 
     for (;;) {
-        ssize_t n = read(b->fd, buf, sizeof(buf));
+        struct pollfd pfd = { .fd = b->fd, .events = POLLIN };
+        int r = poll(&pfd, 1, CONSOLE_SLICE_NS / 1000000);
+        ssize_t n;
 
-        if (n < 0 && errno == EINTR)
+        if (__atomic_load_n(&b->done, __ATOMIC_ACQUIRE))
+            break;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        if (r == 0)
+            continue;
+        n = read(b->fd, buf, sizeof(buf));
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n <= 0)
             break; /* the host side hung up (EIO) or the fd is gone */
@@ -103,8 +120,17 @@ static void *console_output_thread(void *arg)
                 break;
             continue;
         }
-        /* Nothing to copy (-EAGAIN, or -EIO while no replica is open): the console stays
-         * until the host hangs up. Sleep for a change or a slice, then look at the size. */
+        if (n == -EIO) {
+            /*
+             * Every replica is closed and the output drained: the process
+             * that had the console is gone. Let go of the host fd (when both
+             * threads have left) so that its master reads EIO, as a pty
+             * master does once its last replica closes.
+             */
+            __atomic_store_n(&b->done, true, __ATOMIC_RELEASE);
+            break;
+        }
+        /* Nothing to copy now. Sleep for a change or a slice, then look at the size. */
         pthread_mutex_lock(&b->tty->mu);
         hung_up = b->tty->hung_up;
         if (!hung_up && b->tty->out_len == 0) {
@@ -187,7 +213,9 @@ long devpts_console_new(int host_fd, struct file **out)
 long devpts_console_install(struct task *t, int host_fd, unsigned short rows, unsigned short cols)
 {
     int dup = fcntl(host_fd, F_DUPFD_CLOEXEC, 3);
-    struct file *f = NULL;
+    struct file *f = NULL, *node = NULL;
+    struct tty *tty;
+    char path[32];
     long ret;
 
     if (dup < 0)
@@ -195,10 +223,25 @@ long devpts_console_install(struct task *t, int host_fd, unsigned short rows, un
     ret = devpts_console_new(dup, &f);
     if (ret < 0)
         return ret;
+    tty = f->priv;
     if (rows != 0 || cols != 0) {
         struct winsize ws = { .ws_row = rows, .ws_col = cols };
 
-        tty_set_winsize(f->priv, &ws);
+        tty_set_winsize(tty, &ws);
+    }
+    /*
+     * Through its node when the process's tree has devpts at /dev/pts: then
+     * ttyname(0) finds /dev/pts/N, as in runc. Opened before `f` goes, so
+     * the replica count never drops to 0 (the bridge would end).
+     */
+    snprintf(path, sizeof(path), "/dev/pts/%d", tty->index);
+    if (vfs_open(t, AT_FDCWD, path, O_RDWR | O_NOCTTY, 0, &node) == 0) {
+        if (devpts_is_tty_file(node) && node->priv == tty) {
+            put_file(f);
+            f = node;
+        } else {
+            put_file(node);
+        }
     }
     for (int fd = 0; fd < 3 && ret >= 0; fd++)
         ret = fd_table_install_at(t->fdt, fd, f, /*cloexec=*/false, task_nofile_limit(t));

@@ -40,19 +40,18 @@ struct tty *tty_new(bool console)
 {
     struct tty *tty = calloc(1, sizeof(*tty));
     pthread_condattr_t ca;
-    int index = -1;
+    int index;
 
     if (tty == NULL)
         return NULL;
     pthread_mutex_lock(&g_tty_registry_mu);
-    if (!console) {
-        for (index = 0; index < DEVPTS_MAX && index_taken_locked(index); index++)
-            ;
-        if (index == DEVPTS_MAX) {
-            pthread_mutex_unlock(&g_tty_registry_mu);
-            free(tty);
-            return NULL;
-        }
+    /* The console takes a number too: it is /dev/pts/N inside, as runc's console is. */
+    for (index = 0; index < DEVPTS_MAX && index_taken_locked(index); index++)
+        ;
+    if (index == DEVPTS_MAX) {
+        pthread_mutex_unlock(&g_tty_registry_mu);
+        free(tty);
+        return NULL;
     }
     tty->refs = 1;
     tty->index = index;
@@ -100,13 +99,14 @@ void put_tty(struct tty *tty)
     free(tty);
 }
 
-/* A pty shows in devpts while its master is open. Needs the registry lock. */
+/* A pty shows in devpts while its master is open, the console until it hangs up. Needs the
+ * registry lock. */
 static bool is_visible_locked(struct tty *tty)
 {
     bool v;
 
     pthread_mutex_lock(&tty->mu);
-    v = !tty->console && tty->masters > 0;
+    v = tty->masters > 0 && !(tty->console && tty->hung_up);
     pthread_mutex_unlock(&tty->mu);
     return v;
 }

@@ -28,9 +28,13 @@ bool devpts_is_tty_file(const struct file *f);
 
 /*
  * The container console: a sentry terminal whose master side is the host
- * pty master `host_fd` (ownership passes, also on failure). Two host
- * threads copy bytes between the host fd and the terminal; the host pty is
- * put in raw mode so that the sentry's line discipline is the only one.
+ * terminal `host_fd` (ownership passes, also on failure): the replica of a
+ * pty whose master a console-socket holder has, or the user's terminal
+ * (`runsc-c do`). Two host threads copy bytes between the host fd and the
+ * terminal; the host fd is put in raw mode so that the sentry's line
+ * discipline is the only one. Once every replica is closed and the output
+ * drained, the threads leave and close the host fd (a pty master then
+ * reads EIO, as when its last replica closes).
  * Returns 0 with `*out` (owned: the replica side, for the app's stdio) or
  * -ENOMEM / -Exxx of the host. Call before the sentry's seccomp filter
  * forbids terminal ioctls on host fds.
@@ -52,6 +56,13 @@ long devpts_set_ctty(struct kernel *k, struct file *f, int sid, int pgid);
  * `rows`/`cols` set the window size (0: the host pty's). Returns 0 or -Exxx.
  */
 long devpts_console_install(struct task *t, int host_fd, unsigned short rows, unsigned short cols);
+
+/*
+ * Returns the foreground process group of the terminal controlling session
+ * `sid`, or 0 when it has none (control's "signal the foreground group").
+ * Needs the kernel's mu (the session's kernel).
+ */
+int devpts_session_foreground_locked(int sid);
 
 /*
  * The leader of session `sid` exits (Linux's disassociate_ctty on exit):

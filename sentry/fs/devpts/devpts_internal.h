@@ -34,7 +34,7 @@ struct tty_termios {
  */
 struct tty {
     int refs;  /* atomic */
-    int index; /* the pts number; -1 for the console; Immutable */
+    int index; /* the pts number (the console has one too); Immutable */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct tty_termios tio;
@@ -78,8 +78,8 @@ struct tty {
 extern pthread_mutex_t g_tty_registry_mu;
 extern struct tty *g_tty_registry;
 
-/* Allocates a terminal with default termios (cooked, echo, ONLCR), one reference, registered.
- * A pty takes the lowest free pts number; the console has index -1. NULL on OOM. */
+/* Allocates a terminal with default termios (cooked, echo, ONLCR), one reference, registered,
+ * with the lowest free pts number. NULL on OOM or when every number is taken. */
 struct tty *tty_new(bool console);
 struct tty *get_tty(struct tty *tty);
 void put_tty(struct tty *tty);

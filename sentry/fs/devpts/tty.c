@@ -1015,3 +1015,19 @@ void devpts_session_leader_exit(struct kernel *k, int sid)
     }
     pthread_mutex_unlock(&k->mu);
 }
+
+int devpts_session_foreground_locked(int sid)
+{
+    struct tty *tty;
+    int pgrp = 0;
+
+    pthread_mutex_lock(&g_tty_registry_mu);
+    tty = ctty_of_session_locked(sid);
+    if (tty != NULL) {
+        pthread_mutex_lock(&tty->mu);
+        pgrp = tty->pgrp;
+        pthread_mutex_unlock(&tty->mu);
+    }
+    pthread_mutex_unlock(&g_tty_registry_mu);
+    return pgrp;
+}
