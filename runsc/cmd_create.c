@@ -340,15 +340,6 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
 
     if (container_id_validate(o->id, err) < 0)
         return -1;
-    /*
-     * systrap serves `runsc-c do`, but inside the sandbox's seccomp filter its
-     * forked processes die: refuse it rather than run half a container.
-     */
-    if (g->platform != NULL && strcmp(g->platform, "ptrace") != 0)
-        return rt_make_error(err, ENOTSUP,
-                             "--platform=%s: containers run on ptrace for now (systrap serves "
-                             "`runsc-c do` only)",
-                             g->platform);
     if (o->preserve_fds < 0 || o->preserve_fds > 64)
         return rt_make_error(err, EINVAL, "--preserve-fds: %d is out of range (0..64)",
                              o->preserve_fds);
