@@ -634,6 +634,7 @@ static int ctr_processes(void *ctx, const char *id, struct control_process_info 
             .pid = ps[i].pid,
             .ppid = ps[i].ppid,
             .utime_ns = ps[i].cpu_ns,
+            .host_pid = ps[i].host_pid,
             .tty = xstrdup(""),
             .cmd = xstrndup(ps[i].comm, sizeof(ps[i].comm)),
         };

@@ -167,6 +167,8 @@ struct sentry_process_info {
     int pid, ppid;
     char comm[16];
     uint64_t cpu_ns;
+    /* The host process running it (platform ctx_host_pid: the sandbox's pid namespace), or 0. */
+    int host_pid;
 };
 
 /*

@@ -886,6 +886,14 @@ int sentry_container_processes(struct sentry_container *c, struct sentry_process
         };
         if (tg->leader != NULL)
             memcpy(v[len].comm, tg->leader->comm, sizeof(v[len].comm));
+        /* The leader's stub process, or that of any task left (a ctx lives while linked). */
+        {
+            const struct task *t =
+                tg->leader != NULL ? tg->leader : klist_entry(tg->tasks.next, struct task, tg_node);
+
+            if (t->ctx != NULL && k->pops->ctx_host_pid != NULL)
+                v[len].host_pid = k->pops->ctx_host_pid(t->ctx);
+        }
         len++;
     }
     pthread_mutex_unlock(&k->mu);
