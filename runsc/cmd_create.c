@@ -93,12 +93,12 @@ static int send_console(const char *path, int fd, rt_error_t *err)
     return 0;
 }
 
-int runsc_open_console(const char *console_socket, int *replica, rt_error_t *err)
+int runsc_open_console(const char *console_socket, int *master_out, int *replica, rt_error_t *err)
 {
     cleanup_close int master = -1;
     char name[64];
 
-    if (console_socket == NULL)
+    if (console_socket == NULL && master_out == NULL)
         return rt_make_error(err, EINVAL, "process.terminal is true: --console-socket is needed");
     master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0)
@@ -108,6 +108,10 @@ int runsc_open_console(const char *console_socket, int *replica, rt_error_t *err
     *replica = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (*replica < 0)
         return rt_make_error(err, errno, "open `%s`", name);
+    if (console_socket == NULL) {
+        *master_out = take_fd(&master);
+        return 0;
+    }
     if (send_console(console_socket, master, err) < 0) {
         close(*replica);
         *replica = -1;
@@ -174,6 +178,7 @@ struct create_opts {
     const char *bundle;
     const char *pid_file;
     const char *console_socket;
+    int *console_master; /* runsc_create_args's */
     int preserve_fds;
 };
 
@@ -292,7 +297,7 @@ static int stdio_fds(const struct spec *spec, const struct create_opts *o, int *
 {
     *n = 0;
     if (spec->process->terminal) {
-        if (runsc_open_console(o->console_socket, tty, err) < 0)
+        if (runsc_open_console(o->console_socket, o->console_master, tty, err) < 0)
             return -1;
         stdio->kind = CONTROL_STDIO_TTY;
         if (spec->process->has_console_size) {
@@ -609,6 +614,7 @@ int runsc_create(struct runsc_global_opts *g, const struct runsc_create_args *a,
         .bundle = a->bundle,
         .pid_file = a->pid_file,
         .console_socket = a->console_socket,
+        .console_master = a->console_master,
         .preserve_fds = a->preserve_fds,
     };
 

@@ -124,21 +124,37 @@ static void destroy_in_sandbox(const struct container_meta *m)
     control_response_free(&resp);
 }
 
+/*
+ * Empties and removes the container's cgroup (failures only logged). What it
+ * still holds no state names: the gofer or sandbox of a create killed before
+ * it recorded them, waiters. They die with it.
+ */
+static void cleanup_cgroup(const char *root, const char *id)
+{
+    cleanup_error rt_error_t e = NULL;
+    struct cgroup *cg = NULL;
+
+    if (runsc_container_cgroup(root, id, &cg, &e) < 0)
+        return;
+    /* Frozen processes do not die of SIGKILL until thawed. */
+    if (cg->ops->freeze(cg, false, &e) < 0)
+        rt_error_release(&e);
+    if (cgroup_kill_all(cg, &e) < 0) {
+        log_warning("%s", rt_error_msg(e));
+        rt_error_release(&e);
+    }
+    if (cg->ops->destroy(cg, &e) < 0)
+        log_warning("%s", rt_error_msg(e));
+    cgroup_free(cg);
+}
+
 /* After the processes are gone: the cgroup, then the poststop hooks (failures only logged). */
 static void cleanup_after(const char *root, const struct container_meta *m)
 {
     cleanup_error rt_error_t e = NULL;
     cleanup_spec struct spec *spec = NULL;
-    struct cgroup *cg = NULL;
 
-    if (runsc_container_cgroup(root, m->id, &cg, &e) == 0) {
-        if (cg->ops->freeze(cg, false, &e) < 0)
-            rt_error_release(&e);
-        if (cg->ops->destroy(cg, &e) < 0)
-            log_warning("%s", rt_error_msg(e));
-        cgroup_free(cg);
-    }
-    rt_error_release(&e);
+    cleanup_cgroup(root, m->id);
     if (m->bundle == NULL || specutils_load(m->bundle, m->config_path, &spec, &e) < 0)
         return;
     if (runsc_run_hooks(m, &spec->hooks.poststop, "poststop", &e) < 0)
@@ -225,10 +241,12 @@ int cmd_delete(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *e
         if (rt_error_status(*err) == ENOENT) {
             /* A directory without meta.json: what a crashed create leaves. */
             rt_error_release(err);
+            cleanup_cgroup(g->root, id);
         } else if (force) {
             log_warning("deleting container `%s` with unreadable state: %s", id,
                         rt_error_msg(*err));
             rt_error_release(err);
+            cleanup_cgroup(g->root, id);
         } else {
             return rt_error_wrap(err, "deleting container `%s` (--force removes it anyway)", id);
         }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <fcntl.h>
@@ -209,6 +210,25 @@ static int build_mounts(struct kernel *k, int root_sock, int tmp_sock, rt_error_
     return 0;
 }
 
+/*
+ * When stdin, stdout and stderr are one terminal, returns a read-write fd of
+ * it for the sentry's console (so that the app gets the sentry's line
+ * discipline and job control, not the host's); else -1: the app gets the
+ * three fds as they are.
+ */
+static int terminal_fd(void)
+{
+    struct stat st[3];
+
+    for (int i = 0; i < 3; i++) {
+        if (!isatty(i) || fstat(i, &st[i]) < 0 || st[i].st_rdev != st[0].st_rdev)
+            return -1;
+    }
+    if ((fcntl(0, F_GETFL) & O_ACCMODE) == O_RDWR)
+        return fcntl(0, F_DUPFD_CLOEXEC, 3);
+    return open("/proc/self/fd/0", O_RDWR | O_NOCTTY | O_CLOEXEC);
+}
+
 /* Converts a wait(2) status into the exit status a shell would report. */
 static int exit_code_of(int status)
 {
@@ -237,8 +257,11 @@ static int __attribute__((noreturn)) run_sentry(struct runsc_global_opts *g, con
     };
     struct kernel *k = NULL;
     struct task *t = NULL;
-    int status;
+    int status, tty = terminal_fd();
+    long ret;
 
+    if (tty >= 0)
+        args.stdio[0] = args.stdio[1] = args.stdio[2] = -1; /* the console, below */
     if (sentry_setup_privileges(&err) < 0)
         goto fail;
     if (kopts.platform == NULL) {
@@ -255,6 +278,15 @@ static int __attribute__((noreturn)) run_sentry(struct runsc_global_opts *g, con
         rt_log_fatal_error(err);
         kernel_free(k);
         _exit(e == ENOENT ? 127 : 126);
+    }
+    if (tty >= 0) {
+        /* The caller's terminal, raw on the host side (cmd_do restores it). */
+        ret = devpts_console_install(t, tty, /*rows=*/0, /*cols=*/0);
+        close(tty);
+        if (ret < 0) {
+            rt_make_error(&err, (int)-ret, "the console");
+            goto fail;
+        }
     }
     status = kernel_task_run(t);
     kernel_task_free(t);
@@ -274,6 +306,8 @@ int cmd_do(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
     struct sigaction fwd = { .sa_handler = forward_signal };
     int first = 1, status, root_sock = -1, tmp_sock = -1;
     pid_t pid, gofer_pid = -1;
+    struct termios saved;
+    bool has_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
 
     for (; first < argc; first++) {
         if (strcmp(argv[first], "--") == 0) {
@@ -318,6 +352,9 @@ int cmd_do(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
         if (errno != EINTR)
             return rt_make_error(err, errno, "waiting for the sentry");
     }
+    /* The sentry's console put the terminal in raw mode. */
+    if (has_tty)
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &saved);
     /* The gofer exits once the sentry's end of the socket is closed. */
     while (waitpid(gofer_pid, NULL, 0) < 0 && errno == EINTR)
         ;

@@ -114,6 +114,7 @@ int cmd_exec(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err
     cleanup_free char *json = NULL;
     cleanup_spec_process struct spec_process *proc = NULL;
     cleanup_close int tty = -1;
+    cleanup_close int master = -1;
     struct container_meta *m = NULL;
     struct control_request req = { .kind = CONTROL_REQ_EXEC };
     struct control_response resp = { 0 };
@@ -189,7 +190,8 @@ int cmd_exec(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err
     if (runsc_load_container(g->root, argv[optind], 1u << CONTAINER_RUNNING, "exec", &m, err) < 0)
         return -1;
     if (proc->terminal) {
-        if (runsc_open_console(o.console_socket, &tty, err) < 0)
+        /* Attached without a console socket, the pty master is ours (as runc). */
+        if (runsc_open_console(o.console_socket, o.detach ? NULL : &master, &tty, err) < 0)
             goto out;
         req.exec.stdio.kind = CONTROL_STDIO_TTY;
         fds[nfds++] = tty;
@@ -233,6 +235,16 @@ int cmd_exec(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err
     }
     if (o.detach) {
         ret = 0;
+        goto out;
+    }
+    if (master >= 0) {
+        /* Our copy of the replica would keep the master from reading EIO at the end. */
+        close(take_fd(&tty));
+        if (runsc_console_attach(master, waiter, &status, err) < 0) {
+            ret = rt_error_wrap(err, "exec: the terminal");
+            goto out;
+        }
+        ret = waiter_exit_code(status);
         goto out;
     }
     while (waitpid(waiter, &status, 0) < 0) {

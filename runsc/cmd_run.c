@@ -24,6 +24,7 @@ int cmd_run(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
     static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
     struct sigaction fwd = { .sa_handler = forward_to_waiter };
     struct runsc_create_args a;
+    cleanup_close int master = -1;
     pid_t waiter = 0;
     int status;
 
@@ -33,6 +34,9 @@ int cmd_run(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
         runsc_print_command_help(argv[0]);
         return 0;
     }
+    /* Attached with a terminal and no console socket: the pty master is ours (as runc). */
+    if (!a.detach && a.console_socket == NULL)
+        a.console_master = &master;
     if (runsc_create(g, &a, &waiter, err) < 0)
         return -1;
     if (runsc_start(g, a.id, err) < 0) {
@@ -59,6 +63,11 @@ int cmd_run(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
     g_run_waiter = waiter;
     for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
         sigaction(forwarded[i], &fwd, NULL);
+    if (master >= 0) {
+        if (runsc_console_attach(master, waiter, &status, err) < 0)
+            return rt_error_wrap(err, "container `%s`'s terminal", a.id);
+        return waiter_exit_code(status);
+    }
     while (waitpid(waiter, &status, 0) < 0) {
         if (errno != EINTR)
             return rt_make_error(err, errno, "waiting for container `%s`", a.id);

@@ -94,6 +94,9 @@ struct runsc_create_args {
     const char *id, *bundle, *pid_file, *console_socket;
     int preserve_fds;
     bool detach; /* run only */
+    /* run attached: with process.terminal and no console socket, the pty master goes here
+     * (the caller's to close) instead of to a socket; NULL otherwise. */
+    int *console_master;
     bool help;
 };
 
@@ -130,10 +133,21 @@ int runsc_run_hooks(const struct container_meta *m, const struct spec_hook_list 
                     const char *what, rt_error_t *err);
 
 /*
- * Opens a pty, sends its master to `console_socket` and stores the replica
- * in *replica (owned by the caller). Returns 0 or < 0 with *err.
+ * Opens a pty for process.terminal and stores its replica in *replica
+ * (owned by the caller). The master goes to `console_socket`; without one,
+ * to *master (owned by the caller) when `master` is not NULL (run and exec
+ * attached, as runc does); else it is an error. Returns 0 or < 0 with *err.
  */
-int runsc_open_console(const char *console_socket, int *replica, rt_error_t *err);
+int runsc_open_console(const char *console_socket, int *master, int *replica, rt_error_t *err);
+
+/*
+ * run / exec attached to a terminal of their own (runsc/console.c): copies
+ * stdin to the pty `master` and the master to stdout until `waiter` (our
+ * child) exits and the output drained, with stdin's terminal (if any) in
+ * raw mode, restored at the end, and its window size (SIGWINCH) followed.
+ * Stores the waiter's wait status in *status. Returns 0 or < 0 with *err.
+ */
+int runsc_console_attach(int master, pid_t waiter, int *status, rt_error_t *err);
 
 /*
  * Forks a waiter (sandbox/waiter.c) for process `pid` (0: the init) of

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/common.h"
+#include "common/syscalls.h"
 #include "sandbox/sandbox.h"
 #include "specutils/specutils.h"
 
@@ -678,4 +680,97 @@ void cgroup_free(struct cgroup *cg)
     free(cg->mount_root);
     free(cg->path);
     free(cg);
+}
+
+/* ---- killing what is left ---- */
+
+/* The directories whose cgroup.procs list the cgroup's processes; returns how many. */
+static size_t procs_dirs(const struct cgroup *cg, char **dirs)
+{
+    size_t n = 0;
+
+    if (cg->ops == &g_cgroup_v2_ops) {
+        dirs[n++] = v2_dir(cg);
+        return n;
+    }
+    for (int i = 0; i < CGROUP_V1_MAX_CONTROLLERS; i++) {
+        if (cg->has_controller[i])
+            dirs[n++] = v1_dir(cg, i);
+    }
+    return n;
+}
+
+/* Returns true when `dir`/cgroup.procs lists `pid`. */
+static bool procs_has(const char *dir, pid_t pid)
+{
+    cleanup_free char *procs = read_str(dir, "cgroup.procs");
+
+    for (char *p = procs, *next; p != NULL && *p != '\0'; p = next) {
+        long v = strtol(p, &next, 10);
+
+        if (next == p)
+            break;
+        if (v == pid)
+            return true;
+        while (*next == '\n')
+            next++;
+    }
+    return false;
+}
+
+/*
+ * One pass over `dir`/cgroup.procs: SIGKILL to each process but ourselves.
+ * The pid is pinned with a pidfd and then checked to still be listed, so a
+ * pid recycled since the read is never hit. Returns how many were listed.
+ */
+static size_t kill_listed(const char *dir)
+{
+    cleanup_free char *procs = read_str(dir, "cgroup.procs");
+    size_t n = 0;
+
+    for (char *p = procs, *next; p != NULL && *p != '\0'; p = next) {
+        long v = strtol(p, &next, 10);
+        int pidfd;
+
+        if (next == p)
+            break;
+        while (*next == '\n')
+            next++;
+        if (v <= 0 || v == getpid())
+            continue;
+        n++;
+        pidfd = rt_sys_pidfd_open((pid_t)v, 0);
+        if (pidfd < 0)
+            continue; /* gone already */
+        if (procs_has(dir, (pid_t)v))
+            rt_sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+        close(pidfd);
+    }
+    return n;
+}
+
+int cgroup_kill_all(struct cgroup *cg, rt_error_t *err)
+{
+    char *dirs[CGROUP_V1_MAX_CONTROLLERS + 1] = { NULL };
+    size_t ndirs = procs_dirs(cg, dirs);
+    int ret = 0;
+
+    /* Up to 2 s: a killed process stays listed until it has been reaped. */
+    for (int round = 0;; round++) {
+        size_t left = 0;
+
+        for (size_t i = 0; i < ndirs; i++)
+            left += kill_listed(dirs[i]);
+        if (left == 0)
+            break;
+        if (round == 200) {
+            ret = rt_make_error(err, EBUSY, "%zu processes of cgroup `%s` survive SIGKILL", left,
+                                cg->path);
+            break;
+        }
+        usleep(10000);
+    }
+    for (size_t i = 0; i < ndirs; i++)
+        free(dirs[i]);
+    return ret;
 }

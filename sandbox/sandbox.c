@@ -33,6 +33,8 @@ enum {
 /* Everything the child needs, prepared before clone3: the child allocates nothing. */
 struct child_plan {
     int exe_fd, devnull_fd, spec_fd, control_fd, sync_fd, log_fd; /* all >= HIGH_FD_BASE */
+    int go_fd;   /* read end: one byte means "exec", EOF means "the caller died, exit" */
+    int go_peer; /* the caller's write end, which the child closes (not owned here) */
     int join_fds[MAX_JOINS];
     int join_types[MAX_JOINS];
     char *join_msgs[MAX_JOINS];
@@ -43,7 +45,8 @@ struct child_plan {
 
 static void plan_release(struct child_plan *p)
 {
-    int fds[] = { p->exe_fd, p->devnull_fd, p->spec_fd, p->control_fd, p->sync_fd, p->log_fd };
+    int fds[] = { p->exe_fd,  p->devnull_fd, p->spec_fd, p->control_fd,
+                  p->sync_fd, p->log_fd,     p->go_fd };
 
     rt_close_fd_array(fds, ARRAY_SIZE(fds));
     rt_close_fd_array(p->join_fds, p->n_joins);
@@ -169,7 +172,18 @@ static void plan_argv(const struct sandbox_config *cfg, struct child_plan *p)
 static void __attribute__((noreturn)) child_exec(const struct child_plan *p)
 {
     sigset_t none;
+    ssize_t n;
+    char go;
 
+    /*
+     * Nothing runs until the caller has recorded our pid: if it is killed
+     * before, the pipe reads EOF and no sandbox is left that nobody knows.
+     */
+    close(p->go_peer);
+    while ((n = read(p->go_fd, &go, 1)) < 0 && errno == EINTR)
+        ;
+    if (n != 1)
+        _exit(1);
     for (size_t i = 0; i < p->n_joins; i++) {
         if (setns(p->join_fds[i], p->join_types[i]) < 0) {
             rt_sync_fail_errno(p->sync_fd, errno, p->join_msgs[i]);
@@ -202,12 +216,13 @@ static void __attribute__((noreturn)) child_exec(const struct child_plan *p)
 
 int sandbox_start(const struct sandbox_config *cfg, struct sandbox *out, rt_error_t *err)
 {
-    struct child_plan p = {
-        -1, -1, -1, -1, -1, -1, { -1, -1, -1 }, { 0 }, { NULL }, 0, NULL, NULL
-    };
+    struct child_plan p = { -1,    -1,       -1, -1,   -1,  -1, -1, -1, { -1, -1, -1 },
+                            { 0 }, { NULL }, 0,  NULL, NULL };
     cleanup_free char *socket_path = NULL;
     cleanup_close int sync_r = -1;
+    cleanup_close int go_w = -1;
     int sync_fds[2] = { -1, -1 };
+    int go_fds[2] = { -1, -1 };
     int pidfd = -1;
     struct rt_clone_args args = { 0 };
     uint64_t flags = 0;
@@ -247,6 +262,13 @@ int sandbox_start(const struct sandbox_config *cfg, struct sandbox *out, rt_erro
         goto fail;
     sync_r = sync_fds[0];
     p.sync_fd = sync_fds[1];
+    if (pipe2(go_fds, O_CLOEXEC) < 0) {
+        rt_make_error(err, errno, "pipe2");
+        goto fail;
+    }
+    p.go_fd = go_fds[0];
+    go_w = go_fds[1];
+    p.go_peer = go_w;
     if (move_high(&p.exe_fd, "executable", err) < 0 ||
         move_high(&p.devnull_fd, "/dev/null", err) < 0 || move_high(&p.spec_fd, "spec", err) < 0 ||
         move_high(&p.sync_fd, "sync", err) < 0)
@@ -276,6 +298,21 @@ int sandbox_start(const struct sandbox_config *cfg, struct sandbox *out, rt_erro
 
     /* Our copies go, in particular the sync write end, so that the child's death is EOF. */
     plan_release(&p);
+    if (cfg->on_spawn != NULL && cfg->on_spawn((pid_t)pid, cfg->on_spawn_arg, err) < 0) {
+        rt_sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+        waitpid((pid_t)pid, NULL, 0);
+        close(pidfd);
+        unlink(socket_path);
+        return rt_error_wrap(err, "starting sandbox `%s`", cfg->id);
+    }
+    if (write(go_w, "x", 1) != 1) {
+        rt_make_error(err, errno, "releasing the sandbox process");
+        rt_sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+        waitpid((pid_t)pid, NULL, 0);
+        close(pidfd);
+        unlink(socket_path);
+        return rt_error_wrap(err, "starting sandbox `%s`", cfg->id);
+    }
     if (rt_sync_wait(sync_r, cfg->start_timeout_ms > 0 ? cfg->start_timeout_ms : 30000, err) < 0) {
         rt_sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
         waitpid((pid_t)pid, NULL, 0);

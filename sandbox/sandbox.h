@@ -75,6 +75,15 @@ struct sandbox_config {
     const char *platform; /* --platform for the sentry; NULL: its default */
     bool strace;          /* --strace: the sentry traces the app's syscalls into its log */
     int start_timeout_ms; /* how long to wait for the sandbox to be ready; 0: 30 s */
+    /*
+     * Called with the new process's pid after clone3 and before it may exec
+     * (it waits for us in between), so that the caller can record the pid
+     * where a cleanup after the caller's crash finds it: if the caller dies
+     * first, the child exits without running anything. A failure kills the
+     * child. NULL: none.
+     */
+    int (*on_spawn)(pid_t pid, void *arg, rt_error_t *err);
+    void *on_spawn_arg; /* passed to on_spawn; not owned */
 };
 
 struct sandbox {
@@ -163,6 +172,15 @@ int cgroup_open(const char *mount_root, const char *cgroups_path, const char *id
 
 /* Frees `cg` (the cgroup itself stays). NULL is fine. */
 void cgroup_free(struct cgroup *cg);
+
+/*
+ * Sends SIGKILL to every process of `cg` but the caller and waits (up to 2 s)
+ * until none is listed any more: what delete uses to catch processes no
+ * state names (those of a create killed half-way). Each pid is pinned with a
+ * pidfd and re-checked against cgroup.procs before it is signalled. A
+ * missing cgroup is empty. Returns 0, or < 0 (EBUSY) with *err.
+ */
+int cgroup_kill_all(struct cgroup *cg, rt_error_t *err);
 
 /*
  * Converts OCI cpu.shares (2..262144) to a cgroup v2 cpu.weight (1..10000),

@@ -52,8 +52,8 @@ struct sentry_rlimit {
 struct sentry_process_args {
     char *const *argv; /* argv[0] without '/' is looked up in envp's PATH inside the root */
     char *const *envp;
-    const char *cwd;      /* absolute; "/" when NULL */
-    int stdio[3];         /* host fds for 0, 1, 2 (dup'ed); -1: left closed */
+    const char *cwd; /* absolute; "/" when NULL */
+    int stdio[3];    /* host fds for 0, 1, 2 (dup'ed); -1: left closed */
     /*
      * process.terminal: stdio[0] is a host pty replica whose master the
      * console-socket holder has. The process gets the sentry's console over

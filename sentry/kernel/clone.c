@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,37 @@ static void *task_thread_main(void *arg)
     task_run_and_exit(t);
     kernel_task_free(t);
     return NULL;
+}
+
+/*
+ * Linux's RLIMIT_NPROC check of copy_process: the new task would make the
+ * caller's real user own more tasks than its limit allows. Every live task
+ * and every zombie process of that uid counts. The root user and holders of
+ * CAP_SYS_RESOURCE or CAP_SYS_ADMIN are exempt. Needs k->mu.
+ */
+static bool is_nproc_exceeded_locked(struct task *t)
+{
+    rlim_t limit = t->tg->rlimits[RLIMIT_NPROC].rlim_cur;
+    uint32_t uid = t->cred.uid;
+    rlim_t n = 0;
+    struct klist *pos;
+
+    if (limit == RLIM_INFINITY || uid == 0 || task_capable(t, CAP_SYS_RESOURCE) ||
+        task_capable(t, CAP_SYS_ADMIN))
+        return false;
+    klist_for_each(pos, &t->k->tasks)
+    {
+        if (klist_entry(pos, struct task, k_node)->cred.uid == uid && ++n >= limit)
+            return true;
+    }
+    klist_for_each(pos, &t->k->tgs)
+    {
+        const struct thread_group *tg = klist_entry(pos, struct thread_group, k_node);
+
+        if (tg->zombie && tg->zombie_uid == uid && ++n >= limit)
+            return true;
+    }
+    return false;
 }
 
 static long validate(const struct kernel_clone_args *a)
@@ -83,6 +115,12 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *a)
     kind = (a->flags & CLONE_THREAD) ? PLATFORM_CLONE_THREAD
            : (a->flags & CLONE_VM)   ? PLATFORM_CLONE_VM
                                      : PLATFORM_CLONE_PROCESS;
+    /* Before the host clone: a host thread made and then dropped would take its stub with it. */
+    pthread_mutex_lock(&k->mu);
+    ret = is_nproc_exceeded_locked(t) ? -EAGAIN : 0;
+    pthread_mutex_unlock(&k->mu);
+    if (ret < 0)
+        return ret;
     nt = kernel_task_alloc(k);
     if (nt == NULL)
         return -ENOMEM;

@@ -844,8 +844,7 @@ int sentry_container_signal(struct sentry_container *c, enum sentry_signal_targe
             }
         }
         if (!any)
-            ret = rt_make_error(err, ESRCH, "no foreground process group %d in the container",
-                                pgrp);
+            ret = rt_make_error(err, ESRCH, "foreground group %d: no process", pgrp);
     } else if (target == SENTRY_SIGNAL_ALL) {
         if (sig != 0)
             signal_all_locked(c, &info);

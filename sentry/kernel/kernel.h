@@ -182,6 +182,8 @@ struct thread_group {
     int exit_status; /* a wait(2) status: (code << 8) or the killing signal (| 0x80 core) */
     bool zombie;     /* every task left; waits for its parent's wait */
     bool execing;    /* a task is in execve and waits for the others to leave */
+    /* The real uid of its last task: a zombie counts for RLIMIT_NPROC until it is reaped. */
+    uint32_t zombie_uid;
     /* Job control: stopped by a stop signal; reports for WUNTRACED / WCONTINUED. */
     bool stopped;
     int stop_sig;

@@ -252,6 +252,7 @@ static void task_unlink_locked(struct task *t)
     if (tg->execing)
         thread_group_wake_all_locked(tg);
     if (tg->nr_tasks == 0) {
+        tg->zombie_uid = t->cred.uid;
         if (!tg->exiting) {
             tg->exiting = true;
             tg->exit_status = t->exit_status;

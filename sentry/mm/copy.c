@@ -2,9 +2,11 @@
 /* Copying to and from app memory through the platform, with Linux's EFAULT semantics. */
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sentry/kernel/kernel.h"
 #include "sentry/mm/mm.h"
+#include "sentry/mm/mm_internal.h"
 
 long mm_copy_in_partial(struct mm *mm, void *dst, uintptr_t src, size_t len)
 {
@@ -88,4 +90,23 @@ long task_copy_in_string(struct task *t, uintptr_t src, char *dst, size_t size)
     }
     dst[size - 1] = '\0';
     return -ENAMETOOLONG;
+}
+
+size_t mm_writable_prefix(struct mm *mm, uintptr_t addr, size_t len)
+{
+    uintptr_t end, at = addr;
+
+    if (addr >= ARCH_TASK_SIZE)
+        return 0;
+    end = len > ARCH_TASK_SIZE - addr ? ARCH_TASK_SIZE : addr + len;
+    mm_lock(mm);
+    for (size_t i = vma_lower_bound(mm, addr); i < mm->nr && at < end; i++) {
+        const struct mm_vma *v = &mm->vmas[i];
+
+        if (v->start > at || v->reserved || !(v->prot & PROT_WRITE))
+            break;
+        at = v->end;
+    }
+    mm_unlock(mm);
+    return at >= end ? len : (size_t)(at - addr);
 }

@@ -198,6 +198,14 @@ long task_copy_in_partial(struct task *t, void *dst, uintptr_t src, size_t len);
 long task_copy_out_partial(struct task *t, uintptr_t dst, const void *src, size_t len);
 
 /*
+ * How many bytes from `addr` on (at most `len`) lie in app mappings the app
+ * may write, without a hole: the part of a read buffer a copy-out can fill.
+ * Reads clamp to it before they consume data, so that a bad buffer fails with
+ * EFAULT and leaves the data in the pipe or socket, as on Linux. Takes mm->mu.
+ */
+size_t mm_writable_prefix(struct mm *mm, uintptr_t addr, size_t len);
+
+/*
  * Copies a NUL-terminated string of at most `size - 1` bytes into `dst`.
  * Returns its length, -EFAULT, or -ENAMETOOLONG when no NUL was found in
  * `size` bytes (callers pick the Linux errno for their case from that).

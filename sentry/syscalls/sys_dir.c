@@ -46,6 +46,7 @@ long sys_getdents64(struct task *t, const struct sys_args *a)
     cleanup_free char *buf = NULL;
     size_t size = a->a[2] > 65536 ? 65536 : a->a[2];
     struct dirent_buf db;
+    int64_t pos0;
     long ret;
 
     if (f == NULL)
@@ -56,6 +57,7 @@ long sys_getdents64(struct task *t, const struct sys_args *a)
     if (buf == NULL)
         return -ENOMEM;
     db = (struct dirent_buf){ .buf = buf, .size = size };
+    pos0 = f->pos;
     ret = f->ops->readdir(f, fill_dirent64, &db);
     if (ret < 0 && db.used == 0)
         return ret;
@@ -71,7 +73,12 @@ long sys_getdents64(struct task *t, const struct sys_args *a)
         return 0;
     }
     ret = task_copy_out(t, a->a[1], buf, db.used);
-    return ret < 0 ? ret : (long)db.used;
+    if (ret < 0) {
+        /* Linux emits no entry into a bad buffer: the position stays where it was. */
+        f->pos = pos0;
+        return ret;
+    }
+    return (long)db.used;
 }
 
 /* ---- helpers for the parent-walking calls ---- */

@@ -40,6 +40,10 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, in
         return 0;
     if (len > RW_CHUNK)
         len = RW_CHUNK;
+    /* Read no more than the buffer can take: data a bad buffer cannot hold stays unread. */
+    len = mm_writable_prefix(t->mm, buf, len);
+    if (len == 0)
+        return -EFAULT;
     kbuf = malloc(len);
     if (kbuf == NULL)
         return -ENOMEM;

@@ -278,11 +278,16 @@ long sys_prlimit64(struct task *t, const struct sys_args *a)
 
 long sys_getrlimit(struct task *t, const struct sys_args *a)
 {
+    /* Unlike prlimit64's, getrlimit's pointer is not optional. */
+    if (a->a[1] == 0)
+        return (unsigned int)a->a[0] >= RLIM_NLIMITS ? -EINVAL : -EFAULT;
     return do_prlimit(t, 0, (unsigned int)a->a[0], 0, a->a[1]);
 }
 
 long sys_setrlimit(struct task *t, const struct sys_args *a)
 {
+    if (a->a[1] == 0)
+        return -EFAULT;
     return do_prlimit(t, 0, (unsigned int)a->a[0], a->a[1], 0);
 }
 
