@@ -2,8 +2,8 @@
 /*
  * Unit test of systrap stubs from the stub factory (the path of every container): the
  * syscalls the factory's own filter denies (execve, ptrace, process_vm_*, int $0x80) reach
- * the sentry as traps instead of killing the stub, and a stub's host pid is what ctx_host_pid
- * reports.
+ * the sentry as traps instead of killing the stub, shared file mappings (as_mmap_fd), and a
+ * stub's host pid is what ctx_host_pid reports.
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,6 +20,7 @@
 
 #define CODE_ADDR 0x10000000UL
 #define STACK_TOP (CODE_ADDR + 2 * 4096)
+#define MAP_ADDR  0x20000000UL
 
 /*
  * mov $59,%eax; syscall       execve
@@ -129,6 +130,24 @@ int main(void)
     tap_ok(nr == -1, "int $0x80 reaches the sentry with no x86-64 number (%ld)", nr);
     nr = next_syscall(ops, ctx, &regs, &ev);
     tap_ok(nr == SYS_getpid, "the stub lives on: getpid traps (%ld)", nr);
+
+    /* as_mmap_fd: a MAP_SHARED file mapping shares the file's pages both ways. */
+    {
+        int fd = memfd_create("t", MFD_CLOEXEC);
+        char got[8] = "";
+
+        tap_ok(fd >= 0 && ftruncate(fd, 4096) == 0 && pwrite(fd, "file", 4, 0) == 4, "memfd ready");
+        ret = ops->as_mmap_fd(as, MAP_ADDR, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        tap_ok(ret == 0, "as_mmap_fd MAP_SHARED (%ld)", ret);
+        tap_ok(ops->as_read(as, got, MAP_ADDR, 4) == 4 && memcmp(got, "file", 4) == 0,
+               "the app sees the file's bytes");
+        tap_ok(ops->as_write(as, MAP_ADDR + 8, "app", 3) == 3 && pread(fd, got, 3, 8) == 3 &&
+                   memcmp(got, "app", 3) == 0,
+               "the file sees the app's writes");
+        ret = ops->as_mmap_fd(as, MAP_ADDR, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, -1, 0);
+        tap_ok(ret == -EBADF, "a bad fd is refused (%ld)", ret);
+        close(fd);
+    }
 
     /* A fork of a factory stub: its own host process, reported by ctx_host_pid. */
     ret = ops->ctx_clone(ctx, PLATFORM_CLONE_PROCESS, &fas, &fctx);

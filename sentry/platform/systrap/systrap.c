@@ -438,6 +438,7 @@ static void systrap_as_release(struct platform_as *as)
         close(as->sock);
     if (as->region != 0)
         systrap_region_free(as->p, as->region);
+    pthread_mutex_destroy(&as->fd_mu);
     free(as);
 }
 
@@ -459,6 +460,7 @@ static int systrap_as_new(struct platform *p, struct platform_as **out_as,
     as = xmalloc0(sizeof(*as));
     as->p = p;
     as->sock = -1;
+    pthread_mutex_init(&as->fd_mu, NULL);
     pid = systrap_stub_spawn(p, as, err);
     if (pid < 0) {
         systrap_as_release(as);
@@ -816,11 +818,13 @@ dead:
 }
 
 /*
- * Sends a new region's memfd and the new stub's socket to `ctx`'s process
- * and has its parked handler receive them. Returns 0 with the two fd numbers
- * in the stub, or -errno.
+ * Sends `n` (1 or 2) sentry fds to `ctx`'s process over its address space's
+ * socket and has its parked handler receive them: a fork's new region memfd
+ * and socket, or a file to map. Returns 0 with the fd numbers in the stub in
+ * out[], or -errno. Serialised per address space (as->fd_mu): every process
+ * of it (vfork-like clones) reads the same socket.
  */
-static long pass_fds(struct platform_ctx *ctx, int memfd, int sock, int *rfd, int *rsock)
+static long pass_fds(struct platform_ctx *ctx, const int *in, int n, int *out)
 {
     struct systrap_msg *m = ctx->msg;
     union {
@@ -833,21 +837,26 @@ static long pass_fds(struct platform_ctx *ctx, int memfd, int sock, int *rfd, in
     struct iovec iov = { .iov_base = &one, .iov_len = 1 };
     struct iovec *riov;
     uint64_t control[8];
-    int fds[2] = { memfd, sock };
+    size_t size = (size_t)n * sizeof(int);
     long ret;
 
+    if (n < 1 || n > 2)
+        return -EINVAL;
     memset(&u, 0, sizeof(u));
     mh.msg_iov = &iov;
     mh.msg_iovlen = 1;
     mh.msg_control = u.buf;
-    mh.msg_controllen = sizeof(u.buf);
+    mh.msg_controllen = CMSG_SPACE(size);
     c = CMSG_FIRSTHDR(&mh);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(fds));
-    memcpy(CMSG_DATA(c), fds, sizeof(fds));
-    if (sendmsg(ctx->as->sock, &mh, MSG_NOSIGNAL) != 1)
-        return -errno;
+    c->cmsg_len = CMSG_LEN(size);
+    memcpy(CMSG_DATA(c), in, size);
+    pthread_mutex_lock(&ctx->as->fd_mu);
+    if (sendmsg(ctx->as->sock, &mh, MSG_NOSIGNAL) != 1) {
+        ret = -errno;
+        goto out;
+    }
     /* The stub's msghdr: control buffer at control[0..4), iovec at [4..6), data at [6]. */
     _Static_assert(CMSG_SPACE(2 * sizeof(int)) <= 4 * sizeof(uint64_t), "control too small");
     memset(m->control, 0, sizeof(m->control));
@@ -860,20 +869,50 @@ static long pass_fds(struct platform_ctx *ctx, int memfd, int sock, int *rfd, in
     m->mh.msg_control = &m->control[0];
     m->mh.msg_controllen = CMSG_SPACE(2 * sizeof(int));
     ret = stub_syscall(ctx, SYS_recvmsg, SYSTRAP_SOCK_FD, (uintptr_t)&m->mh, 0, 0, 0, 0);
-    if (ret != 1)
-        return ret < 0 ? ret : -EIO;
+    if (ret != 1) {
+        ret = ret < 0 ? ret : -EIO;
+        goto out;
+    }
     /* One copy of what the stub (and app code) can write, then checks on the copy. */
     memcpy(control, m->control, sizeof(control));
     c = (struct cmsghdr *)control;
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-        c->cmsg_len != CMSG_LEN(sizeof(fds)))
-        return -EIO;
-    memcpy(fds, CMSG_DATA(c), sizeof(fds));
-    if (fds[0] < 0 || fds[1] < 0)
-        return -EIO;
-    *rfd = fds[0];
-    *rsock = fds[1];
-    return 0;
+    ret = -EIO;
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(size))
+        goto out;
+    memcpy(out, CMSG_DATA(c), size);
+    ret = 0;
+    for (int i = 0; i < n; i++) {
+        if (out[i] < 0)
+            ret = -EIO;
+    }
+out:
+    pthread_mutex_unlock(&ctx->as->fd_mu);
+    return ret;
+}
+
+/*
+ * A sentry file mapped into the stub (MAP_SHARED pages are the file's): the
+ * fd goes over the stub's socket, and the parked handler maps and closes it.
+ */
+static long systrap_as_mmap_fd(struct platform_as *as, uintptr_t addr, size_t len, int prot,
+                               int flags, int host_fd, off_t off)
+{
+    struct platform_ctx *ctx = ctx_for(as);
+    int rfd = -1;
+    long ret;
+
+    if (len < ARCH_PAGE_SIZE || (addr & (ARCH_PAGE_SIZE - 1)))
+        return -EINVAL;
+    if (ctx == NULL || ctx->dead || ctx->uc == 0)
+        return -ESRCH;
+    ret = pass_fds(ctx, &host_fd, 1, &rfd);
+    if (ret < 0)
+        return ret;
+    ret = stub_syscall(ctx, SYS_mmap, addr, len, (uint64_t)prot,
+                       (uint64_t)((flags & ~MAP_ANONYMOUS) | MAP_FIXED), (uint64_t)rfd,
+                       (uint64_t)off);
+    stub_syscall(ctx, SYS_close, (uint64_t)rfd, 0, 0, 0, 0, 0);
+    return ret < 0 ? ret : 0;
 }
 
 static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind kind,
@@ -913,7 +952,11 @@ static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind
             ret = -errno;
             goto fail;
         }
-        ret = pass_fds(ctx, memfd, sv[1], &rfd, &rsock);
+        int in[2] = { memfd, sv[1] }, out[2] = { -1, -1 };
+
+        ret = pass_fds(ctx, in, 2, out);
+        rfd = out[0];
+        rsock = out[1];
         close(memfd);
         memfd = -1;
         close(sv[1]);
@@ -966,6 +1009,7 @@ static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind
     if (kind == PLATFORM_CLONE_PROCESS) {
         nas = xmalloc0(sizeof(*nas));
         nas->p = p;
+        pthread_mutex_init(&nas->fd_mu, NULL);
         nas->pid = (pid_t)tid;
         nas->proc = proc_get(nctx->proc);
         nas->region = region;
@@ -1055,6 +1099,7 @@ const struct platform_ops g_platform_systrap_ops = {
     .as_release = systrap_as_release,
     .as_info = systrap_as_info,
     .as_mmap = systrap_as_mmap,
+    .as_mmap_fd = systrap_as_mmap_fd,
     .as_munmap = systrap_as_munmap,
     .as_mprotect = systrap_as_mprotect,
     .as_mremap = systrap_as_mremap,
