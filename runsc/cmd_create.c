@@ -317,6 +317,27 @@ static int stdio_fds(const struct spec *spec, const struct create_opts *o, int *
     return 0;
 }
 
+/* What record_sandbox needs. */
+struct spawn_record {
+    const char *root;
+    struct container_meta *m; /* not owned */
+};
+
+/*
+ * sandbox_config.on_spawn: meta.json (still "creating") gets the sandbox's
+ * pid, and the gofer's, before the sandbox runs, so that `delete --force`
+ * after a crash of this create finds them.
+ */
+static int record_sandbox(pid_t pid, void *arg, rt_error_t *err)
+{
+    struct spawn_record *r = arg;
+
+    r->m->sandbox_pid = pid;
+    if (rt_process_start_time(pid, &r->m->sandbox_start_time, err) < 0)
+        return -1;
+    return container_meta_save_locked(r->root, r->m, err);
+}
+
 /*
  * Creates the container and its waiter. On success the container is
  * `created`, its state saved and *waiter_out is the waiter (our child).
@@ -403,12 +424,13 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
         m->sandbox_id = xstrdup(o->id);
     }
 
-    /* The cgroup first: every process started from here on inherits it. */
+    /*
+     * The cgroup first: every process started from here on inherits it, and
+     * delete kills whatever it holds. Its path is recorded before it exists,
+     * so that a create killed at any point leaves nothing delete cannot find.
+     */
     if (cgroup_open(NULL, spec->has_linux ? spec->linux_cfg.cgroups_path : NULL, o->id, &st.cg,
-                    err) < 0 ||
-        st.cg->ops->create(st.cg, err) < 0 ||
-        st.cg->ops->apply(st.cg, spec->has_linux ? spec->linux_cfg.resources : NULL, err) < 0 ||
-        st.cg->ops->add_pid(st.cg, getpid(), err) < 0) {
+                    err) < 0) {
         rt_error_wrap(err, "setting up the cgroup");
         goto out_kill;
     }
@@ -417,6 +439,12 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
 
         if (rt_write_file_atomic(AT_FDCWD, f, st.cg->path, strlen(st.cg->path), 0600, err) < 0)
             goto out_kill;
+    }
+    if (st.cg->ops->create(st.cg, err) < 0 ||
+        st.cg->ops->apply(st.cg, spec->has_linux ? spec->linux_cfg.resources : NULL, err) < 0 ||
+        st.cg->ops->add_pid(st.cg, getpid(), err) < 0) {
+        rt_error_wrap(err, "setting up the cgroup");
+        goto out_kill;
     }
 
     {
@@ -431,8 +459,18 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
         if (gofer_spawn_mounts(&gc, binds.dirs, binds.ro, binds.n, &st.gofer_pid, binds.sentry_fds,
                                err) < 0)
             goto out_kill;
+        m->gofer_pid = st.gofer_pid;
+        rt_process_start_time(st.gofer_pid, &m->gofer_start_time, err);
+        rt_error_release(err);
+    }
+    if (!st.own_sandbox) {
+        /* A pod member: what delete needs to take it out of the pod's sandbox. */
+        m->control_socket = xstrdup(socket_path);
+        if (container_meta_save_locked(g->root, m, err) < 0)
+            goto out_kill;
     }
     if (st.own_sandbox) {
+        struct spawn_record rec = { .root = g->root, .m = m };
         struct sandbox_config sc = {
             .id = o->id,
             .state_dir = state_dir,
@@ -448,6 +486,8 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
             .debug = g->debug,
             .platform = g->platform,
             .strace = g->strace,
+            .on_spawn = record_sandbox,
+            .on_spawn_arg = &rec,
         };
 
         if (sandbox_start(&sc, &st.sb, err) < 0)
@@ -491,10 +531,8 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
         }
         control_response_free(&resp);
     }
-    m->gofer_pid = st.gofer_pid;
-    rt_process_start_time(st.gofer_pid, &m->gofer_start_time, err);
-    rt_error_release(err);
-    m->control_socket = xstrdup(socket_path);
+    if (m->control_socket == NULL)
+        m->control_socket = xstrdup(socket_path);
 
     status_path = runsc_state_file(g->root, o->id, EXIT_STATUS_FILE);
     st.waiter_pid = runsc_fork_waiter(socket_path, o->id, 0, status_path, m->sandbox_pid, err);
