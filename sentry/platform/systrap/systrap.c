@@ -425,6 +425,25 @@ static int pin_current_cpu(rt_error_t *err)
     return 0;
 }
 
+/*
+ * Drops a reference to `as`; the last one frees it with its region. Its
+ * contexts hold references: an exec from a non-leader thread releases the
+ * old address space while the other threads of the process, killed by the
+ * exec, may still be in ctx_release reading their slots.
+ */
+static void as_put(struct platform_as *as)
+{
+    if (__atomic_sub_fetch(&as->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    proc_put(as->proc);
+    if (as->sock >= 0)
+        close(as->sock);
+    if (as->region != 0)
+        systrap_region_free(as->p, as->region);
+    pthread_mutex_destroy(&as->fd_mu);
+    free(as);
+}
+
 static void systrap_as_release(struct platform_as *as)
 {
     if (as == NULL)
@@ -433,13 +452,7 @@ static void systrap_as_release(struct platform_as *as)
         as->main->dead = true;
         as->main->uc = 0;
     }
-    proc_put(as->proc);
-    if (as->sock >= 0)
-        close(as->sock);
-    if (as->region != 0)
-        systrap_region_free(as->p, as->region);
-    pthread_mutex_destroy(&as->fd_mu);
-    free(as);
+    as_put(as);
 }
 
 static int systrap_as_new(struct platform *p, struct platform_as **out_as,
@@ -459,6 +472,7 @@ static int systrap_as_new(struct platform *p, struct platform_as **out_as,
         return rt_make_error(err, errno, "arch_prctl(ARCH_GET_FS)");
     as = xmalloc0(sizeof(*as));
     as->p = p;
+    as->refs = 1; /* the caller's; the first context takes its own on success */
     as->sock = -1;
     pthread_mutex_init(&as->fd_mu, NULL);
     pid = systrap_stub_spawn(p, as, err);
@@ -491,6 +505,7 @@ static int systrap_as_new(struct platform *p, struct platform_as **out_as,
         systrap_as_release(as);
         return rt_make_error(err, 0, "stub setup failed (signal %d, status %#x)", signo, status);
     }
+    __atomic_add_fetch(&as->refs, 1, __ATOMIC_RELAXED);
     count_active(ctx);
     t_self = ctx;
     *out_as = as;
@@ -645,6 +660,8 @@ static void systrap_ctx_release(struct platform_ctx *ctx)
     if (t_self == ctx)
         t_self = NULL;
     proc_put(ctx->proc);
+    if (ctx->as != NULL)
+        as_put(ctx->as);
     free(ctx);
 }
 
@@ -1009,6 +1026,7 @@ static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind
     if (kind == PLATFORM_CLONE_PROCESS) {
         nas = xmalloc0(sizeof(*nas));
         nas->p = p;
+        nas->refs = 2; /* the caller's and nctx's */
         pthread_mutex_init(&nas->fd_mu, NULL);
         nas->pid = (pid_t)tid;
         nas->proc = proc_get(nctx->proc);
@@ -1022,6 +1040,7 @@ static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind
         sv[0] = -1;
     } else {
         nctx->as = as;
+        __atomic_add_fetch(&as->refs, 1, __ATOMIC_RELAXED);
     }
     /* The child parks at its first trap, as a new stub does. */
     if (wait_for(nctx, SYSTRAP_EVENT, &signo) < 0 || !capture_frame(nctx) ||

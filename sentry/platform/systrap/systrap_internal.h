@@ -159,8 +159,10 @@ struct platform_as {
     struct systrap_proc *proc; /* the stub process; a reference */
     uintptr_t region;          /* SYSTRAP_REGION_SIZE, shared with the stub */
     int sock;                  /* the sentry's end of the stub's socket */
-    pthread_mutex_t fd_mu;     /* serialises fd passing over `sock` (send and the stub's recv) */
-    bool from_factory;         /* the stub came from the factory (not a child of the sentry) */
+    /* The caller's (as_new, ctx_clone) and one per context; the last frees it. Atomic. */
+    int refs;
+    pthread_mutex_t fd_mu; /* serialises fd passing over `sock` (send and the stub's recv) */
+    bool from_factory;     /* the stub came from the factory (not a child of the sentry) */
     struct platform_as_info info;
     /* Slots in use (bit i: slot i; slot 0 is the header). Atomic. */
     uint64_t slots[SYSTRAP_NR_SLOTS / 64];
