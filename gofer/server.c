@@ -638,20 +638,44 @@ static int do_statfs(struct conn *c, const struct gofer_request *req, struct gof
 }
 
 /*
- * The xattr calls take a path: the fid's magic link, followed (getxattr, not
- * lgetxattr, which would act on the link in /proc) to exactly the fid's
- * inode, a symlink included.
+ * Extended attributes. Only the user.* namespace reaches the host (trusted.*
+ * needs CAP_SYS_ADMIN, security.* is the host's LSM's, system.* its ACLs:
+ * none of that is the sandbox's to read or change), and only on regular files
+ * and directories, as Linux allows user.* nowhere else. The calls take a
+ * path: the fid's magic link, which names exactly the fid's inode.
  */
-static int do_getxattr(struct conn *c, const struct gofer_request *req, struct gofer_response *resp)
+static bool is_user_xattr(const char *name)
+{
+    return strncmp(name, "user.", 5) == 0;
+}
+
+/* The fid of an xattr request and its magic link, or -errno (what Linux says otherwise). */
+static int xattr_target(struct conn *c, const struct gofer_request *req, bool write, char *path,
+                        size_t size)
 {
     struct fid_entry *e = fid_get(c, req->fid);
-    cleanup_free uint8_t *buf = NULL;
-    char path[64];
-    ssize_t n;
 
     if (e == NULL)
         return -EBADF;
-    fd_path(c, e->fd, path, sizeof(path));
+    if (req->op != GOFER_OP_LISTXATTR && !is_user_xattr(req->name))
+        return -EOPNOTSUPP;
+    if (e->type != S_IFREG && e->type != S_IFDIR)
+        return write ? -EPERM : -ENODATA;
+    if (write && c->readonly)
+        return -EROFS;
+    fd_path(c, e->fd, path, size);
+    return 0;
+}
+
+static int do_getxattr(struct conn *c, const struct gofer_request *req, struct gofer_response *resp)
+{
+    cleanup_free uint8_t *buf = NULL;
+    char path[64];
+    ssize_t n;
+    int ret = xattr_target(c, req, /*write=*/false, path, sizeof(path));
+
+    if (ret < 0)
+        return ret;
     if (req->size > 0)
         buf = xmalloc(req->size);
     n = getxattr(path, req->name, buf, req->size);
@@ -670,69 +694,67 @@ static int do_getxattr(struct conn *c, const struct gofer_request *req, struct g
 
 static int do_setxattr(struct conn *c, const struct gofer_request *req)
 {
-    struct fid_entry *e = fid_get(c, req->fid);
     char path[64];
+    int ret = xattr_target(c, req, /*write=*/true, path, sizeof(path));
 
-    if (e == NULL)
-        return -EBADF;
-    if (c->readonly)
-        return -EROFS;
-    fd_path(c, e->fd, path, sizeof(path));
+    if (ret < 0)
+        return ret;
     if (setxattr(path, req->name, req->value, req->value_len, (int)req->flags) < 0)
         return -errno;
     return 0;
 }
 
-static int do_listxattr(struct conn *c, const struct gofer_request *req,
-                        struct gofer_response *resp)
+static int do_removexattr(struct conn *c, const struct gofer_request *req)
 {
-    struct fid_entry *e = fid_get(c, req->fid);
-    cleanup_free char *buf = NULL;
     char path[64];
-    size_t cap = req->size, count = 0;
-    ssize_t n;
+    int ret = xattr_target(c, req, /*write=*/true, path, sizeof(path));
 
-    if (e == NULL)
-        return -EBADF;
-    fd_path(c, e->fd, path, sizeof(path));
-    if (cap > 0)
-        buf = xmalloc(cap);
-    n = listxattr(path, buf, cap);
-    if (n < 0)
+    if (ret < 0)
+        return ret;
+    if (removexattr(path, req->name) < 0)
         return -errno;
-    if (n > GOFER_XATTR_LIST_MAX)
-        return -E2BIG;
-    resp->kind = GOFER_RESULT_LISTXATTR;
-    resp->listxattr.size = (uint32_t)n;
-    if (cap == 0)
-        return 0;
-    for (ssize_t i = 0; i < n; i++) {
-        if (buf[i] == '\0')
-            count++;
-    }
-    resp->listxattr.names = xcalloc(count + 1, sizeof(char *));
-    for (ssize_t i = 0; i < n;) {
-        size_t len = strnlen(buf + i, (size_t)(n - i));
-
-        if (len > 0 && len <= GOFER_XATTR_NAME_MAX && resp->listxattr.n < count)
-            resp->listxattr.names[resp->listxattr.n++] = xstrndup(buf + i, len);
-        i += (ssize_t)len + 1;
-    }
     return 0;
 }
 
-static int do_removexattr(struct conn *c, const struct gofer_request *req)
+/* The user.* names only; `size` counts just those, as the sandbox's listxattr(2) would. */
+static int do_listxattr(struct conn *c, const struct gofer_request *req,
+                        struct gofer_response *resp)
 {
-    struct fid_entry *e = fid_get(c, req->fid);
+    cleanup_free char *buf = NULL;
     char path[64];
+    size_t count = 0, len = 0;
+    ssize_t n;
+    int ret = xattr_target(c, req, /*write=*/false, path, sizeof(path));
 
-    if (e == NULL)
-        return -EBADF;
-    if (c->readonly)
-        return -EROFS;
-    fd_path(c, e->fd, path, sizeof(path));
-    if (removexattr(path, req->name) < 0)
-        return -errno;
+    resp->kind = GOFER_RESULT_LISTXATTR;
+    if (ret == -ENODATA)
+        return 0; /* no user.* attributes on other kinds of files */
+    if (ret < 0)
+        return ret;
+    buf = xmalloc(GOFER_XATTR_LIST_MAX);
+    n = listxattr(path, buf, GOFER_XATTR_LIST_MAX);
+    if (n < 0)
+        return errno == ERANGE ? -E2BIG : -errno;
+    resp->listxattr.names = xcalloc((size_t)n / 2 + 1, sizeof(char *));
+    for (ssize_t i = 0; i < n;) {
+        size_t l = strnlen(buf + i, (size_t)(n - i));
+
+        if (l > 0 && l <= GOFER_XATTR_NAME_MAX && is_user_xattr(buf + i)) {
+            resp->listxattr.names[count++] = xstrndup(buf + i, l);
+            len += l + 1;
+        }
+        i += (ssize_t)l + 1;
+    }
+    resp->listxattr.n = count;
+    resp->listxattr.size = (uint32_t)len;
+    if (req->size != 0 && len > req->size)
+        return -ERANGE; /* the caller frees what the reply holds */
+    if (req->size == 0) {
+        /* The length alone was asked for. */
+        for (size_t i = 0; i < count; i++)
+            free(resp->listxattr.names[i]);
+        resp->listxattr.n = 0;
+    }
     return 0;
 }
 

@@ -2,19 +2,21 @@
 /*
  * Extended attributes: {,l,f}{get,set,list,remove}xattr.
  *
- * Only tmpfs stores attributes (user.* and trusted.*, in sentry memory, keyed
- * by the inode's device and number, which tmpfs never reuses). Other file
- * systems (the gofer's host files, procfs, devfs, overlays) have no xattr
- * support in the sentry yet: reads find nothing (ENODATA, an empty list) and
- * writes fail with EOPNOTSUPP, as on a Linux file system without xattrs, so
- * `ls -l` and `cp -a` stay quiet. Names and sizes are checked as Linux does.
+ * One path serves the twelve calls: it finds the inode (a path that follows
+ * its last symlink or not, or an fd), checks the name, size, namespace and
+ * permission as Linux does, and hands the request to the file system's
+ * xattr ops (tmpfs keeps attributes in memory, the gofer stores user.* on the
+ * host, the overlay reads the layer that has the file and copies up before
+ * a change). A file system without xattr ops has none: reads find nothing
+ * (ENODATA, an empty list) and writes fail with EOPNOTSUPP. There are no
+ * POSIX ACLs (system.*) and no LSM labels to set (security.*): EOPNOTSUPP.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "common/common.h"
 #include "sentry/syscalls/sys_gaps.h"
@@ -23,22 +25,14 @@
 #define XATTR_NAME_MAX_LEN 255
 #define XATTR_SIZE_MAX_LEN 65536
 #define XATTR_LIST_MAX_LEN 65536
-#define XATTR_CREATE_FLAG  1
-#define XATTR_REPLACE_FLAG 2
 #define CAP_SYS_ADMIN_BIT  21
 
-struct xattr {
-    struct xattr *next;
-    uint64_t dev, ino;
-    char *name;
-    void *value;
-    size_t size;
-};
-
-static pthread_mutex_t g_xattr_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct xattr *g_xattrs; /* Protected by g_xattr_mu. */
-
 enum xattr_ns { XNS_USER, XNS_TRUSTED, XNS_SECURITY, XNS_SYSTEM, XNS_BAD };
+
+enum xattr_op { XOP_GET, XOP_SET, XOP_LIST, XOP_REMOVE };
+
+/* How a call names its file: the value is xtarget_get's `follow`. */
+enum xattr_by { XBY_LPATH = 0, XBY_PATH = 1, XBY_FD = -1 };
 
 static enum xattr_ns ns_of(const char *name)
 {
@@ -88,22 +82,6 @@ static long check_ns(const char *name, enum xattr_ns *ns)
     return -EOPNOTSUPP;
 }
 
-static bool stores_xattrs(const struct inode *ino)
-{
-    return strcmp(ino->sb->fs_name, "tmpfs") == 0;
-}
-
-static struct xattr **find_locked(const struct inode *ino, const char *name)
-{
-    for (struct xattr **pp = &g_xattrs; *pp != NULL; pp = &(*pp)->next) {
-        struct xattr *x = *pp;
-
-        if (x->dev == ino->sb->dev && x->ino == (uint64_t)ino->st.st_ino && !strcmp(x->name, name))
-            return pp;
-    }
-    return NULL;
-}
-
 /* The inode a syscall names: a path (following the last symlink or not) or an fd. */
 struct xtarget {
     struct vfs_path path; /* owned when `file` is NULL */
@@ -119,12 +97,15 @@ static void xtarget_put(struct xtarget *x)
     else if (x->path.d != NULL)
         vfs_path_put(&x->path);
 }
+#define cleanup_xtarget __attribute__((cleanup(xtarget_put)))
 
-/* `follow`: -1 for an fd in a0, else whether a path in a0 follows its last symlink. */
-static long xtarget_get(struct task *t, uint64_t a0, int follow, struct xtarget *x)
+static long xtarget_get(struct task *t, uint64_t a0, enum xattr_by by, struct xtarget *x)
 {
+    char path[PATH_MAX];
+    long ret;
+
     memset(x, 0, sizeof(*x));
-    if (follow < 0) {
+    if (by == XBY_FD) {
         x->file = fd_table_get(t->fdt, (int)a0);
         if (x->file == NULL || (x->file->flags & O_PATH) != 0)
             return -EBADF;
@@ -134,21 +115,16 @@ static long xtarget_get(struct task *t, uint64_t a0, int follow, struct xtarget 
         x->readonly_mnt = x->file->mnt != NULL && (x->file->mnt->flags & VFS_MNT_RDONLY) != 0;
         return 0;
     }
-    {
-        char path[PATH_MAX];
-        long ret = sys_copy_in_path(t, a0, path, false);
-
-        if (ret < 0)
-            return ret;
-        ret = vfs_walk(t, AT_FDCWD, path, follow ? VFS_WALK_FOLLOW : 0, &x->path);
-        if (ret < 0)
-            return ret;
-    }
+    ret = sys_copy_in_path(t, a0, path, false);
+    if (ret < 0)
+        return ret;
+    ret = vfs_walk(t, AT_FDCWD, path, by == XBY_PATH ? VFS_WALK_FOLLOW : 0, &x->path);
+    if (ret < 0)
+        return ret;
     x->ino = x->path.d->inode;
     x->readonly_mnt = (x->path.mnt->flags & VFS_MNT_RDONLY) != 0;
     return 0;
 }
-#define cleanup_xtarget __attribute__((cleanup(xtarget_put)))
 
 /* Linux's xattr_permission. `write`: set/remove. */
 static long xattr_permission(struct task *t, const struct inode *ino, enum xattr_ns ns, bool write)
@@ -158,267 +134,157 @@ static long xattr_permission(struct task *t, const struct inode *ino, enum xattr
 
     if (ns == XNS_TRUSTED)
         return task_capable(t, CAP_SYS_ADMIN_BIT) ? 0 : (write ? -EPERM : -ENODATA);
+    vfs_task_cred(t, &c);
     if (ns == XNS_USER) {
         if (!S_ISREG(m) && !S_ISDIR(m))
             return write ? -EPERM : -ENODATA;
-        if (S_ISDIR(m) && (m & S_ISVTX) != 0 && write) {
-            vfs_task_cred(t, &c);
-            if (!vfs_is_owner(&c, ino))
-                return -EPERM;
-        }
+        if (S_ISDIR(m) && (m & S_ISVTX) != 0 && write && !vfs_is_owner(&c, ino))
+            return -EPERM;
     }
-    vfs_task_cred(t, &c);
     return vfs_permission(&c, ino, write ? VFS_MAY_WRITE : VFS_MAY_READ);
 }
 
-static long do_getxattr(struct task *t, const struct sys_args *a, int follow)
+/* Drops the trusted.* names of `list` (`*len` bytes) that a caller without CAP_SYS_ADMIN
+ * must not see, as Linux's trusted handler's list() does. */
+static void drop_trusted(char *list, size_t *len)
 {
-    cleanup_xtarget struct xtarget x = { 0 };
-    char name[XATTR_NAME_MAX_LEN + 1];
-    cleanup_free void *val = NULL;
-    enum xattr_ns ns;
-    size_t size = 0;
-    long ret;
+    size_t in = 0, out = 0;
 
-    ret = xtarget_get(t, a->a[0], follow, &x);
-    if (ret < 0)
-        return ret;
-    if ((ret = copy_in_name(t, a->a[1], name)) < 0 || (ret = check_ns(name, &ns)) < 0)
-        return ret;
-    if ((ret = xattr_permission(t, x.ino, ns, false)) < 0)
-        return ret;
-    if (!stores_xattrs(x.ino))
-        return ns == XNS_SYSTEM ? -EOPNOTSUPP : -ENODATA;
-    pthread_mutex_lock(&g_xattr_mu);
-    {
-        struct xattr **pp = find_locked(x.ino, name);
+    while (in < *len) {
+        size_t n = strnlen(list + in, *len - in) + 1;
 
-        if (pp == NULL) {
-            ret = -ENODATA;
-        } else {
-            size = (*pp)->size;
-            val = malloc(size ? size : 1);
-            if (val == NULL)
-                ret = -ENOMEM;
-            else
-                memcpy(val, (*pp)->value, size);
+        if (ns_of(list + in) != XNS_TRUSTED) {
+            memmove(list + out, list + in, n);
+            out += n;
         }
+        in += n;
     }
-    pthread_mutex_unlock(&g_xattr_mu);
-    if (ret < 0)
-        return ret;
-    if (a->a[3] == 0)
-        return (long)size;
-    if (a->a[3] < size)
-        return -ERANGE;
-    if (size > 0 && task_copy_out(t, a->a[2], val, size) < 0)
-        return -EFAULT;
-    return (long)size;
+    *len = out;
 }
 
-static long do_setxattr(struct task *t, const struct sys_args *a, int follow)
+static long do_list(struct task *t, struct inode *ino, uint64_t addr, size_t size)
 {
-    cleanup_xtarget struct xtarget x = { 0 };
-    char name[XATTR_NAME_MAX_LEN + 1];
-    cleanup_free void *val = NULL;
-    size_t size = a->a[3];
-    int flags = (int)a->a[4];
-    enum xattr_ns ns;
-    long ret;
-
-    if ((flags & ~(XATTR_CREATE_FLAG | XATTR_REPLACE_FLAG)) != 0)
-        return -EINVAL;
-    if ((ret = copy_in_name(t, a->a[1], name)) < 0)
-        return ret;
-    if (size > XATTR_SIZE_MAX_LEN)
-        return -E2BIG;
-    val = malloc(size ? size : 1);
-    if (val == NULL)
-        return -ENOMEM;
-    if (size > 0 && task_copy_in(t, val, a->a[2], size) < 0)
-        return -EFAULT;
-    ret = xtarget_get(t, a->a[0], follow, &x);
-    if (ret < 0)
-        return ret;
-    if (x.readonly_mnt)
-        return -EROFS;
-    if ((ret = check_ns(name, &ns)) < 0)
-        return ret;
-    if ((ret = xattr_permission(t, x.ino, ns, true)) < 0)
-        return ret;
-    if (!stores_xattrs(x.ino) || ns == XNS_SYSTEM || ns == XNS_SECURITY)
-        return -EOPNOTSUPP;
-    pthread_mutex_lock(&g_xattr_mu);
-    {
-        struct xattr **pp = find_locked(x.ino, name);
-
-        if (pp != NULL && (flags & XATTR_CREATE_FLAG)) {
-            ret = -EEXIST;
-        } else if (pp == NULL && (flags & XATTR_REPLACE_FLAG)) {
-            ret = -ENODATA;
-        } else if (pp != NULL) {
-            free((*pp)->value);
-            (*pp)->value = steal_pointer(&val);
-            (*pp)->size = size;
-        } else {
-            struct xattr *n = calloc(1, sizeof(*n));
-
-            if (n == NULL || (n->name = strdup(name)) == NULL) {
-                free(n);
-                ret = -ENOMEM;
-            } else {
-                n->dev = x.ino->sb->dev;
-                n->ino = (uint64_t)x.ino->st.st_ino;
-                n->value = steal_pointer(&val);
-                n->size = size;
-                n->next = g_xattrs;
-                g_xattrs = n;
-            }
-        }
-    }
-    pthread_mutex_unlock(&g_xattr_mu);
-    return ret;
-}
-
-static long do_listxattr(struct task *t, const struct sys_args *a, int follow)
-{
-    cleanup_xtarget struct xtarget x = { 0 };
     cleanup_free char *list = NULL;
-    bool trusted = task_capable(t, CAP_SYS_ADMIN_BIT);
-    size_t len = 0;
-    long ret;
+    size_t len;
+    long n;
 
-    ret = xtarget_get(t, a->a[0], follow, &x);
-    if (ret < 0)
-        return ret;
-    if (!stores_xattrs(x.ino))
+    if (ino->ops->listxattr == NULL)
         return 0;
     list = malloc(XATTR_LIST_MAX_LEN);
     if (list == NULL)
         return -ENOMEM;
-    pthread_mutex_lock(&g_xattr_mu);
-    for (struct xattr *e = g_xattrs; e != NULL; e = e->next) {
-        size_t n;
-
-        if (e->dev != x.ino->sb->dev || e->ino != (uint64_t)x.ino->st.st_ino)
-            continue;
-        if (ns_of(e->name) == XNS_TRUSTED && !trusted)
-            continue;
-        n = strlen(e->name) + 1;
-        if (len + n > XATTR_LIST_MAX_LEN) {
-            ret = -E2BIG;
-            break;
-        }
-        memcpy(list + len, e->name, n);
-        len += n;
-    }
-    pthread_mutex_unlock(&g_xattr_mu);
-    if (ret < 0)
-        return ret;
-    if (a->a[2] == 0)
+    n = ino->ops->listxattr(ino, list, XATTR_LIST_MAX_LEN);
+    if (n == -ERANGE)
+        return -E2BIG; /* more names than listxattr(2) can ever return */
+    if (n < 0)
+        return n;
+    len = (size_t)n;
+    if (!task_capable(t, CAP_SYS_ADMIN_BIT))
+        drop_trusted(list, &len);
+    if (size == 0)
         return (long)len;
-    if (a->a[2] < len)
+    if (size < len)
         return -ERANGE;
-    if (len > 0 && task_copy_out(t, a->a[1], list, len) < 0)
+    if (len > 0 && task_copy_out(t, addr, list, len) < 0)
         return -EFAULT;
     return (long)len;
 }
 
-static long do_removexattr(struct task *t, const struct sys_args *a, int follow)
+static long do_get(struct task *t, struct inode *ino, const char *name, enum xattr_ns ns,
+                   uint64_t addr, size_t size)
+{
+    cleanup_free void *val = NULL;
+    long n;
+
+    if (ns == XNS_SYSTEM)
+        return -EOPNOTSUPP;
+    if (ino->ops->getxattr == NULL)
+        return -ENODATA;
+    /* Linux reads at most XATTR_SIZE_MAX whatever the caller's buffer. */
+    if (size > XATTR_SIZE_MAX_LEN)
+        size = XATTR_SIZE_MAX_LEN;
+    if (size > 0 && (val = malloc(size)) == NULL)
+        return -ENOMEM;
+    n = ino->ops->getxattr(ino, name, val, size);
+    if (n > 0 && size > 0 && task_copy_out(t, addr, val, (size_t)n) < 0)
+        return -EFAULT;
+    return n;
+}
+
+/*
+ * The twelve calls. Arguments: get (file, name, value, size), set (file,
+ * name, value, size, flags), list (file, list, size), remove (file, name).
+ * Linux's order of checks: set looks at flags, name and size before the
+ * file, remove at its name; get finds the file first.
+ */
+static long do_xattr(struct task *t, const struct sys_args *a, enum xattr_op op, enum xattr_by by)
 {
     cleanup_xtarget struct xtarget x = { 0 };
-    char name[XATTR_NAME_MAX_LEN + 1];
+    char name[XATTR_NAME_MAX_LEN + 1] = "";
+    cleanup_free void *val = NULL;
+    bool write = op == XOP_SET || op == XOP_REMOVE;
+    size_t size = op == XOP_LIST ? a->a[2] : a->a[3];
+    int flags = op == XOP_SET ? (int)a->a[4] : 0;
+    struct inode *ino;
     enum xattr_ns ns;
     long ret;
 
-    if ((ret = copy_in_name(t, a->a[1], name)) < 0)
+    if ((flags & ~(XATTR_CREATE | XATTR_REPLACE)) != 0)
+        return -EINVAL;
+    if (write && (ret = copy_in_name(t, a->a[1], name)) < 0)
         return ret;
-    ret = xtarget_get(t, a->a[0], follow, &x);
+    if (op == XOP_SET) {
+        if (size > XATTR_SIZE_MAX_LEN)
+            return -E2BIG;
+        if (size > 0 && (val = malloc(size)) == NULL)
+            return -ENOMEM;
+        if (size > 0 && task_copy_in(t, val, a->a[2], size) < 0)
+            return -EFAULT;
+    }
+    ret = xtarget_get(t, a->a[0], by, &x);
     if (ret < 0)
         return ret;
-    if (x.readonly_mnt)
+    ino = x.ino;
+    if (op == XOP_LIST)
+        return do_list(t, ino, a->a[1], size);
+    if (write && x.readonly_mnt)
         return -EROFS;
-    if ((ret = check_ns(name, &ns)) < 0)
+    if (op == XOP_GET && (ret = copy_in_name(t, a->a[1], name)) < 0)
         return ret;
-    if ((ret = xattr_permission(t, x.ino, ns, true)) < 0)
+    if ((ret = check_ns(name, &ns)) < 0 || (ret = xattr_permission(t, ino, ns, write)) < 0)
         return ret;
-    if (!stores_xattrs(x.ino))
-        return ns == XNS_SYSTEM ? -EOPNOTSUPP : -ENODATA;
-    pthread_mutex_lock(&g_xattr_mu);
-    {
-        struct xattr **pp = find_locked(x.ino, name);
-
-        if (pp == NULL) {
-            ret = -ENODATA;
-        } else {
-            struct xattr *e = *pp;
-
-            *pp = e->next;
-            free(e->name);
-            free(e->value);
-            free(e);
-        }
+    switch (op) {
+    case XOP_GET:
+        return do_get(t, ino, name, ns, a->a[2], size);
+    case XOP_SET:
+        if (ino->ops->setxattr == NULL || ns == XNS_SYSTEM || ns == XNS_SECURITY)
+            return -EOPNOTSUPP;
+        return ino->ops->setxattr(ino, name, val, size, flags);
+    default:
+        if (ns == XNS_SYSTEM)
+            return -EOPNOTSUPP;
+        if (ino->ops->removexattr == NULL)
+            return -ENODATA;
+        return ino->ops->removexattr(ino, name);
     }
-    pthread_mutex_unlock(&g_xattr_mu);
-    return ret;
 }
 
-long sys_setxattr(struct task *t, const struct sys_args *a)
-{
-    return do_setxattr(t, a, 1);
-}
+/* sys_<prefix><op>xattr for the three ways of naming the file. */
+#define XATTR_HANDLERS(opname, op)                                      \
+    long sys_##opname##xattr(struct task *t, const struct sys_args *a)  \
+    {                                                                   \
+        return do_xattr(t, a, op, XBY_PATH);                            \
+    }                                                                   \
+    long sys_l##opname##xattr(struct task *t, const struct sys_args *a) \
+    {                                                                   \
+        return do_xattr(t, a, op, XBY_LPATH);                           \
+    }                                                                   \
+    long sys_f##opname##xattr(struct task *t, const struct sys_args *a) \
+    {                                                                   \
+        return do_xattr(t, a, op, XBY_FD);                              \
+    }
 
-long sys_lsetxattr(struct task *t, const struct sys_args *a)
-{
-    return do_setxattr(t, a, 0);
-}
-
-long sys_fsetxattr(struct task *t, const struct sys_args *a)
-{
-    return do_setxattr(t, a, -1);
-}
-
-long sys_getxattr(struct task *t, const struct sys_args *a)
-{
-    return do_getxattr(t, a, 1);
-}
-
-long sys_lgetxattr(struct task *t, const struct sys_args *a)
-{
-    return do_getxattr(t, a, 0);
-}
-
-long sys_fgetxattr(struct task *t, const struct sys_args *a)
-{
-    return do_getxattr(t, a, -1);
-}
-
-long sys_listxattr(struct task *t, const struct sys_args *a)
-{
-    return do_listxattr(t, a, 1);
-}
-
-long sys_llistxattr(struct task *t, const struct sys_args *a)
-{
-    return do_listxattr(t, a, 0);
-}
-
-long sys_flistxattr(struct task *t, const struct sys_args *a)
-{
-    return do_listxattr(t, a, -1);
-}
-
-long sys_removexattr(struct task *t, const struct sys_args *a)
-{
-    return do_removexattr(t, a, 1);
-}
-
-long sys_lremovexattr(struct task *t, const struct sys_args *a)
-{
-    return do_removexattr(t, a, 0);
-}
-
-long sys_fremovexattr(struct task *t, const struct sys_args *a)
-{
-    return do_removexattr(t, a, -1);
-}
+XATTR_HANDLERS(get, XOP_GET)
+XATTR_HANDLERS(set, XOP_SET)
+XATTR_HANDLERS(list, XOP_LIST)
+XATTR_HANDLERS(remove, XOP_REMOVE)

@@ -160,6 +160,21 @@ struct inode_ops {
     /* Opens the inode (not O_CREAT). `flags` are the open flags. */
     long (*open)(struct inode *ino, unsigned int flags, struct file **out);
     long (*statfs)(struct inode *ino, struct statfs *sf);
+    /*
+     * Extended attributes. The syscall layer has checked the name (a known
+     * namespace, at most XATTR_NAME_MAX bytes), the value size and the
+     * caller's permission. getxattr copies the value into `buf` when `size`
+     * is not 0 (-ERANGE when it does not fit) and returns its length;
+     * listxattr does the same with every name, each NUL-terminated;
+     * setxattr takes XATTR_CREATE / XATTR_REPLACE. NULL ops: the file
+     * system keeps no attributes (get and remove find nothing, list is
+     * empty, set is EOPNOTSUPP).
+     */
+    long (*getxattr)(struct inode *ino, const char *name, void *buf, size_t size);
+    long (*setxattr)(struct inode *ino, const char *name, const void *value, size_t size,
+                     int flags);
+    long (*listxattr)(struct inode *ino, char *buf, size_t size);
+    long (*removexattr)(struct inode *ino, const char *name);
     /* Frees `priv` when the last reference goes. */
     void (*release)(struct inode *ino);
 };

@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The gofer client: each inode holds a gofer fid; file bytes go through the donated host fds. */
+/*
+ * The gofer client: each inode holds a gofer fid; file bytes go through the
+ * donated host fds. Extended attributes of the user.* namespace live on the
+ * host (through the gofer); the others (trusted.*, which needs CAP_SYS_ADMIN
+ * the gofer does not have) live in the sentry for as long as the mount.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "common/common.h"
 #include "common/wire.h"
 #include "proto/gofer_codec.h"
 #include "sentry/fs/gofer/goferfs.h"
+#include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/vfs/vfs.h"
 
 /* Entries asked for per Getdents request. */
@@ -26,6 +33,9 @@ struct gofer_client {
     pthread_mutex_t mu;
     uint64_t tag; /* last tag sent. Protected by `mu`. */
     bool dead;    /* the connection broke: everything fails with EIO. Protected by `mu`. */
+    pthread_mutex_t xmu;
+    /* Non-user.* attributes of the host's files, keyed by inode number. Protected by `xmu`. */
+    struct mem_xattr *xattrs;
 };
 
 struct gofer_inode {
@@ -324,24 +334,66 @@ static long g_link(struct inode *dir, const char *name, struct inode *target)
     return ret;
 }
 
-static long g_unlink(struct inode *dir, const char *name)
+static bool is_user_xattr(const char *name)
 {
-    struct gofer_request req = { .op = GOFER_OP_UNLINK, .fid = gi(dir)->fid, .name = name };
+    return strncmp(name, "user.", 5) == 0;
+}
+
+/* Frees the sentry-kept attributes of host inode `ino`. */
+static void xattrs_forget(struct gofer_client *c, uint64_t ino)
+{
+    pthread_mutex_lock(&c->xmu);
+    mem_xattr_forget(&c->xattrs, ino, /*all=*/false);
+    pthread_mutex_unlock(&c->xmu);
+}
+
+/*
+ * Before `name` in `dir` goes away: the inode number whose sentry-kept
+ * attributes go with it (its last link), or 0. Costs a walk only while
+ * there are such attributes.
+ */
+static uint64_t doomed_ino(struct inode *dir, const char *name)
+{
+    struct gofer_client *c = client_of(dir);
+    struct gofer_request req = { .op = GOFER_OP_WALK, .fid = gi(dir)->fid, .name = name };
+    struct gofer_response resp;
+    uint64_t ino = 0;
+    bool any;
+
+    pthread_mutex_lock(&c->xmu);
+    any = c->xattrs != NULL;
+    pthread_mutex_unlock(&c->xmu);
+    if (!any || call(c, &req, &resp, NULL) < 0)
+        return 0;
+    if (S_ISDIR(resp.fid.stat.mode) || resp.fid.stat.nlink <= 1)
+        ino = resp.fid.stat.ino;
+    close_fid(c, resp.fid.fid);
+    gofer_response_free(&resp);
+    return ino;
+}
+
+static long remove_call(struct inode *dir, enum gofer_op op, const char *name)
+{
+    struct gofer_request req = { .op = op, .fid = gi(dir)->fid, .name = name };
+    uint64_t ino = doomed_ino(dir, name);
     long ret = simple_call(dir, &req);
 
-    if (ret == 0)
+    if (ret == 0) {
         touch_dir(dir);
+        if (ino != 0)
+            xattrs_forget(client_of(dir), ino);
+    }
     return ret;
+}
+
+static long g_unlink(struct inode *dir, const char *name)
+{
+    return remove_call(dir, GOFER_OP_UNLINK, name);
 }
 
 static long g_rmdir(struct inode *dir, const char *name)
 {
-    struct gofer_request req = { .op = GOFER_OP_RMDIR, .fid = gi(dir)->fid, .name = name };
-    long ret = simple_call(dir, &req);
-
-    if (ret == 0)
-        touch_dir(dir);
-    return ret;
+    return remove_call(dir, GOFER_OP_RMDIR, name);
 }
 
 static long g_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname,
@@ -353,12 +405,15 @@ static long g_rename(struct inode *odir, const char *oname, struct inode *ndir, 
                                  .fid2 = gi(ndir)->fid,
                                  .name2 = nname,
                                  .flags = flags };
+    uint64_t ino = (flags & RENAME_EXCHANGE) ? 0 : doomed_ino(ndir, nname);
     long ret = simple_call(odir, &req);
 
     if (ret == 0) {
         touch_dir(odir);
         if (ndir != odir)
             touch_dir(ndir);
+        if (ino != 0)
+            xattrs_forget(client_of(odir), ino);
     }
     return ret;
 }
@@ -594,6 +649,104 @@ static long g_statfs(struct inode *ino, struct statfs *sf)
     return 0;
 }
 
+/* ---- extended attributes ---- */
+
+static long g_getxattr(struct inode *ino, const char *name, void *buf, size_t size)
+{
+    struct gofer_client *c = client_of(ino);
+    struct gofer_request req = {
+        .op = GOFER_OP_GETXATTR, .fid = gi(ino)->fid, .name = name, .size = (uint32_t)size
+    };
+    struct gofer_response resp;
+    long ret;
+
+    if (!is_user_xattr(name)) {
+        pthread_mutex_lock(&c->xmu);
+        ret = mem_xattr_get(c->xattrs, (uint64_t)ino->st.st_ino, name, buf, size);
+        pthread_mutex_unlock(&c->xmu);
+        return ret;
+    }
+    ret = call(c, &req, &resp, NULL);
+    if (ret < 0)
+        return ret;
+    ret = (long)resp.getxattr.size;
+    if (size != 0) {
+        /* The codec checked len <= size (the value's length); the gofer must fit our buffer. */
+        if (resp.getxattr.len > size || resp.getxattr.len != resp.getxattr.size)
+            ret = -EIO;
+        else if (resp.getxattr.len > 0)
+            memcpy(buf, resp.getxattr.value, resp.getxattr.len);
+    }
+    gofer_response_free(&resp);
+    return ret;
+}
+
+static long g_setxattr(struct inode *ino, const char *name, const void *value, size_t size,
+                       int flags)
+{
+    struct gofer_client *c = client_of(ino);
+    struct gofer_request req = { .op = GOFER_OP_SETXATTR,
+                                 .fid = gi(ino)->fid,
+                                 .name = name,
+                                 .value = (void *)value,
+                                 .value_len = size,
+                                 .flags = (uint32_t)flags };
+    long ret;
+
+    if (is_user_xattr(name))
+        return simple_call(ino, &req);
+    pthread_mutex_lock(&c->xmu);
+    ret = mem_xattr_set(&c->xattrs, (uint64_t)ino->st.st_ino, name, value, size, flags);
+    pthread_mutex_unlock(&c->xmu);
+    return ret;
+}
+
+static long g_listxattr(struct inode *ino, char *buf, size_t size)
+{
+    struct gofer_client *c = client_of(ino);
+    struct gofer_request req = { .op = GOFER_OP_LISTXATTR,
+                                 .fid = gi(ino)->fid,
+                                 .size = GOFER_XATTR_LIST_MAX };
+    struct gofer_response resp;
+    size_t len = 0;
+    long ret;
+
+    /* Only regular files and directories have user.* attributes (the gofer refuses the rest). */
+    if (S_ISREG(ino->st.st_mode) || S_ISDIR(ino->st.st_mode)) {
+        ret = call(c, &req, &resp, NULL);
+        if (ret < 0)
+            return ret;
+        for (size_t i = 0; i < resp.listxattr.n; i++) {
+            size_t n = strlen(resp.listxattr.names[i]) + 1;
+
+            if (size != 0 && len + n <= size)
+                memcpy(buf + len, resp.listxattr.names[i], n);
+            len += n;
+        }
+        gofer_response_free(&resp);
+    }
+    pthread_mutex_lock(&c->xmu);
+    len = mem_xattr_list(c->xattrs, (uint64_t)ino->st.st_ino, buf, size, len);
+    pthread_mutex_unlock(&c->xmu);
+    if (size != 0 && len > size)
+        return -ERANGE;
+    return (long)len;
+}
+
+static long g_removexattr(struct inode *ino, const char *name)
+{
+    struct gofer_client *c = client_of(ino);
+    struct gofer_request req = { .op = GOFER_OP_REMOVEXATTR, .fid = gi(ino)->fid, .name = name };
+    long ret;
+
+    if (is_user_xattr(name))
+        return simple_call(ino, &req);
+    pthread_mutex_lock(&c->xmu);
+    ret = mem_xattr_remove(&c->xattrs, (uint64_t)ino->st.st_ino, name);
+    pthread_mutex_unlock(&c->xmu);
+    return ret;
+}
+
 static void g_release(struct inode *ino)
 {
     struct gofer_inode *g = gi(ino);
@@ -617,6 +770,10 @@ static const struct inode_ops g_gofer_ops = {
     .setattr = g_setattr,
     .open = g_open,
     .statfs = g_statfs,
+    .getxattr = g_getxattr,
+    .setxattr = g_setxattr,
+    .listxattr = g_listxattr,
+    .removexattr = g_removexattr,
     .release = g_release,
 };
 
@@ -624,8 +781,10 @@ static void client_release(struct super_block *sb)
 {
     struct gofer_client *c = sb->priv;
 
+    mem_xattr_forget(&c->xattrs, 0, /*all=*/true);
     close(c->sock);
     pthread_mutex_destroy(&c->mu);
+    pthread_mutex_destroy(&c->xmu);
     free(c);
 }
 
@@ -644,6 +803,7 @@ struct super_block *goferfs_new(int sock_fd, int *errnum)
     }
     c->sock = sock_fd;
     pthread_mutex_init(&c->mu, NULL);
+    pthread_mutex_init(&c->xmu, NULL);
     sb = super_block_new("9p");
     if (sb == NULL) {
         close(sock_fd);

@@ -301,6 +301,70 @@ out:
     return ret;
 }
 
+/* ---- extended attributes ---- */
+
+/* Linux's overlayfs keeps its own state in these; nothing above the overlay sees them. */
+#define OVL_PRIVATE_XATTR "trusted.overlay."
+
+static bool is_private_xattr(const char *name)
+{
+    return strncmp(name, OVL_PRIVATE_XATTR, sizeof(OVL_PRIVATE_XATTR) - 1) == 0;
+}
+
+/* Lists the names of layer inode `real` without the private ones into `buf` (65536 bytes). */
+static long list_public(struct inode *real, char *buf)
+{
+    long n = real->ops->listxattr != NULL ? real->ops->listxattr(real, buf, OVL_XATTR_LIST_MAX) : 0;
+    size_t in = 0, out = 0;
+
+    if (n < 0)
+        return n;
+    while (in < (size_t)n) {
+        size_t len = strnlen(buf + in, (size_t)n - in) + 1;
+
+        if (!is_private_xattr(buf + in)) {
+            memmove(buf + out, buf + in, len);
+            out += len;
+        }
+        in += len;
+    }
+    return (long)out;
+}
+
+/* Copy-up: gives `upper` every public attribute of `lower`. */
+static long copy_xattrs(struct inode *lower, struct inode *upper)
+{
+    char *names = malloc(OVL_XATTR_LIST_MAX), *val = malloc(OVL_XATTR_SIZE_MAX);
+    long n, ret = 0;
+
+    if (names == NULL || val == NULL) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    n = list_public(lower, names);
+    if (n < 0) {
+        ret = n;
+        goto out;
+    }
+    for (size_t off = 0; off < (size_t)n && ret == 0; off += strlen(names + off) + 1) {
+        long len = lower->ops->getxattr(lower, names + off, val, OVL_XATTR_SIZE_MAX);
+
+        if (len == -ENODATA)
+            continue; /* removed since the listing */
+        ret = len < 0 ? len
+                      : (upper->ops->setxattr != NULL
+                             ? upper->ops->setxattr(upper, names + off, val, (size_t)len, 0)
+                             : -EOPNOTSUPP);
+        /* As Linux: an attribute the upper layer cannot hold is not a reason to fail. */
+        if (ret == -EOPNOTSUPP)
+            ret = 0;
+    }
+out:
+    free(names);
+    free(val);
+    return ret;
+}
+
 /* Creates the upper copy of `lower` at `name` in upper directory `udir`; returns it. */
 static long copy_object(struct inode *udir, const char *name, struct inode *lower,
                         struct inode **out)
@@ -361,7 +425,9 @@ static long copy_object(struct inode *udir, const char *name, struct inode *lowe
          */
         if (S_ISREG(mode))
             sa.mask &= ~(VFS_ATTR_ATIME | VFS_ATTR_MTIME);
-        ret = (*out)->ops->setattr != NULL ? (*out)->ops->setattr(*out, &sa) : 0;
+        ret = copy_xattrs(lower, *out);
+        if (ret == 0 && (*out)->ops->setattr != NULL)
+            ret = (*out)->ops->setattr(*out, &sa);
     }
     if (ret < 0) {
         S_ISDIR(mode) ? uops->rmdir(udir, name) : uops->unlink(udir, name);
@@ -775,6 +841,83 @@ static long ovl_statfs(struct inode *ino, struct statfs *sf)
     return ret;
 }
 
+static struct inode *real_of(struct inode *ino)
+{
+    struct ovl_node *n = ovl_node_of(ino);
+
+    return n->upper != NULL ? n->upper : n->lower;
+}
+
+/* Linux's overlayfs answers EOPNOTSUPP for its private names (ovl_own_xattr_handler). */
+static long ovl_getxattr(struct inode *ino, const char *name, void *buf, size_t size)
+{
+    struct inode *real = real_of(ino);
+
+    if (is_private_xattr(name))
+        return -EOPNOTSUPP;
+    if (real->ops->getxattr == NULL)
+        return -ENODATA;
+    return real->ops->getxattr(real, name, buf, size);
+}
+
+static long ovl_listxattr(struct inode *ino, char *buf, size_t size)
+{
+    char *all = malloc(OVL_XATTR_LIST_MAX);
+    long n;
+
+    if (all == NULL)
+        return -ENOMEM;
+    n = list_public(real_of(ino), all);
+    if (n > 0 && size != 0) {
+        if ((size_t)n > size)
+            n = -ERANGE;
+        else
+            memcpy(buf, all, (size_t)n);
+    }
+    free(all);
+    return n;
+}
+
+/* setxattr, or removexattr when `remove`: on the upper copy, made first. */
+static long change_xattr(struct inode *ino, const char *name, const void *value, size_t size,
+                         int flags, bool remove)
+{
+    struct inode *up;
+    long ret;
+
+    if (is_private_xattr(name))
+        return -EOPNOTSUPP;
+    /* Removing a name the file does not have changes nothing: no copy-up (as ovl_xattr_set). */
+    if (remove && ovl_node_of(ino)->upper == NULL) {
+        ret = ovl_getxattr(ino, name, NULL, 0);
+        if (ret < 0)
+            return ret;
+    }
+    ret = copy_up(ino);
+    if (ret < 0)
+        return ret;
+    up = ovl_node_of(ino)->upper;
+    if (remove)
+        ret = up->ops->removexattr != NULL ? up->ops->removexattr(up, name) : -ENODATA;
+    else
+        ret = up->ops->setxattr != NULL ? up->ops->setxattr(up, name, value, size, flags)
+                                        : -EOPNOTSUPP;
+    if (ret == 0)
+        refresh(ino);
+    return ret;
+}
+
+static long ovl_setxattr(struct inode *ino, const char *name, const void *value, size_t size,
+                         int flags)
+{
+    return change_xattr(ino, name, value, size, flags, /*remove=*/false);
+}
+
+static long ovl_removexattr(struct inode *ino, const char *name)
+{
+    return change_xattr(ino, name, NULL, 0, 0, /*remove=*/true);
+}
+
 static void ovl_release(struct inode *ino)
 {
     struct ovl_node *n = ovl_node_of(ino);
@@ -801,6 +944,10 @@ static const struct inode_ops g_ovl_ops = {
     .setattr = ovl_setattr,
     .open = ovl_open,
     .statfs = ovl_statfs,
+    .getxattr = ovl_getxattr,
+    .setxattr = ovl_setxattr,
+    .listxattr = ovl_listxattr,
+    .removexattr = ovl_removexattr,
     .release = ovl_release,
 };
 

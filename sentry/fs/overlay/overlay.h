@@ -22,6 +22,10 @@ struct super_block;
  *   such as mv fall back to copying);
  * - whiteouts and opaque markers live in the overlay's own tables, keyed by
  *   the upper directory: nothing in either layer shows them;
+ * - extended attributes are read from the layer that holds the file; a
+ *   change copies the file up first, and copy-up takes every attribute
+ *   along; names under "trusted.overlay." are the overlay's own on Linux:
+ *   they are never listed, and getting or setting one is EOPNOTSUPP;
  * - st_dev is the overlay's; st_ino is the lower file's (kept across
  *   copy-up), or the upper file's plus 2^47 for files that only exist in
  *   the upper layer. Hard links of one lower file are separate files once

@@ -8,6 +8,10 @@
 
 #include "sentry/vfs/vfs.h"
 
+/* listxattr's and getxattr's largest answers (XATTR_LIST_MAX, XATTR_SIZE_MAX). */
+#define OVL_XATTR_LIST_MAX 65536
+#define OVL_XATTR_SIZE_MAX 65536
+
 /* st_ino of files that exist only in the upper layer: the upper inode number plus this. */
 #define OVL_UPPER_INO_BASE (1ULL << 47)
 

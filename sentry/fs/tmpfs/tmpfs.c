@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* tmpfs: directories in sentry memory, regular files in memfds (mmap-able later), symlinks. */
+/*
+ * tmpfs: directories in sentry memory, regular files in memfds, symlinks,
+ * extended attributes, and the size= / nr_inodes= limits of a mount.
+ */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,7 +29,22 @@ struct tmpfs_dirent {
     struct tmpfs_dirent *next;
 };
 
+/* A mount's limits and what its files use. */
+struct tmpfs_sb {
+    pthread_mutex_t mu;
+    uint64_t max_bytes;   /* 0: no limit. Immutable. */
+    uint64_t max_inodes;  /* 0: no limit. Immutable. */
+    uint64_t used_bytes;  /* the sum of every file's `charged`. Protected by `mu`. */
+    uint64_t used_inodes; /* Protected by `mu`. */
+};
+
+#define TMPFS_PAGE 4096ULL
+
 struct tmpfs_node {
+    /* Extended attributes. Protected by the super block's `mu`. */
+    struct mem_xattr *xattrs;
+    /* Bytes of file data counted against the size limit (page-rounded size). Protected by `mu`. */
+    uint64_t charged;
     /* Directories */
     struct tmpfs_dirent *entries; /* insertion order */
     uint64_t next_off;
@@ -42,6 +64,16 @@ static struct tmpfs_node *node_of(struct inode *ino)
     return ino->priv;
 }
 
+static struct tmpfs_sb *tsb_of(struct inode *ino)
+{
+    return ino->sb->priv;
+}
+
+static uint64_t page_round(uint64_t n)
+{
+    return (n + TMPFS_PAGE - 1) & ~(TMPFS_PAGE - 1);
+}
+
 static void now(struct timespec *ts)
 {
     clock_gettime(CLOCK_REALTIME, ts);
@@ -53,19 +85,49 @@ static void touch_dir(struct inode *dir)
     dir->st.st_ctim = dir->st.st_mtim;
 }
 
-static struct inode *node_new(struct super_block *sb, uint32_t mode, const struct vfs_owner *o)
+/* Counts one more inode against nr_inodes. Returns 0 or -ENOSPC. */
+static long charge_inode(struct tmpfs_sb *ts)
 {
-    struct tmpfs_node *n = calloc(1, sizeof(*n));
+    long ret = 0;
+
+    pthread_mutex_lock(&ts->mu);
+    if (ts->max_inodes != 0 && ts->used_inodes >= ts->max_inodes)
+        ret = -ENOSPC;
+    else
+        ts->used_inodes++;
+    pthread_mutex_unlock(&ts->mu);
+    return ret;
+}
+
+static void uncharge(struct tmpfs_sb *ts, uint64_t bytes, uint64_t inodes)
+{
+    pthread_mutex_lock(&ts->mu);
+    ts->used_bytes -= bytes;
+    ts->used_inodes -= inodes;
+    pthread_mutex_unlock(&ts->mu);
+}
+
+/* A new inode of `sb` in `*out`. Returns 0, -ENOSPC (nr_inodes) or -ENOMEM. */
+static long node_new(struct super_block *sb, uint32_t mode, const struct vfs_owner *o,
+                     struct inode **out)
+{
+    struct tmpfs_node *n;
     struct inode *ino;
 
-    if (n == NULL)
-        return NULL;
+    if (charge_inode(sb->priv) < 0)
+        return -ENOSPC;
+    n = calloc(1, sizeof(*n));
+    if (n == NULL) {
+        uncharge(sb->priv, 0, 1);
+        return -ENOMEM;
+    }
     n->memfd = -1;
     n->next_off = 2;
     ino = inode_new(sb, &g_tmpfs_ops, n);
     if (ino == NULL) {
+        uncharge(sb->priv, 0, 1);
         free(n);
-        return NULL;
+        return -ENOMEM;
     }
     ino->st.st_ino = sb->next_ino++;
     ino->st.st_mode = mode;
@@ -79,10 +141,11 @@ static struct inode *node_new(struct super_block *sb, uint32_t mode, const struc
         n->memfd = memfd_create("tmpfs", MFD_CLOEXEC);
         if (n->memfd < 0) {
             put_inode(ino);
-            return NULL;
+            return -ENOMEM;
         }
     }
-    return ino;
+    *out = ino;
+    return 0;
 }
 
 static struct tmpfs_dirent *find(struct inode *dir, const char *name, struct tmpfs_dirent ***pp)
@@ -145,22 +208,119 @@ static long tmpfs_lookup(struct inode *dir, const char *name, struct inode **out
     return 0;
 }
 
+/*
+ * Regular files of a tmpfs with a size limit: g_vfs_fd_file_ops with writes
+ * that count their pages first. The file keeps its tmpfs inode (under an
+ * overlay, file_inode() is the overlay's).
+ */
+struct tmpfs_file {
+    struct vfs_fd_file h; /* first: g_vfs_fd_file_ops reads the fd through it */
+    struct inode *ino;    /* owned reference */
+};
+
+/*
+ * Charges the pages a write of `len` bytes at `off` adds to the file and
+ * returns how many of the bytes fit (all, fewer, or -ENOSPC for none).
+ */
+static long charge_write(struct inode *ino, int64_t off, size_t len)
+{
+    struct tmpfs_sb *ts = tsb_of(ino);
+    struct tmpfs_node *n = node_of(ino);
+    uint64_t end = (uint64_t)off + len, want = page_round(end), room;
+    long ret = (long)len;
+
+    pthread_mutex_lock(&ts->mu);
+    if (want > n->charged) {
+        room = ts->max_bytes > ts->used_bytes ? ts->max_bytes - ts->used_bytes : 0;
+        if (want - n->charged > room) {
+            /* Linux writes what fits in the pages left, then says ENOSPC. */
+            uint64_t limit = n->charged + (room & ~(TMPFS_PAGE - 1));
+
+            if ((uint64_t)off >= limit) {
+                ret = -ENOSPC;
+                goto out;
+            }
+            ret = (long)(limit - (uint64_t)off);
+            want = limit;
+        }
+        ts->used_bytes += want - n->charged;
+        n->charged = want;
+    }
+out:
+    pthread_mutex_unlock(&ts->mu);
+    return ret;
+}
+
+static long limited_pwrite(struct file *f, const void *buf, size_t len, int64_t off)
+{
+    long fit = charge_write(((struct tmpfs_file *)f->priv)->ino, off, len);
+
+    if (fit < 0)
+        return fit;
+    return g_vfs_fd_file_ops.pwrite(f, buf, (size_t)fit, off);
+}
+
+static long limited_write(struct file *f, const void *buf, size_t len)
+{
+    long n;
+
+    if (f->flags & O_APPEND) {
+        off_t end = lseek(((struct tmpfs_file *)f->priv)->h.fd, 0, SEEK_END);
+
+        if (end < 0)
+            return -errno;
+        f->pos = end;
+    }
+    n = limited_pwrite(f, buf, len, f->pos);
+    if (n > 0)
+        f->pos += n;
+    return n;
+}
+
+static void limited_release(struct file *f)
+{
+    struct tmpfs_file *tf = f->priv;
+
+    close(tf->h.fd);
+    put_inode(tf->ino);
+    free(tf);
+}
+
+/* g_vfs_fd_file_ops with the three ops above (set once: the table is another file's). */
+static struct file_ops g_limited_ops;
+static pthread_once_t g_limited_once = PTHREAD_ONCE_INIT;
+
+static void init_limited_ops(void)
+{
+    g_limited_ops = g_vfs_fd_file_ops;
+    g_limited_ops.write = limited_write;
+    g_limited_ops.pwrite = limited_pwrite;
+    g_limited_ops.release = limited_release;
+}
+
 static long open_regular(struct inode *ino, unsigned int flags, struct file **out)
 {
-    struct vfs_fd_file *h = calloc(1, sizeof(*h));
+    bool limited = tsb_of(ino)->max_bytes != 0;
+    struct tmpfs_file *tf = calloc(1, sizeof(*tf));
     struct file *f;
 
-    if (h == NULL)
+    if (tf == NULL)
         return -ENOMEM;
-    h->fd = fcntl(node_of(ino)->memfd, F_DUPFD_CLOEXEC, 0);
-    if (h->fd < 0) {
-        free(h);
+    tf->h.fd = fcntl(node_of(ino)->memfd, F_DUPFD_CLOEXEC, 0);
+    if (tf->h.fd < 0) {
+        free(tf);
         return -EMFILE;
     }
-    f = file_new(&g_vfs_fd_file_ops, flags, h);
+    if (limited) {
+        pthread_once(&g_limited_once, init_limited_ops);
+        tf->ino = get_inode(ino);
+    }
+    /* Without a limit, g_vfs_fd_file_ops frees `tf` by its first member. */
+    f = file_new(limited ? &g_limited_ops : &g_vfs_fd_file_ops, flags, tf);
     if (f == NULL) {
-        close(h->fd);
-        free(h);
+        close(tf->h.fd);
+        put_inode(tf->ino);
+        free(tf);
         return -ENOMEM;
     }
     *out = f;
@@ -176,9 +336,9 @@ static long make_node(struct inode *dir, const char *name, uint32_t mode, const 
 
     if (find(dir, name, NULL) != NULL)
         return -EEXIST;
-    ino = node_new(dir->sb, mode, o);
-    if (ino == NULL)
-        return -ENOMEM;
+    ret = node_new(dir->sb, mode, o, &ino);
+    if (ret < 0)
+        return ret;
     ret = add_entry(dir, name, ino);
     if (ret < 0) {
         put_inode(ino);
@@ -403,10 +563,19 @@ static long tmpfs_setattr(struct inode *ino, const struct vfs_setattr *sa)
     struct tmpfs_node *n = node_of(ino);
 
     if (sa->mask & VFS_ATTR_SIZE) {
+        struct tmpfs_sb *ts = tsb_of(ino);
+
         if (n->memfd < 0)
             return S_ISDIR(ino->st.st_mode) ? -EISDIR : -EINVAL;
         if (ftruncate(n->memfd, sa->size) < 0)
             return -errno;
+        /* A file that grows by truncate is sparse: only what it shrinks to is counted. */
+        pthread_mutex_lock(&ts->mu);
+        if (page_round((uint64_t)sa->size) < n->charged) {
+            ts->used_bytes -= n->charged - page_round((uint64_t)sa->size);
+            n->charged = page_round((uint64_t)sa->size);
+        }
+        pthread_mutex_unlock(&ts->mu);
     }
     if (sa->mask & (VFS_ATTR_ATIME | VFS_ATTR_MTIME | VFS_ATTR_ATIME_NOW | VFS_ATTR_MTIME_NOW)) {
         struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_nsec = UTIME_OMIT } };
@@ -516,18 +685,79 @@ static long tmpfs_open(struct inode *ino, unsigned int flags, struct file **out)
 
 static long tmpfs_statfs(struct inode *ino, struct statfs *sf)
 {
-    (void)ino;
+    struct tmpfs_sb *ts = tsb_of(ino);
+    uint64_t blocks = 1 << 20, files = 1 << 20;
+
     memset(sf, 0, sizeof(*sf));
     sf->f_type = TMPFS_MAGIC;
-    sf->f_bsize = 4096;
-    sf->f_frsize = 4096;
+    sf->f_bsize = TMPFS_PAGE;
+    sf->f_frsize = TMPFS_PAGE;
     sf->f_namelen = 255;
-    sf->f_blocks = 1 << 20;
-    sf->f_bfree = 1 << 20;
-    sf->f_bavail = 1 << 20;
-    sf->f_files = 1 << 20;
-    sf->f_ffree = 1 << 20;
+    pthread_mutex_lock(&ts->mu);
+    if (ts->max_bytes != 0)
+        blocks = ts->max_bytes / TMPFS_PAGE;
+    if (ts->max_inodes != 0)
+        files = ts->max_inodes;
+    sf->f_blocks = blocks;
+    sf->f_bfree = ts->used_bytes / TMPFS_PAGE < blocks ? blocks - ts->used_bytes / TMPFS_PAGE : 0;
+    sf->f_bavail = sf->f_bfree;
+    sf->f_files = files;
+    sf->f_ffree = ts->used_inodes < files ? files - ts->used_inodes : 0;
+    pthread_mutex_unlock(&ts->mu);
     return 0;
+}
+
+/* ---- extended attributes: any name the syscall layer lets through ---- */
+
+static long tmpfs_getxattr(struct inode *ino, const char *name, void *buf, size_t size)
+{
+    struct tmpfs_sb *ts = tsb_of(ino);
+    long ret;
+
+    pthread_mutex_lock(&ts->mu);
+    ret = mem_xattr_get(node_of(ino)->xattrs, 0, name, buf, size);
+    pthread_mutex_unlock(&ts->mu);
+    return ret;
+}
+
+static long tmpfs_setxattr(struct inode *ino, const char *name, const void *value, size_t size,
+                           int flags)
+{
+    struct tmpfs_sb *ts = tsb_of(ino);
+    long ret;
+
+    pthread_mutex_lock(&ts->mu);
+    ret = mem_xattr_set(&node_of(ino)->xattrs, 0, name, value, size, flags);
+    pthread_mutex_unlock(&ts->mu);
+    if (ret == 0)
+        now(&ino->st.st_ctim);
+    return ret;
+}
+
+static long tmpfs_listxattr(struct inode *ino, char *buf, size_t size)
+{
+    struct tmpfs_sb *ts = tsb_of(ino);
+    size_t len;
+
+    pthread_mutex_lock(&ts->mu);
+    len = mem_xattr_list(node_of(ino)->xattrs, 0, buf, size, 0);
+    pthread_mutex_unlock(&ts->mu);
+    if (size != 0 && len > size)
+        return -ERANGE;
+    return (long)len;
+}
+
+static long tmpfs_removexattr(struct inode *ino, const char *name)
+{
+    struct tmpfs_sb *ts = tsb_of(ino);
+    long ret;
+
+    pthread_mutex_lock(&ts->mu);
+    ret = mem_xattr_remove(&node_of(ino)->xattrs, 0, name);
+    pthread_mutex_unlock(&ts->mu);
+    if (ret == 0)
+        now(&ino->st.st_ctim);
+    return ret;
 }
 
 static void tmpfs_release(struct inode *ino)
@@ -542,6 +772,8 @@ static void tmpfs_release(struct inode *ino)
         put_inode(e->inode);
         free(e);
     }
+    mem_xattr_forget(&n->xattrs, 0, /*all=*/true);
+    uncharge(tsb_of(ino), n->charged, 1);
     if (n->memfd >= 0)
         close(n->memfd);
     if (n->pipe != NULL)
@@ -565,20 +797,131 @@ static const struct inode_ops g_tmpfs_ops = {
     .setattr = tmpfs_setattr,
     .open = tmpfs_open,
     .statfs = tmpfs_statfs,
+    .getxattr = tmpfs_getxattr,
+    .setxattr = tmpfs_setxattr,
+    .listxattr = tmpfs_listxattr,
+    .removexattr = tmpfs_removexattr,
     .release = tmpfs_release,
 };
 
-struct super_block *tmpfs_new(uint32_t mode, uint32_t uid, uint32_t gid)
+static void tmpfs_sb_release(struct super_block *sb)
+{
+    struct tmpfs_sb *ts = sb->priv;
+
+    pthread_mutex_destroy(&ts->mu);
+    free(ts);
+}
+
+struct super_block *tmpfs_new_opts(const struct tmpfs_opts *opts)
 {
     struct super_block *sb = super_block_new("tmpfs");
-    struct vfs_owner o = { .uid = uid, .gid = gid };
+    struct vfs_owner o = { .uid = opts->uid, .gid = opts->gid };
+    struct tmpfs_sb *ts = calloc(1, sizeof(*ts));
 
-    if (sb == NULL)
+    if (sb == NULL || ts == NULL) {
+        free(ts);
+        if (sb != NULL)
+            put_super_block(sb);
         return NULL;
-    sb->root = node_new(sb, S_IFDIR | (mode & 07777), &o);
-    if (sb->root == NULL) {
+    }
+    pthread_mutex_init(&ts->mu, NULL);
+    /* Linux rounds size= up to whole pages. */
+    ts->max_bytes = page_round(opts->size_bytes);
+    ts->max_inodes = opts->nr_inodes;
+    sb->priv = ts;
+    sb->release = tmpfs_sb_release;
+    if (node_new(sb, S_IFDIR | (opts->mode & 07777), &o, &sb->root) < 0) {
         put_super_block(sb);
         return NULL;
     }
     return sb;
+}
+
+struct super_block *tmpfs_new(uint32_t mode, uint32_t uid, uint32_t gid)
+{
+    struct tmpfs_opts o = { .mode = mode, .uid = uid, .gid = gid };
+
+    return tmpfs_new_opts(&o);
+}
+
+/* Parses N[kKmMgG] (memparse). Returns 0 or -EINVAL. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (!isdigit((unsigned char)*s))
+        return -EINVAL;
+    errno = 0;
+    v = strtoull(s, &end, 0);
+    if (errno != 0)
+        return -EINVAL;
+    switch (*end) {
+    case 'g':
+    case 'G':
+        v <<= 10;
+        /* fallthrough */
+    case 'm':
+    case 'M':
+        v <<= 10;
+        /* fallthrough */
+    case 'k':
+    case 'K':
+        v <<= 10;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (*end != '\0')
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
+int tmpfs_opts_parse(struct tmpfs_opts *o, const char *opt)
+{
+    const char *eq = strchr(opt, '=');
+    const char *v = eq != NULL ? eq + 1 : NULL;
+    size_t klen = eq != NULL ? (size_t)(eq - opt) : strlen(opt);
+    char *end;
+
+    if (v == NULL)
+        return 0;
+    if (klen == 4 && strncmp(opt, "size", 4) == 0) {
+        size_t n = strlen(v);
+
+        if (n > 1 && v[n - 1] == '%') {
+            struct sysinfo si;
+            unsigned long pct = strtoul(v, &end, 10);
+
+            if (end != v + n - 1 || sysinfo(&si) < 0)
+                return -EINVAL;
+            o->size_bytes = (uint64_t)si.totalram * si.mem_unit / 100 * pct;
+            return 1;
+        }
+        return parse_size(v, &o->size_bytes) < 0 ? -EINVAL : 1;
+    }
+    if (klen == 9 && strncmp(opt, "nr_inodes", 9) == 0)
+        return parse_size(v, &o->nr_inodes) < 0 ? -EINVAL : 1;
+    if (klen == 4 && strncmp(opt, "mode", 4) == 0) {
+        unsigned long m = strtoul(v, &end, 8);
+
+        if (*v == '\0' || *end != '\0' || m > 07777)
+            return -EINVAL;
+        o->mode = (uint32_t)m;
+        return 1;
+    }
+    if ((klen == 3 && strncmp(opt, "uid", 3) == 0) || (klen == 3 && strncmp(opt, "gid", 3) == 0)) {
+        unsigned long id = strtoul(v, &end, 10);
+
+        if (*v == '\0' || *end != '\0' || id > UINT32_MAX - 1)
+            return -EINVAL;
+        if (opt[0] == 'u')
+            o->uid = (uint32_t)id;
+        else
+            o->gid = (uint32_t)id;
+        return 1;
+    }
+    return 0;
 }

@@ -2,12 +2,65 @@
 /* tmpfs: a memory file system whose file data lives in sentry-owned memfds. */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct super_block;
 
+/* What `mount -t tmpfs -o ...` can say (Linux's shmem options that apply here). */
+struct tmpfs_opts {
+    uint32_t mode;       /* of the root directory (permission bits) */
+    uint32_t uid, gid;   /* owner of the root directory */
+    uint64_t size_bytes; /* size=: bytes of file data at most; 0 means no limit */
+    uint64_t nr_inodes;  /* nr_inodes=: files at most (the root included); 0 means no limit */
+};
+
 /*
  * Creates a tmpfs instance whose root directory has `mode` (permission bits)
- * and owner uid/gid. Returns the super block (one reference) or NULL on OOM.
+ * and owner uid/gid, without limits. Returns the super block (one
+ * reference) or NULL on OOM.
  */
 struct super_block *tmpfs_new(uint32_t mode, uint32_t uid, uint32_t gid);
+
+/*
+ * Creates a tmpfs as `o` says. Writes that would take file data past
+ * `size_bytes` (counted in 4 KiB pages of each file's size) write what fits,
+ * then fail with ENOSPC; creating a file past `nr_inodes` fails with ENOSPC;
+ * statfs reports both limits. Returns the super block (one reference) or
+ * NULL on OOM.
+ */
+struct super_block *tmpfs_new_opts(const struct tmpfs_opts *o);
+
+/*
+ * Applies one mount option to `o`: size=N[kmg] or size=N% (of the host's
+ * RAM), nr_inodes=N[kmg], mode=OCTAL, uid=N, gid=N. Returns 1 when the
+ * option was one of these, 0 when it is not a tmpfs option, -EINVAL when
+ * its value is malformed.
+ */
+int tmpfs_opts_parse(struct tmpfs_opts *o, const char *opt);
+
+/*
+ * Extended attributes kept in sentry memory: tmpfs's, and those the gofer
+ * client keeps for the host's files (names the host may not store). A list
+ * holds entries of several files told apart by `key` (tmpfs: one list per
+ * inode, key 0; the gofer client: one list, keyed by inode number). The
+ * caller serialises access to a list. Returns as the inode_ops xattr ops.
+ */
+struct mem_xattr;
+
+long mem_xattr_get(const struct mem_xattr *head, uint64_t key, const char *name, void *buf,
+                   size_t size);
+/* XATTR_CREATE / XATTR_REPLACE in `flags`; copies `value`. */
+long mem_xattr_set(struct mem_xattr **head, uint64_t key, const char *name, const void *value,
+                   size_t size, int flags);
+long mem_xattr_remove(struct mem_xattr **head, uint64_t key, const char *name);
+/*
+ * Appends the names of `key` to the list of `len` bytes in `buf` (when
+ * `size` is not 0, and only what fits in `size`). Returns the new length,
+ * which the caller compares with `size` (ERANGE).
+ */
+size_t mem_xattr_list(const struct mem_xattr *head, uint64_t key, char *buf, size_t size,
+                      size_t len);
+/* Frees the entries of `key` (every entry with `all`). */
+void mem_xattr_forget(struct mem_xattr **head, uint64_t key, bool all);
