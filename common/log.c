@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +17,9 @@
 #include "common/xalloc.h"
 
 static int g_log_fd = -1;
+static int g_debug_fd = -1; /* --debug-log */
+static char *g_debug_where; /* owned: --debug-log's value */
+static char *g_debug_id;    /* owned: the container id its files are named after */
 static enum rt_log_format g_log_format = RT_LOG_FORMAT_TEXT;
 static enum rt_log_level g_log_level = RT_LOG_WARNING;
 static const char *g_log_ident = "runsc-c";
@@ -65,11 +70,109 @@ void rt_log_close(void)
     if (g_log_fd >= 0)
         close(g_log_fd);
     g_log_fd = -1;
+    if (g_debug_fd >= 0)
+        close(g_debug_fd);
+    g_debug_fd = -1;
 }
 
 int rt_log_fd(void)
 {
-    return g_log_fd;
+    return g_log_fd >= 0 ? g_log_fd : g_debug_fd;
+}
+
+/* Appends `s` to `sb` with every %ID%, %COMMAND% and %TIMESTAMP% replaced. */
+static void expand_debug_name(struct strbuf *sb, const char *s, const char *id, const char *command,
+                              const char *stamp)
+{
+    static const char *const names[] = { "%ID%", "%COMMAND%", "%TIMESTAMP%" };
+    const char *values[] = { id != NULL ? id : "", command, stamp };
+
+    while (*s != '\0') {
+        size_t i;
+
+        for (i = 0; i < ARRAY_SIZE(names); i++) {
+            if (strncmp(s, names[i], strlen(names[i])) == 0)
+                break;
+        }
+        if (i < ARRAY_SIZE(names)) {
+            strbuf_append(sb, values[i]);
+            s += strlen(names[i]);
+        } else {
+            strbuf_appendf(sb, "%c", *s++);
+        }
+    }
+}
+
+char *rt_log_debug_path(const char *where, const char *id, const char *command)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t len = strlen(where);
+    char stamp[40], base[24];
+    struct timeval tv;
+    struct tm tm;
+
+    /* runsc's %TIMESTAMP%: 20060102-150405.000000 */
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    strftime(base, sizeof(base), "%Y%m%d-%H%M%S", &tm);
+    snprintf(stamp, sizeof(stamp), "%s.%06ld", base, (long)tv.tv_usec);
+    if (len > 0 && where[len - 1] == '/') {
+        strbuf_appendf(&sb, "%srunsc-c.", where);
+        if (id != NULL)
+            strbuf_appendf(&sb, "%s.", id);
+        strbuf_appendf(&sb, "%s.%s.log", stamp, command);
+    } else {
+        expand_debug_name(&sb, where, id, command, stamp);
+    }
+    return strbuf_detach(&sb);
+}
+
+/* Opens the debug log file for `command`: a new one in a directory, else the shared one. */
+static int open_debug_file(const char *command, rt_error_t *err)
+{
+    cleanup_free char *path = rt_log_debug_path(g_debug_where, g_debug_id, command);
+    char *slash = strrchr(path, '/');
+    int fd;
+
+    /* mkdir -p of its directory, which may be new. */
+    for (char *p = path + 1; slash != NULL && p <= slash; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0755) < 0 && errno != EEXIST)
+            return rt_make_error(err, errno, "creating the debug log directory `%s`", path);
+        *p = '/';
+    }
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return rt_make_error(err, errno, "open debug log `%s`", path);
+    return fd;
+}
+
+int rt_log_open_debug(const char *where, const char *id, const char *command, rt_error_t *err)
+{
+    int fd;
+
+    free(g_debug_where);
+    free(g_debug_id);
+    g_debug_where = xstrdup(where);
+    g_debug_id = id != NULL ? xstrdup(id) : NULL;
+    fd = open_debug_file(command, err);
+    if (fd < 0)
+        return -1;
+    if (g_debug_fd >= 0)
+        close(g_debug_fd);
+    g_debug_fd = fd;
+    return 0;
+}
+
+int rt_log_debug_file(const char *command, int *fd, rt_error_t *err)
+{
+    *fd = -1;
+    if (g_debug_where == NULL)
+        return 0;
+    *fd = open_debug_file(command, err);
+    return *fd < 0 ? -1 : 0;
 }
 
 bool rt_log_enabled(enum rt_log_level level)
@@ -109,7 +212,7 @@ static void log_record(enum rt_log_level level, const char *msg)
     char when[64];
 
     format_time(when, sizeof(when));
-    if (g_log_fd >= 0 && level <= g_log_level) {
+    if ((g_log_fd >= 0 || g_debug_fd >= 0) && level <= g_log_level) {
         struct strbuf sb = STRBUF_INIT;
 
         if (g_log_format == RT_LOG_FORMAT_JSON) {
@@ -122,10 +225,13 @@ static void log_record(enum rt_log_level level, const char *msg)
             strbuf_appendf(&sb, "%s %s[%d]: %s: %s\n", when, g_log_ident, (int)getpid(),
                            g_level_names[level], msg);
         }
-        write_all_quiet(g_log_fd, sb.buf, sb.len);
+        if (g_log_fd >= 0)
+            write_all_quiet(g_log_fd, sb.buf, sb.len);
+        if (g_debug_fd >= 0)
+            write_all_quiet(g_debug_fd, sb.buf, sb.len);
         strbuf_release(&sb);
     }
-    if (level <= RT_LOG_WARNING || (level <= g_log_level && g_log_fd < 0)) {
+    if (level <= RT_LOG_WARNING || (level <= g_log_level && g_log_fd < 0 && g_debug_fd < 0)) {
         struct strbuf sb = STRBUF_INIT;
 
         if (level == RT_LOG_ERROR)

@@ -45,11 +45,38 @@ void rt_log_fatal_error(const rt_error_t err);
 /* Returns true when records of `level` would be written somewhere. */
 bool rt_log_enabled(enum rt_log_level level);
 
-/* Closes the log file (e.g. before exec or in a child that must not keep it). */
+/* Closes the log file and the debug log (e.g. in a child that must not keep them). */
 void rt_log_close(void);
 
-/* The log file descriptor, or -1; children may inherit it explicitly. */
+/*
+ * The log file descriptor (the --log file, else the debug log), or -1;
+ * children may inherit it explicitly.
+ */
 int rt_log_fd(void);
+
+/*
+ * Opens the debug log (runsc's --debug-log) as a second sink that gets the
+ * same records as the log file. `where` ending in '/' is a directory
+ * (created when missing) with one file per process:
+ * `<where>runsc-c.<id>.<YYYYmmdd-HHMMSS.uuuuuu>.<command>.log` (UTC; no
+ * `<id>.` when `id` is NULL); otherwise a file appended by every process,
+ * in whose name %ID%, %COMMAND% and %TIMESTAMP% are replaced. `where` and
+ * `id` are remembered for rt_log_debug_file(). Records of stderr's are then
+ * warnings and errors only. Returns 0, or < 0 with *err.
+ */
+int rt_log_open_debug(const char *where, const char *id, const char *command, rt_error_t *err);
+
+/*
+ * Opens the debug log file a child process named `command` ("boot",
+ * "gofer") writes to, by rt_log_open_debug()'s rules with its `where` and
+ * `id`: its own file in a directory, else the shared one. *fd is the new
+ * descriptor (close-on-exec, owned by the caller), or -1 when there is no
+ * debug log. Returns 0, or < 0 with *err.
+ */
+int rt_log_debug_file(const char *command, int *fd, rt_error_t *err);
+
+/* Returns the path rt_log_open_debug() would open for `command` (owned by the caller). */
+char *rt_log_debug_path(const char *where, const char *id, const char *command);
 
 #define log_error(...)   rt_log(RT_LOG_ERROR, __VA_ARGS__)
 #define log_warning(...) rt_log(RT_LOG_WARNING, __VA_ARGS__)

@@ -355,6 +355,8 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
     cleanup_free char *status_path = NULL;
     cleanup_close int lockfd = -1;
     cleanup_close int tty = -1;
+    cleanup_close int gofer_log = -1;
+    cleanup_close int boot_log = -1;
     struct create_binds binds = { 0 };
     struct container_meta *m = NULL;
     struct container_meta *sbm = NULL;
@@ -447,11 +449,15 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
         goto out_kill;
     }
 
+    /* --debug-log DIR/: the gofer and the sandbox get files of their own. */
+    if (rt_log_debug_file("gofer", &gofer_log, err) < 0 ||
+        (st.own_sandbox && rt_log_debug_file("boot", &boot_log, err) < 0))
+        goto out_kill;
     {
         struct gofer_spawn_config gc = {
             .rootfs = spec->root.resolved_path,
             .readonly = spec->root.readonly,
-            .log_fd = rt_log_fd(),
+            .log_fd = gofer_log >= 0 ? gofer_log : rt_log_fd(),
             .log_format = g->log_format,
             .debug = g->debug,
         };
@@ -481,7 +487,7 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
                            ? SANDBOX_NETWORK_SANDBOX
                        : strcmp(g->network, "host") == 0 ? SANDBOX_NETWORK_HOST
                                                          : SANDBOX_NETWORK_NONE,
-            .log_fd = rt_log_fd(),
+            .log_fd = boot_log >= 0 ? boot_log : rt_log_fd(),
             .log_format = g->log_format,
             .debug = g->debug,
             .platform = g->platform,

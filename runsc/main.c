@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* runsc-c's entry point: global flags, the subcommand table and error reporting. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,10 +127,61 @@ static int parse_global_options(int argc, char **argv, struct runsc_global_opts 
     return optind;
 }
 
+/* Returns true when the option `arg` of `command` takes the next argument as its value. */
+static bool takes_value(const char *command, const char *arg)
+{
+    static const char *const long_opts[] = {
+        "--bundle",    "--pid-file", "--console-socket", "--preserve-fds", "--format", "--process",
+        "--cwd",       "--env",      "--user",           "--cap",          "--pid",    "--interval",
+        "--resources", "--apparmor", "--process-label",
+    };
+
+    if (strchr(arg, '=') != NULL)
+        return false;
+    if (arg[1] == '-') {
+        if (strcmp(command, "update") == 0)
+            return true; /* every update flag has a value */
+        for (size_t i = 0; i < ARRAY_SIZE(long_opts); i++) {
+            if (strcmp(arg, long_opts[i]) == 0)
+                return true;
+        }
+        return false;
+    }
+    /* Short options: delete's -f is --force, everyone else's --format. */
+    if (strcmp(command, "delete") == 0 || arg[1] == '\0' || arg[2] != '\0')
+        return false;
+    return strchr("bfpceuCri", arg[1]) != NULL;
+}
+
+/*
+ * The container id of a command line, to name its debug log after: the first
+ * argument after the command that is neither an option nor an option's value.
+ * NULL when there is none (`list`, `spec`).
+ */
+static const char *command_container_id(const char *command, int argc, char **argv)
+{
+    if (strcmp(command, "do") == 0 || strcmp(command, "spec") == 0 ||
+        strcmp(command, "list") == 0 || strcmp(command, "features") == 0)
+        return NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return i + 1 < argc ? argv[i + 1] : NULL;
+        if (argv[i][0] != '-')
+            return argv[i];
+        if (takes_value(command, argv[i]))
+            i++;
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     cleanup_error rt_error_t err = NULL;
-    struct runsc_global_opts g = { .argv0 = argv[0] };
+    /*
+     * systrap by default: a syscall round trip of ~2-3 us against ptrace's
+     * ~8-9 us (bench/run.sh); --platform=ptrace stays available.
+     */
+    struct runsc_global_opts g = { .argv0 = argv[0], .platform = "systrap" };
     const struct runsc_command *cmd;
     int idx, ret;
 
@@ -161,6 +213,10 @@ int main(int argc, char **argv)
         rt_make_error(&err, 0, "unknown command `%s`; see `runsc-c --help`", argv[idx]);
         goto fail;
     }
+    if (g.debug_log != NULL &&
+        rt_log_open_debug(g.debug_log, command_container_id(cmd->name, argc - idx, argv + idx),
+                          cmd->name, &err) < 0)
+        goto fail;
     log_debug("command: %s (root %s)", cmd->name, g.root);
     /* getopt state is reset for the subcommand, which parses argv + idx itself. */
     optind = 0;

@@ -50,7 +50,7 @@ int gofer_spawn_mounts(const struct gofer_spawn_config *cfg, const int *dirs, co
     int m_dirs[GOFER_SPAWN_MAX_MOUNTS];
     char m_args[GOFER_SPAWN_MAX_MOUNTS][48];
     int pair[2], sync_fds[2];
-    char *argv[10 + GOFER_SPAWN_MAX_MOUNTS];
+    char *argv[11 + GOFER_SPAWN_MAX_MOUNTS];
     char *envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
     size_t argc = 0;
     int ret = -1;
@@ -113,8 +113,11 @@ int gofer_spawn_mounts(const struct gofer_spawn_config *cfg, const int *dirs, co
     argv[argc++] = (char *)"--sync-fd=5";
     if (cfg->readonly)
         argv[argc++] = (char *)"--readonly";
-    if (log_fd >= 0)
+    if (log_fd >= 0) {
         argv[argc++] = (char *)"--log-fd=6";
+        argv[argc++] = cfg->log_format == RT_LOG_FORMAT_JSON ? (char *)"--log-format=json"
+                                                             : (char *)"--log-format=text";
+    }
     if (cfg->debug)
         argv[argc++] = (char *)"--debug";
     for (size_t i = 0; i < n; i++) {
@@ -164,6 +167,8 @@ int gofer_spawn_mounts(const struct gofer_spawn_config *cfg, const int *dirs, co
         rt_error_wrap(err, "starting the gofer");
         goto out;
     }
+    log_debug("gofer %d serves `%s`%s and %zu bind mounts", (int)pid, cfg->rootfs,
+              cfg->readonly ? " read-only" : "", n);
     *pid_out = pid;
     sentry_fds[0] = take_fd(&sock_ours);
     for (size_t i = 0; i < n; i++) {

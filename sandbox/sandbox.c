@@ -320,6 +320,7 @@ int sandbox_start(const struct sandbox_config *cfg, struct sandbox *out, rt_erro
         unlink(socket_path);
         return rt_error_wrap(err, "starting sandbox `%s`", cfg->id);
     }
+    log_debug("sandbox `%s`: boot process %ld is ready", cfg->id, pid);
     out->pid = (pid_t)pid;
     out->pidfd = pidfd;
     out->socket_path = steal_pointer(&socket_path);
