@@ -165,6 +165,7 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *a)
     memcpy(nt->comm, t->comm, sizeof(nt->comm));
     nt->no_new_privs = t->no_new_privs;
     nt->cred = t->cred;
+    task_sched_fork(nt, t);
     if (a->flags & CLONE_CHILD_CLEARTID)
         nt->clear_child_tid = a->child_tid;
     if (!(a->flags & CLONE_VM) || (a->flags & CLONE_VFORK)) {

@@ -454,6 +454,9 @@ long kernel_task_exec(struct task *t, const char *host_path, char *const argv[],
         if (act->handler != (uint64_t)(uintptr_t)SIG_IGN)
             memset(act, 0, sizeof(*act));
     }
+    /* POSIX timers and memory locks do not survive execve (interval timers do). */
+    kernel_posix_timers_release_locked(t->tg);
+    kernel_mlock_release_locked(t->tg);
     pthread_mutex_unlock(&k->mu);
     k->pops->ctx_release(old_ctx);
     kernel_put_mm(k, old_mm);

@@ -19,6 +19,7 @@ struct fd_table;
 struct vfs_fs;
 struct mount_ns;
 struct ktimer;
+struct kernel_mlock;
 
 /* An intrusive doubly linked list (a head is a node linked to itself). */
 struct klist {
@@ -194,6 +195,16 @@ struct thread_group {
     uint64_t children_cpu_ns;
     /* ITIMER_REAL / alarm(2). Not owned (lives in the timer list while armed). */
     struct ktimer *itimer_real;
+    /* ITIMER_VIRTUAL / ITIMER_PROF, and the POSIX timers of timer_create(2) (a list through
+     * ktimer.next). Owned by timer.c; protected by k->mu. */
+    struct ktimer *itimer_virt;
+    struct ktimer *itimer_prof;
+    struct ktimer *posix_timers;
+    int next_timer_id; /* the next timer_create id to try (Linux's cyclic allocation) */
+    /* mlock(2) bookkeeping (sched.c): owned, NULL while nothing is locked. k->mu */
+    struct kernel_mlock *mlock;
+    /* membarrier(2) registrations (MEMBARRIER_CMD_REGISTER_* bits). k->mu */
+    unsigned int membarrier_registered;
 };
 
 /* The last capability Linux knows (CAP_CHECKPOINT_RESTORE) and the full set. */
@@ -216,6 +227,21 @@ struct kernel_cred {
     uint32_t groups[KERNEL_NGROUPS_MAX]; /* sorted ascending */
     uint64_t cap_permitted, cap_effective, cap_inheritable, cap_bounding, cap_ambient;
     unsigned int securebits;
+};
+
+/*
+ * A task's scheduling attributes (sentry/kernel/sched.c): recorded and
+ * reported, not enforced (the host schedules the stub threads). Written
+ * under k->mu; read by the task itself without it.
+ */
+struct task_sched {
+    int nice;           /* -20..19 */
+    int policy;         /* SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO, SCHED_RR */
+    int rt_priority;    /* 1..99 for SCHED_FIFO / SCHED_RR, else 0 */
+    bool reset_on_fork; /* SCHED_RESET_ON_FORK */
+    int ioprio;         /* ioprio_set(2)'s value; 0: none set (follows nice) */
+    /* sched_setaffinity(2)'s CPUs (bit n: CPU n of the sandbox's view); all zero: every CPU. */
+    uint64_t affinity[16];
 };
 
 /* One app thread, mirrored by one host thread of its stub and served by one sentry thread. */
@@ -263,6 +289,7 @@ struct task {
     bool own_thread;
     /* exit(2)'s status, the process's if this is its last task. */
     int exit_status;
+    struct task_sched sched;
 };
 
 /* Creates the kernel and its platform. Host tier. */
@@ -404,6 +431,68 @@ long kernel_futex_wake_op(struct task *t, uint64_t addr, uint64_t addr2, bool sh
  * the old setting. alarm(2) and setitimer(2). */
 void kernel_itimer_real(struct task *t, uint64_t value, uint64_t interval, uint64_t *old_value,
                         uint64_t *old_interval);
+
+/*
+ * setitimer(2) / getitimer(2) for ITIMER_REAL, ITIMER_VIRTUAL and ITIMER_PROF
+ * of `t`'s process (values in ns; a 0 value disarms, the interval is kept as
+ * Linux does). The CPU-time timers count the process's CPU time (user and
+ * system together: the stubs' clocks do not split them). kernel_itimer_set
+ * returns the old setting. Both return 0 or -EINVAL (bad `which`) / -ENOMEM.
+ */
+long kernel_itimer_set(struct task *t, int which, uint64_t value, uint64_t interval,
+                       uint64_t *old_value, uint64_t *old_interval);
+long kernel_itimer_get(struct task *t, int which, uint64_t *value, uint64_t *interval);
+
+/* The kernel's struct sigevent (64 bytes): sigev_value, signo, notify, the SIGEV_THREAD_ID tid. */
+struct kernel_sigevent {
+    uint64_t value;
+    int32_t signo;
+    int32_t notify;
+    int32_t tid;
+    int32_t pad[11];
+};
+
+/*
+ * POSIX timers of `t`'s process (timer_create(2) and friends; timer.c).
+ * `clock` is the app's clock id (REALTIME, MONOTONIC, BOOTTIME, the CPU-time
+ * clocks and clock_getcpuclockid ids of the process or its threads); `ev` NULL
+ * means SIGEV_SIGNAL with SIGALRM and the timer id as value. Times are ns.
+ * All return 0 (or the overrun count) or -Exxx as Linux: -EINVAL for an
+ * unknown id or a bad clock / sigevent, -EAGAIN when the process has too many.
+ */
+long kernel_timer_create(struct task *t, clockid_t clock, const struct kernel_sigevent *ev,
+                         int *id);
+long kernel_timer_settime(struct task *t, int id, bool abstime, uint64_t value, uint64_t interval,
+                          uint64_t *old_value, uint64_t *old_interval);
+long kernel_timer_gettime(struct task *t, int id, uint64_t *value, uint64_t *interval);
+long kernel_timer_getoverrun(struct task *t, int id);
+long kernel_timer_delete(struct task *t, int id);
+
+/* Deletes every POSIX timer of `tg` (execve; the process's end). Needs k->mu. */
+void kernel_posix_timers_release_locked(struct thread_group *tg);
+
+/* The CPU time (ns) of `tg`: its live tasks' and the ones that left. Needs k->mu. */
+uint64_t thread_group_cpu_ns_locked(struct thread_group *tg);
+
+/* Gives a new task `child` the scheduling attributes of `parent` (SCHED_RESET_ON_FORK applied). */
+void task_sched_fork(struct task *child, const struct task *parent);
+
+/*
+ * mlock(2) bookkeeping of `t`'s process (sched.c): nothing is pinned (the
+ * host pages the stubs' memory), but what is locked is counted against
+ * RLIMIT_MEMLOCK as Linux counts it. `start`/`end` are page aligned.
+ * kernel_mlock locks (`lock`) or unlocks [start, end): -ENOMEM when part of
+ * it is not mapped or the limit would be passed without CAP_IPC_LOCK,
+ * -EPERM when the limit is 0 without CAP_IPC_LOCK. kernel_mlockall takes
+ * mlockall's flags (already validated); kernel_munlockall drops everything.
+ * Locks do not survive munmap in Linux; here they are only dropped by
+ * munlock, munlockall, execve's new image and the process's end.
+ */
+long kernel_mlock(struct task *t, uint64_t start, uint64_t end, bool lock);
+long kernel_mlockall(struct task *t, int flags);
+void kernel_munlockall(struct task *t);
+/* Bytes locked by `t`'s process (VmLck). */
+uint64_t kernel_mlocked_bytes(struct task *t);
 
 /* Handles a host signal reported for `t` (a fault or an asynchronous signal). */
 void task_handle_host_signal(struct task *t, const struct platform_event *ev);

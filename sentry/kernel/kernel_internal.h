@@ -48,8 +48,16 @@ void task_prepare_return(struct task *t);
 /* Wakes every futex waiter whose task is `t` ... (unused) and robust lists: */
 void kernel_futex_exit(struct task *t);
 
-/* Stops and frees the timers of `tg` (it became a zombie). Needs k->mu. */
+/* Stops and frees the timers of `tg` (it became a zombie), and its mlock bookkeeping. Needs
+ * k->mu. */
 void kernel_timers_release_locked(struct thread_group *tg);
+
+/* A signal was dequeued for delivery: an SI_TIMER one records its overrun count for
+ * timer_getoverrun (and fills si_overrun). Needs k->mu. */
+void kernel_timer_signal_dequeued_locked(struct thread_group *tg, siginfo_t *info);
+
+/* Frees `tg`'s mlock bookkeeping (sched.c). Needs k->mu. */
+void kernel_mlock_release_locked(struct thread_group *tg);
 
 /* Starts the timer thread when the first timer is armed. Needs k->mu. */
 void kernel_timer_thread_start_locked(struct kernel *k);

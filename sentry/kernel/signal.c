@@ -353,6 +353,7 @@ int task_dequeue_signal_locked(struct task *t, uint64_t set, siginfo_t *info)
         memset(info, 0, sizeof(*info));
         info->si_signo = sig;
     }
+    kernel_timer_signal_dequeued_locked(t->tg, info);
     return sig;
 }
 

@@ -291,47 +291,6 @@ long sys_setrlimit(struct task *t, const struct sys_args *a)
     return do_prlimit(t, 0, (unsigned int)a->a[0], a->a[1], 0);
 }
 
-long sys_sched_getaffinity(struct task *t, const struct sys_args *a)
-{
-    int pid = (int)a->a[0];
-    size_t len = a->a[1];
-    /* Linux's cpumask_size(): whole longs covering nr_cpu_ids. */
-    size_t mask_size = ((t->k->nr_cpus + 63) / 64) * sizeof(uint64_t);
-    uint64_t mask[16];
-    long ret;
-
-    if (pid != 0 && pid != t->tg->pid)
-        return -ESRCH;
-    if (len * 8 < t->k->nr_cpus || (len & (sizeof(unsigned long) - 1)))
-        return -EINVAL;
-    if (mask_size > sizeof(mask))
-        mask_size = sizeof(mask);
-    memset(mask, 0, sizeof(mask));
-    for (unsigned int c = 0; c < t->k->nr_cpus && c < 64 * ARRAY_SIZE(mask); c++)
-        mask[c / 64] |= 1ULL << (c % 64);
-    if (len > mask_size)
-        len = mask_size;
-    ret = task_copy_out(t, a->a[2], mask, len);
-    return ret < 0 ? ret : (long)len;
-}
-
-long sys_sched_yield(struct task *t, const struct sys_args *a)
-{
-    return 0;
-}
-
-long sys_getcpu(struct task *t, const struct sys_args *a)
-{
-    unsigned int zero = 0;
-    long ret;
-
-    if (a->a[0] != 0 && (ret = task_copy_out(t, a->a[0], &zero, sizeof(zero))) < 0)
-        return ret;
-    if (a->a[1] != 0 && (ret = task_copy_out(t, a->a[1], &zero, sizeof(zero))) < 0)
-        return ret;
-    return 0;
-}
-
 /* Fills a struct rusage with a CPU time of `ns` (user time) and a nonzero max RSS. */
 static void fill_rusage(struct rusage *ru, uint64_t ns)
 {
@@ -601,26 +560,6 @@ long sys_personality(struct task *t, const struct sys_args *a)
     if ((unsigned int)a->a[0] != 0xffffffffU)
         t->tg->personality = (unsigned int)a->a[0];
     return (long)old;
-}
-
-long sys_sched_setaffinity(struct task *t, const struct sys_args *a)
-{
-    int pid = (int)a->a[0];
-    uint64_t mask[16];
-    size_t len = a->a[1] > sizeof(mask) ? sizeof(mask) : a->a[1];
-    bool any = false;
-    long ret;
-
-    if (pid != 0 && pid != t->tg->pid)
-        return -ESRCH;
-    memset(mask, 0, sizeof(mask));
-    ret = task_copy_in(t, mask, a->a[2], len);
-    if (ret < 0)
-        return ret;
-    for (unsigned int c = 0; c < t->k->nr_cpus && c < 64 * ARRAY_SIZE(mask); c++)
-        any |= (mask[c / 64] >> (c % 64)) & 1;
-    /* The sentry places threads itself (same vCPU as their server); the mask is accepted. */
-    return any ? 0 : -EINVAL;
 }
 
 long sys_getrusage(struct task *t, const struct sys_args *a)

@@ -29,6 +29,46 @@ static bool is_host_clock(clockid_t id)
     }
 }
 
+/*
+ * The CPU-time clocks: this process's or thread's, or a clock_getcpuclockid /
+ * pthread_getcpuclockid id (~pid << 3 | which, bit 2 for a thread). The
+ * profiling, virtual and scheduler variants all read the total CPU time.
+ */
+static long cpu_clock_ns(struct task *t, clockid_t id, uint64_t *ns)
+{
+    struct kernel *k = t->k;
+    long ret = 0;
+
+    if (id == CLOCK_THREAD_CPUTIME_ID)
+        return k->pops->ctx_cpu_time(t->ctx, ns);
+    pthread_mutex_lock(&k->mu);
+    if (id == CLOCK_PROCESS_CPUTIME_ID) {
+        *ns = thread_group_cpu_ns_locked(t->tg);
+    } else if ((id & 3) == 3) {
+        ret = -EINVAL;
+    } else {
+        int pid = (int)~(id >> 3);
+
+        if (id & 4) {
+            struct task *o = pid == 0 ? t : kernel_find_task_locked(k, pid);
+
+            if (o == NULL)
+                ret = -EINVAL;
+            else
+                *ns = task_cpu_ns(o);
+        } else {
+            struct thread_group *tg = pid == 0 ? t->tg : kernel_find_tg_locked(k, pid);
+
+            if (tg == NULL || tg->zombie)
+                ret = -EINVAL;
+            else
+                *ns = thread_group_cpu_ns_locked(tg);
+        }
+    }
+    pthread_mutex_unlock(&k->mu);
+    return ret;
+}
+
 long sys_clock_gettime(struct task *t, const struct sys_args *a)
 {
     clockid_t id = (clockid_t)a->a[0];
@@ -36,9 +76,8 @@ long sys_clock_gettime(struct task *t, const struct sys_args *a)
     uint64_t ns;
     long ret;
 
-    if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID) {
-        /* One thread per process for now: both are the host thread's CPU time. */
-        ret = t->k->pops->ctx_cpu_time(t->ctx, &ns);
+    if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID || id < 0) {
+        ret = cpu_clock_ns(t, id, &ns);
         if (ret < 0)
             return ret;
         ts.tv_sec = (time_t)(ns / 1000000000ULL);
@@ -55,11 +94,23 @@ long sys_clock_getres(struct task *t, const struct sys_args *a)
 {
     struct timespec ts;
 
-    if (!is_host_clock((clockid_t)a->a[0]) && (clockid_t)a->a[0] != CLOCK_PROCESS_CPUTIME_ID &&
-        (clockid_t)a->a[0] != CLOCK_THREAD_CPUTIME_ID)
+    uint64_t ns;
+    long ret;
+
+    if ((clockid_t)a->a[0] < 0) {
+        /* A CPU clock id: valid when its process or thread exists; 1 ns like Linux's. */
+        ret = cpu_clock_ns(t, (clockid_t)a->a[0], &ns);
+        if (ret < 0)
+            return ret;
+        ts.tv_sec = 0;
+        ts.tv_nsec = 1;
+    } else if (!is_host_clock((clockid_t)a->a[0]) &&
+               (clockid_t)a->a[0] != CLOCK_PROCESS_CPUTIME_ID &&
+               (clockid_t)a->a[0] != CLOCK_THREAD_CPUTIME_ID) {
         return -EINVAL;
-    if (clock_getres((clockid_t)a->a[0], &ts) < 0)
+    } else if (clock_getres((clockid_t)a->a[0], &ts) < 0) {
         return -errno;
+    }
     if (a->a[1] == 0)
         return 0;
     return task_copy_out(t, a->a[1], &ts, sizeof(ts));
@@ -175,6 +226,42 @@ long sys_nanosleep(struct task *t, const struct sys_args *a)
     return sleep_until(t, &deadline, a->a[1]);
 }
 
+/*
+ * Sleeps until the process CPU clock restart_args[0] reaches restart_args[1]
+ * ns, polling it every CPU_SLEEP_POLL_NS (CPU clocks wake nobody). On a
+ * signal, writes the remainder to restart_args[2] (when nonzero) and returns
+ * -ERESTART_RESTARTBLOCK, which resumes here.
+ */
+#define CPU_SLEEP_POLL_NS 4000000L
+
+static long cpu_sleep(struct task *t)
+{
+    clockid_t id = (clockid_t)t->restart_args[0];
+    uint64_t target = t->restart_args[1], now;
+    struct timespec rel = { 0, CPU_SLEEP_POLL_NS }, deadline, rem;
+    long ret;
+
+    for (;;) {
+        ret = cpu_clock_ns(t, id, &now);
+        if (ret < 0)
+            return ret;
+        if (now >= target)
+            return 0;
+        kernel_deadline_from_now(&rel, &deadline);
+        pthread_mutex_lock(&t->k->mu);
+        ret = task_block_locked(t, &deadline);
+        pthread_mutex_unlock(&t->k->mu);
+        if (ret == -EINTR)
+            break;
+    }
+    rem.tv_sec = (time_t)((target - now) / 1000000000ULL);
+    rem.tv_nsec = (long)((target - now) % 1000000000ULL);
+    if (t->restart_args[2] != 0 && task_copy_out(t, t->restart_args[2], &rem, sizeof(rem)) < 0)
+        return -EFAULT;
+    t->restart_fn = cpu_sleep;
+    return -ERESTART_RESTARTBLOCK;
+}
+
 long sys_clock_nanosleep(struct task *t, const struct sys_args *a)
 {
     clockid_t id = (clockid_t)a->a[0];
@@ -182,6 +269,26 @@ long sys_clock_nanosleep(struct task *t, const struct sys_args *a)
     struct timespec req, deadline;
     long ret;
 
+    if (id == CLOCK_PROCESS_CPUTIME_ID || (id < 0 && !(id & 4))) {
+        uint64_t now;
+
+        /* A process CPU clock (thread clocks are EINVAL, as in Linux). */
+        ret = cpu_clock_ns(t, id, &now);
+        if (ret < 0)
+            return ret;
+        ret = task_copy_in(t, &req, a->a[2], sizeof(req));
+        if (ret < 0)
+            return ret;
+        if (!timespec_valid(&req))
+            return -EINVAL;
+        t->restart_args[0] = (uint64_t)id;
+        t->restart_args[1] = (uint64_t)req.tv_sec * 1000000000ULL + (uint64_t)req.tv_nsec;
+        if (!(flags & TIMER_ABSTIME))
+            t->restart_args[1] += now;
+        t->restart_args[2] = (flags & TIMER_ABSTIME) ? 0 : a->a[3];
+        ret = cpu_sleep(t);
+        return ret == -ERESTART_RESTARTBLOCK && (flags & TIMER_ABSTIME) ? -ERESTARTNOHAND : ret;
+    }
     if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC && id != CLOCK_BOOTTIME && id != CLOCK_TAI)
         return is_host_clock(id) ? -ENOTSUP : -EINVAL;
     if (flags & ~TIMER_ABSTIME)
@@ -242,15 +349,14 @@ long sys_alarm(struct task *t, const struct sys_args *a)
 
 long sys_setitimer(struct task *t, const struct sys_args *a)
 {
+    int which = (int)a->a[0];
     struct itimerval nv, ov;
     uint64_t old, old_interval;
     long ret;
 
-    if ((int)a->a[0] != ITIMER_REAL) {
-        if ((int)a->a[0] == ITIMER_VIRTUAL || (int)a->a[0] == ITIMER_PROF)
-            return -ENOSYS; /* CPU-time timers need the stubs' accounting */
+    if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
         return -EINVAL;
-    }
+    /* A NULL new value disarms (Linux accepts it, with a warning). */
     memset(&nv, 0, sizeof(nv));
     if (a->a[1] != 0 && (ret = task_copy_in(t, &nv, a->a[1], sizeof(nv))) < 0)
         return ret;
@@ -258,7 +364,10 @@ long sys_setitimer(struct task *t, const struct sys_args *a)
         nv.it_interval.tv_usec < 0 || nv.it_interval.tv_usec >= 1000000 ||
         nv.it_interval.tv_sec < 0)
         return -EINVAL;
-    kernel_itimer_real(t, tv_to_ns(&nv.it_value), tv_to_ns(&nv.it_interval), &old, &old_interval);
+    ret = kernel_itimer_set(t, which, tv_to_ns(&nv.it_value), tv_to_ns(&nv.it_interval), &old,
+                            &old_interval);
+    if (ret < 0)
+        return ret;
     if (a->a[2] != 0) {
         ns_to_tv(old, &ov.it_value);
         ns_to_tv(old_interval, &ov.it_interval);
@@ -271,21 +380,13 @@ long sys_setitimer(struct task *t, const struct sys_args *a)
 long sys_getitimer(struct task *t, const struct sys_args *a)
 {
     struct itimerval ov;
-    uint64_t old, old_interval, v2, i2;
+    uint64_t value, interval;
+    long ret = kernel_itimer_get(t, (int)a->a[0], &value, &interval);
 
-    if ((int)a->a[0] != ITIMER_REAL) {
-        if ((int)a->a[0] == ITIMER_VIRTUAL || (int)a->a[0] == ITIMER_PROF) {
-            memset(&ov, 0, sizeof(ov));
-            return task_copy_out(t, a->a[1], &ov, sizeof(ov));
-        }
-        return -EINVAL;
-    }
-    /* Read by re-arming with the same value (one lock round trip each). */
-    kernel_itimer_real(t, 0, 0, &old, &old_interval);
-    if (old != 0)
-        kernel_itimer_real(t, old, old_interval, &v2, &i2);
-    ns_to_tv(old, &ov.it_value);
-    ns_to_tv(old_interval, &ov.it_interval);
+    if (ret < 0)
+        return ret;
+    ns_to_tv(value, &ov.it_value);
+    ns_to_tv(interval, &ov.it_interval);
     return task_copy_out(t, a->a[1], &ov, sizeof(ov));
 }
 
