@@ -1,16 +1,31 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# Container start-up and idle memory, runsc-c against runc in one run:
+# Container start-up and idle memory, runsc-c against runc and crun in one run:
 #  - create + start + wait + delete of a container running /init true (a static
 #    helper in a busybox rootfs), median of N runs, in ms, and the ratio;
 #  - the host memory (PSS, from /proc/<pid>/smaps_rollup) of every process of
 #    an idle container running `sleep`: for runsc-c the sandbox (sentry and its
 #    stubs), the gofer and the waiter; for runc the container's process.
-# crun is measured too when it can run containers on this host (it cannot on
-# a cgroup v1/v2 hybrid: it says so). runc and crun come from Debian; the
-# script installs them when missing.
+# and the same for crun. crun refuses a cgroup v1/v2 hybrid host whose v2
+# hierarchy has controllers ("cgroups in hybrid mode not supported, drop all
+# controllers from cgroupv2", whatever --cgroup-manager says: it reads
+# /sys/fs/cgroup/unified/cgroup.controllers first). So on such a host the
+# script re-runs itself in a private mount namespace where that one file reads
+# empty (/dev/null bound over it); the host is unchanged, crun uses its v1
+# cgroupfs manager as runc does, and all three runtimes run in the same
+# namespace (runc and runsc-c do not read that file).
+# runc and crun come from Debian; the script installs them when missing.
 # Usage: BUILD=build bench/startup.sh [N]
 set -uo pipefail
+
+UNIFIED=/sys/fs/cgroup/unified
+if [ -z "${STARTUP_IN_NS:-}" ] && [ -n "$(cat "$UNIFIED/cgroup.controllers" 2>/dev/null)" ] &&
+    [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
+    export STARTUP_IN_NS=1
+    exec unshare -m --propagation private bash -c \
+        'mount --bind /dev/null "$0/cgroup.controllers" && exec bash "$1" "${@:2}"' \
+        "$UNIFIED" "$0" "$@"
+fi
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -113,8 +128,9 @@ pss_tree() {
     echo "$total ${#all[@]}"
 }
 
+declare -A PSS
 echo "memory: PSS of an idle container running sleep"
-for rt in runc runsc-c; do
+for rt in runc crun runsc-c; do
     bin=$(rt_bin "$rt")
     (cd "$T/sleep" && "$bin" --root "$T/root-$rt" create --bundle "$T/sleep" --pid-file "$T/pid-$rt" \
         idle </dev/null >/dev/null 2>"$T/err") && "$bin" --root "$T/root-$rt" start idle 2>>"$T/err"
@@ -134,5 +150,12 @@ for rt in runc runsc-c; do
     # shellcheck disable=SC2086
     read -r kib n < <(pss_tree $pids)
     printf '  %-8s %6d KiB PSS over %d processes\n' "$rt" "$kib" "$n"
+    PSS[$rt]=$kib
     "$bin" --root "$T/root-$rt" delete --force idle >/dev/null 2>&1
+done
+for other in runc crun; do
+    if [ -n "${PSS[runsc-c]:-}" ] && [ -n "${PSS[$other]:-}" ]; then
+        awk -v a="${PSS[runsc-c]}" -v b="${PSS[$other]}" -v o="$other" \
+            'BEGIN { printf "  runsc-c / %s: %.2fx\n", o, (b > 0 ? a / b : 0) }'
+    fi
 done
