@@ -49,8 +49,8 @@ int main(void)
     CHECK(munmap(none, TB) == 0);
 
     /* MAP_NORESERVE read-write: no commit charge, touching a few pages works. */
-    char *nores = mmap(NULL, TB, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    char *nores =
+        mmap(NULL, TB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     int mode = overcommit_mode();
     if (mode == 2) {
         /* Strict accounting ignores MAP_NORESERVE. */
@@ -102,8 +102,8 @@ int main(void)
           MAP_FAILED);
     CHECK_EQ(errno, ENOMEM);
     /* Larger than the user address space (128 TB). */
-    CHECK(mmap(NULL, 1ULL << 48, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-               0) == MAP_FAILED);
+    CHECK(mmap(NULL, 1ULL << 48, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) ==
+          MAP_FAILED);
     CHECK_EQ(errno, ENOMEM);
     /* An offset that is not page aligned. */
     CHECK(mmap(NULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 1) == MAP_FAILED);
@@ -120,8 +120,8 @@ int main(void)
                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED);
     CHECK_EQ(errno, ENOMEM);
     /* A hint in the kernel half is only a hint. */
-    char *h = mmap((void *)0xffff800000000000ULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-                   0);
+    char *h =
+        mmap((void *)0xffff800000000000ULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     CHECK(h != MAP_FAILED);
     CHECK((uintptr_t)h < 0x800000000000ULL);
     CHECK(munmap(h, pg) == 0);

