@@ -347,6 +347,31 @@ static void reap(struct platform_ctx *ctx)
     ctx->reaped = true;
 }
 
+/*
+ * Seizes the host thread of a context that was never attached and waits for
+ * its first stop, so that the caller can make it exit. Returns 0, or -1 when
+ * that failed (the thread may be gone already).
+ */
+static int attach_for_exit(struct platform_ctx *ctx)
+{
+    int status;
+
+    if (ptrace(PTRACE_SEIZE, ctx->tid, NULL, (void *)(long)PTRACE_STUB_OPTIONS) < 0 ||
+        ptrace(PTRACE_INTERRUPT, ctx->tid, NULL, NULL) < 0)
+        return -1;
+    for (;;) {
+        if (wait_stop(ctx->tid, &status) < 0 || !WIFSTOPPED(status))
+            return -1;
+        if ((status >> 16) == PTRACE_EVENT_STOP)
+            break;
+        if (ptrace(PTRACE_CONT, ctx->tid, NULL, NULL) < 0)
+            return -1;
+    }
+    ctx->attached = true;
+    ctx->host_valid = false;
+    return 0;
+}
+
 /* Makes the (stopped, traced) host thread of `ctx` run exit(2) and reaps it. */
 static void exit_thread(struct platform_ctx *ctx)
 {
@@ -362,7 +387,12 @@ static void exit_thread(struct platform_ctx *ctx)
             ptrace(PTRACE_CONT, ctx->tid, NULL, NULL) < 0)
             tgkill(ctx->as != NULL ? ctx->as->pid : ctx->tid, ctx->tid, SIGKILL);
     } else if (!ctx->dead) {
-        /* Never attached (a failed clone hand-over): nothing else can stop it. */
+        /* Never attached (a clone whose task could not start): attach now so that it exits
+         * alone; SIGKILL, the last resort, ends every thread of its stub process. */
+        if (attach_for_exit(ctx) == 0) {
+            exit_thread(ctx);
+            return;
+        }
         tgkill(ctx->as != NULL ? ctx->as->pid : ctx->tid, ctx->tid, SIGKILL);
     }
     reap(ctx);
