@@ -194,6 +194,11 @@ int cmd_exec(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err
         if (runsc_open_console(o.console_socket, o.detach ? NULL : &master, &tty, err) < 0)
             goto out;
         req.exec.stdio.kind = CONTROL_STDIO_TTY;
+        if (proc->has_console_size) {
+            req.exec.stdio.has_console_size = true;
+            req.exec.stdio.rows = proc->console_height;
+            req.exec.stdio.cols = proc->console_width;
+        }
         fds[nfds++] = tty;
     } else {
         req.exec.stdio.kind = CONTROL_STDIO_FDS;
