@@ -53,6 +53,7 @@ struct boot_options {
     bool debug;
     const char *platform; /* the sentry's platform; NULL: ptrace */
     bool strace;          /* every app syscall to the log */
+    bool no_overlay;      /* --overlay=none: container roots are written through the gofer */
 };
 
 static int parse_fd(const char *flag, const char *s, int *out, rt_error_t *err)
@@ -74,6 +75,7 @@ static int parse_args(int argc, char **argv, struct boot_options *o, rt_error_t 
         OPT_DEBUG,
         OPT_PLATFORM,
         OPT_STRACE,
+        OPT_OVERLAY,
     };
     static const struct option opts[] = {
         { "spec-fd", required_argument, NULL, OPT_SPEC },
@@ -85,6 +87,7 @@ static int parse_args(int argc, char **argv, struct boot_options *o, rt_error_t 
         { "debug", no_argument, NULL, OPT_DEBUG },
         { "platform", required_argument, NULL, OPT_PLATFORM },
         { "strace", no_argument, NULL, OPT_STRACE },
+        { "overlay", required_argument, NULL, OPT_OVERLAY },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -123,6 +126,11 @@ static int parse_args(int argc, char **argv, struct boot_options *o, rt_error_t 
             break;
         case OPT_STRACE:
             o->strace = true;
+            break;
+        case OPT_OVERLAY:
+            if (strcmp(optarg, "none") != 0)
+                ret = rt_make_error(err, EINVAL, "boot: --overlay=%s (only `none`)", optarg);
+            o->no_overlay = true;
             break;
         default:
             return rt_make_error(err, EINVAL, "boot: unknown option `%s`", argv[optind - 1]);
@@ -296,6 +304,7 @@ static int boot_run(const struct boot_options *o, rt_error_t *err)
     if (boot_setup(o, &spec, &sentry, err) < 0)
         goto out;
     boot_containers_set_sentry(sentry);
+    boot_containers_set_no_overlay(o->no_overlay);
     /* 9. The control server's own resources (eventfd, memory) before the filter. */
     if (control_server_new(&cfg, &srv, err) < 0)
         goto out;

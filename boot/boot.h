@@ -131,6 +131,8 @@ void boot_containers_handlers(struct control_handlers *h);
 struct sentry;
 /* The sentry containers start in (sentry/sentry.h); set once before serving. Not owned. */
 void boot_containers_set_sentry(struct sentry *s);
+/* --overlay=none: containers write straight into their rootfs through the gofer. Set once. */
+void boot_containers_set_no_overlay(bool no_overlay);
 
 /* ---- the sandbox's seccomp filter (boot/filter.c) ---- */
 

@@ -52,6 +52,13 @@ static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct boot_container *g_ctrs[BOOT_MAX_CONTAINERS]; /* Protected by g_mu. */
 static struct sentry *g_sentry;                            /* Not owned; set before serving. */
 
+static bool g_no_overlay; /* Immutable once serving. */
+
+void boot_containers_set_no_overlay(bool no_overlay)
+{
+    g_no_overlay = no_overlay;
+}
+
 void boot_containers_set_sentry(struct sentry *s)
 {
     g_sentry = s;
@@ -235,7 +242,7 @@ static void process_args_of(const struct spec_process *proc, const struct contro
 
 /*
  * The spec's tmpfs mounts as the sentry takes them (options ro, nosuid,
- * nodev, noexec, mode=; size= and the rest are not enforced). Other types
+ * nodev, noexec here; the sentry applies size=, nr_inodes=, mode=, uid=, gid=). Other types
  * are not mounted here: proc and devpts are the sentry's own, bind mounts
  * come with gofer connections (bind_mounts_of); sysfs, mqueue, cgroup are not
  * mounted yet.
@@ -255,7 +262,10 @@ static struct sentry_tmpfs_mount *tmpfs_mounts_of(const struct spec *spec, size_
                       m->type != NULL ? m->type : "bind");
             continue;
         }
-        *t = (struct sentry_tmpfs_mount){ .destination = m->destination, .mode = 01777 };
+        *t = (struct sentry_tmpfs_mount){ .destination = m->destination,
+                                          .mode = 01777,
+                                          .options = m->options.v,
+                                          .n_options = m->options.n };
         for (size_t j = 0; j < m->options.n; j++) {
             const char *o = m->options.v[j];
 
@@ -325,7 +335,8 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
     cleanup_free struct sentry_rlimit *rl = NULL;
     cleanup_free struct sentry_tmpfs_mount *tmpfs = NULL;
     cleanup_free struct sentry_bind_mount *binds = NULL;
-    struct sentry_container_args a = { .root_readonly = c->spec->root.readonly };
+    struct sentry_container_args a = { .root_readonly = c->spec->root.readonly,
+                                       .root_no_overlay = g_no_overlay };
 
     if (g_sentry == NULL)
         return rt_make_error(err, ENOSYS, "this sandbox has no sentry");

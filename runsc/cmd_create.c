@@ -492,6 +492,8 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
             .debug = g->debug,
             .platform = g->platform,
             .strace = g->strace,
+            .no_overlay = g->overlay != NULL &&
+                          (strcmp(g->overlay, "none") == 0 || strcmp(g->overlay, "false") == 0),
             .on_spawn = record_sandbox,
             .on_spawn_arg = &rec,
         };

@@ -158,6 +158,8 @@ static void plan_argv(const struct sandbox_config *cfg, struct child_plan *p)
         p->argv[n++] = xasprintf("--platform=%s", cfg->platform);
     if (cfg->strace)
         p->argv[n++] = xstrdup("--strace");
+    if (cfg->no_overlay)
+        p->argv[n++] = xstrdup("--overlay=none");
     p->argv[n] = NULL;
     /* A fixed environment: nothing of the caller's (containerd's, podman's) leaks in. */
     p->envp = xcalloc(3, sizeof(char *));

@@ -74,6 +74,7 @@ struct sandbox_config {
     bool debug;
     const char *platform; /* --platform for the sentry; NULL: its default */
     bool strace;          /* --strace: the sentry traces the app's syscalls into its log */
+    bool no_overlay;      /* --overlay=none: container roots are written on the host */
     int start_timeout_ms; /* how long to wait for the sandbox to be ready; 0: 30 s */
     /*
      * Called with the new process's pid after clone3 and before it may exec

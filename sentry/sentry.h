@@ -90,6 +90,12 @@ struct sentry_tmpfs_mount {
     const char *destination; /* absolute; created (mode 0755) when missing and the parent allows */
     uint32_t mode;           /* of the tmpfs root; 01777 by default */
     bool readonly, nosuid, nodev, noexec;
+    /*
+     * The spec's options; the tmpfs ones (size=, nr_inodes=, mode=, uid=,
+     * gid=) apply, a malformed one fails the mount (EINVAL). Not owned.
+     */
+    char *const *options;
+    size_t n_options;
 };
 
 /* A bind mount: a tree the gofer serves on a connection of its own (the spec's bind mounts). */
@@ -103,6 +109,11 @@ struct sentry_bind_mount {
 struct sentry_container_args {
     int root_gofer_fd;  /* the rootfs gofer connection; owned from the call on, even on failure */
     bool root_readonly; /* root.readonly */
+    /*
+     * --overlay=none: a writable root is the gofer's own, so writes land in
+     * the host's rootfs; otherwise a sentry tmpfs takes them.
+     */
+    bool root_no_overlay;
     /*
      * Mounted over the root in order. Without one at /tmp (/dev/shm), a
      * tmpfs goes there when the directory exists.

@@ -159,12 +159,18 @@ static long mount_tmpfs(struct task *scratch, struct mount_ns *ns,
 {
     unsigned int flags = (m->readonly ? VFS_MNT_RDONLY : 0) | (m->nosuid ? VFS_MNT_NOSUID : 0) |
                          (m->nodev ? VFS_MNT_NODEV : 0) | (m->noexec ? VFS_MNT_NOEXEC : 0);
+    struct tmpfs_opts o = { .mode = m->mode != 0 ? m->mode : 01777 };
     struct super_block *sb;
-    long ret = make_dirs(scratch, m->destination);
+    long ret;
 
+    for (size_t i = 0; i < m->n_options; i++) {
+        if (tmpfs_opts_parse(&o, m->options[i]) < 0)
+            return -EINVAL;
+    }
+    ret = make_dirs(scratch, m->destination);
     if (ret < 0)
         return ret;
-    sb = tmpfs_new(m->mode != 0 ? m->mode : 01777, 0, 0);
+    sb = tmpfs_new_opts(&o);
     if (sb == NULL)
         return -ENOMEM;
     ret = vfs_mount_at(ns, m->destination, sb, flags);
@@ -317,7 +323,7 @@ static int build_mounts(struct kernel *k, const struct sentry_container_args *a,
     root = goferfs_new(a->root_gofer_fd, &errnum);
     if (root == NULL)
         return rt_make_error(err, errnum, "attaching to the rootfs gofer");
-    if (!a->root_readonly) {
+    if (!a->root_readonly && !a->root_no_overlay) {
         /* Writes land in a sentry tmpfs over the image, which never changes (--overlay). */
         struct super_block *upper = tmpfs_new(0755, 0, 0), *ovl = NULL;
 
