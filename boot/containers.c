@@ -353,6 +353,17 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
     /* The bind connections stay ours (closed when the container stops); the mounts dup them. */
     binds = bind_mounts_of(c, c->fds + nstdio + 1, &a.n_binds);
     a.binds = binds;
+    {
+        /*
+         * A pod member whose pid namespace is a path (the pause container's,
+         * shareProcessNamespace) or unset shares the sandbox's; one to create
+         * gets its own, its init pid 1 (the sentry ignores this for the
+         * first container, which is the root namespace).
+         */
+        const struct spec_namespace *pidns = specutils_namespace_find(c->spec, "pid");
+
+        a.share_pid_ns = pidns == NULL || pidns->path != NULL;
+    }
     /* The rootfs connection belongs to the sentry's mount from here on. */
     a.root_gofer_fd = take_fd(&c->fds[nstdio]);
     if (sentry_container_start(g_sentry, &a, &c->sc, err) < 0)

@@ -16,12 +16,14 @@
  * capabilities are dropped and before its seccomp filter (the ptrace stub
  * factory), and then starts containers from control requests.
  *
- * Containers of a pod share the kernel (one pid namespace, hostname, IPC);
- * each has its own mount namespace, and its processes are those whose fs
- * context is in it. The first container's init is the sandbox's pid 1:
- * when it dies every process of the sandbox dies (the pod's pause
- * container). A later container's init is an ordinary process without a
- * parent whose death kills the rest of its container.
+ * Containers of a pod share the kernel (hostname, IPC); each has its own
+ * mount namespace, and its processes are those whose fs context is in it.
+ * The first container's init is the sandbox's pid 1 in the root pid
+ * namespace: when it dies every process of the sandbox dies (the pod's
+ * pause container). A later container's init is pid 1 of a pid namespace of
+ * its own, or (share_pid_ns) an ordinary process of the root namespace;
+ * either way it has no parent and its death kills the rest of its
+ * container. Pids that cross this API are the container's namespace's.
  */
 struct sentry;
 struct sentry_container;
@@ -123,6 +125,12 @@ struct sentry_container_args {
     /* Mounted after the tmpfs mounts, in order; a bind at /tmp (/dev/shm) keeps its tmpfs away. */
     const struct sentry_bind_mount *binds;
     size_t n_binds;
+    /*
+     * A pod member that joins the sandbox's root pid namespace (the first
+     * container's, where every process is visible) instead of getting one of
+     * its own with its init as pid 1. Ignored for the first container.
+     */
+    bool share_pid_ns;
     struct sentry_process_args init;
 };
 
@@ -136,7 +144,7 @@ struct sentry_container_args {
 int sentry_container_start(struct sentry *s, const struct sentry_container_args *args,
                            struct sentry_container **out, rt_error_t *err);
 
-/* The container's init pid inside the sandbox. */
+/* The container's init pid in its pid namespace (1 in a namespace of its own). */
 int sentry_container_init_pid(const struct sentry_container *c);
 
 /* A process started in a running container by sentry_container_exec. */
@@ -151,7 +159,7 @@ struct sentry_process;
 int sentry_container_exec(struct sentry_container *c, const struct sentry_process_args *args,
                           struct sentry_process **out, rt_error_t *err);
 
-/* The exec'd process's pid inside the sandbox. */
+/* The exec'd process's pid in its container's pid namespace. */
 int sentry_process_pid(const struct sentry_process *p);
 
 /* Waits until the process's thread called on_exit, then frees `p`. NULL is fine. */

@@ -107,7 +107,7 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *a)
     pthread_attr_t attr;
     pthread_t thread;
     long ret;
-    int tid;
+    int tid, nr = 0;
 
     ret = validate(a);
     if (ret < 0)
@@ -180,7 +180,8 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *a)
         kernel_task_free(nt);
         return -ERESTARTNOINTR;
     }
-    tid = kernel_alloc_pid_locked(k);
+    /* A global pid and the number the caller's namespace (the child's) knows it by. */
+    tid = kernel_alloc_pid_ns_locked(k, t->tg->pidns, &nr);
     if (tid < 0) {
         pthread_mutex_unlock(&k->mu);
         kernel_task_free(nt);
@@ -221,11 +222,11 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *a)
     }
     pthread_mutex_unlock(&k->mu);
 
-    /* Before the child runs: the tid words clone was asked to fill. */
+    /* Before the child runs: the tid words clone was asked to fill (one namespace for both). */
     if (a->flags & CLONE_PARENT_SETTID)
-        task_copy_out(t, a->parent_tid, &tid, sizeof(tid));
+        task_copy_out(t, a->parent_tid, &nr, sizeof(nr));
     if (a->flags & CLONE_CHILD_SETTID)
-        mm_copy_out(nt->mm, a->child_tid, &tid, sizeof(tid));
+        mm_copy_out(nt->mm, a->child_tid, &nr, sizeof(nr));
 
     nt->own_thread = true;
     pthread_attr_init(&attr);
@@ -253,5 +254,5 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *a)
         }
         pthread_mutex_unlock(&k->mu);
     }
-    return tid;
+    return nr;
 }

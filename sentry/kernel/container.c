@@ -2,6 +2,7 @@
 /* Containers on the sentry kernel for boot: root mounts, the init's thread, signals, exit. */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -64,6 +65,13 @@ struct sentry_process {
 struct sentry_container {
     struct sentry_process init;
     struct mount_ns *ns; /* a reference; set by the init's thread before it runs. Immutable */
+    /*
+     * The pid namespace its processes are numbered in (pids of the control
+     * socket: exec, ps, kill): the root's for the first container and pod
+     * members that share it, else one of its own whose init is pid 1. A
+     * reference (k->mu); Immutable.
+     */
+    struct pid_ns *pidns;
 };
 
 /* kernel.c's task allocator (used by kernel_start_init; not in a header yet). */
@@ -82,6 +90,17 @@ int sentry_new(const struct sentry_opts *opts, struct sentry **out, rt_error_t *
 
     if (kopts.platform == NULL)
         return rt_make_error(err, EINVAL, "unknown platform `%s`", name);
+    /*
+     * glibc's malloc sizes its arena limit from /sys/devices/system/cpu/online
+     * the first time more than 8 threads have arenas: under the seccomp
+     * filter that open kills the sandbox (a pod's fourth container). A fixed
+     * limit (glibc's default, 8 per CPU) means it never reads it.
+     */
+    {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+        mallopt(M_ARENA_MAX, 8 * (int)(ncpu > 0 ? ncpu : 1));
+    }
     s = xmalloc0(sizeof(*s));
     s->pops = kopts.platform;
     pthread_mutex_init(&s->mu, NULL);
@@ -496,14 +515,17 @@ static int setup_process(struct task *t, const struct sentry_process_args *a, rt
 
 /*
  * kernel_start_init for a process that is not the sandbox's init: a new
- * pid, no parent (nobody in the sandbox waits for it; its orphans go to
- * init), its own address space, fd table (stdio) and fs context in `ns`
- * with `a->cwd`, the program `prog` loaded. Host tier.
+ * pid in `pidns` (the first one of a new namespace makes it the
+ * namespace's init), no parent (nobody in the sandbox waits for it; its
+ * orphans go to its namespace's init), its own address space, fd table
+ * (stdio) and fs context in `ns` with `a->cwd`, the program `prog` loaded.
+ * Host tier.
  * Until kernel.h offers this (kernel_start_process), it is built here on
  * kernel_internal.h, step for step as kernel_start_init does it.
  */
-static int start_process(struct kernel *k, struct mount_ns *ns, const struct sentry_process_args *a,
-                         const char *prog, struct task **out, rt_error_t *err)
+static int start_process(struct kernel *k, struct mount_ns *ns, struct pid_ns *pidns,
+                         const struct sentry_process_args *a, const char *prog, struct task **out,
+                         rt_error_t *err)
 {
     struct task *t = kernel_task_alloc(k);
     struct platform_as *as = NULL;
@@ -515,11 +537,17 @@ static int start_process(struct kernel *k, struct mount_ns *ns, const struct sen
     if (t == NULL)
         return rt_make_error(err, ENOMEM, "allocating a task");
     pthread_mutex_lock(&k->mu);
-    ret = kernel_alloc_pid_locked(k);
-    if (ret > 0) {
-        t->tid = (int)ret;
-        tg = thread_group_new_locked(k, NULL, t->tid);
-        t->tg = tg;
+    {
+        int nr = 0;
+
+        ret = kernel_alloc_pid_ns_locked(k, pidns, &nr);
+        if (ret > 0) {
+            t->tid = (int)ret;
+            tg = thread_group_new_in_locked(k, NULL, pidns, t->tid);
+            t->tg = tg;
+            if (tg != NULL && pidns->parent != NULL && pidns->reaper == NULL && nr == 1)
+                pidns->reaper = tg;
+        }
     }
     pthread_mutex_unlock(&k->mu);
     if (tg == NULL) {
@@ -604,7 +632,7 @@ static int load_process(struct sentry_process *p, struct task **out, rt_error_t 
             ea.stdio[0] = ea.stdio[1] = ea.stdio[2] = -1; /* setup_process installs it */
         if (kernel_start_init(k, &ea, &t, err) < 0)
             return -1;
-    } else if (start_process(k, p->c->ns, a, prog, &t, err) < 0) {
+    } else if (start_process(k, p->c->ns, p->c->pidns, a, prog, &t, err) < 0) {
         return -1;
     }
     if (setup_process(t, a, err) < 0) {
@@ -624,6 +652,10 @@ static int load_process(struct sentry_process *p, struct task **out, rt_error_t 
 static bool in_container_locked(struct thread_group *tg, const struct sentry_container *c)
 {
     struct klist *pos;
+
+    /* A namespace of its own: its processes, exiting ones (no fs context left) included. */
+    if (c->pidns != NULL && c->pidns->parent != NULL)
+        return tg->pidns == c->pidns;
 
     klist_for_each(pos, &tg->tasks)
     {
@@ -680,7 +712,10 @@ static void *process_thread(void *arg)
         p->start_err = err;
     } else {
         p->phase = PROC_RUNNING;
-        p->pid = t->tg->pid;
+        /* The container's namespace's number (the root's pid when it shares the root). */
+        pthread_mutex_lock(&k->mu);
+        p->pid = pid_ns_nr_locked(p->c->pidns, t->tg->pid);
+        pthread_mutex_unlock(&k->mu);
     }
     pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->mu);
@@ -757,6 +792,19 @@ int sentry_container_start(struct sentry *s, const struct sentry_container_args 
     c->init.kernel_init = !s->has_init;
     s->has_init = true;
     pthread_mutex_unlock(&s->mu);
+    /* The first container numbers its processes in the root namespace; a member in the root's
+     * (shared) or in one of its own. */
+    pthread_mutex_lock(&s->k->mu);
+    if (c->init.kernel_init || args->share_pid_ns)
+        c->pidns = get_pid_ns_locked(s->k->root_pidns);
+    else
+        c->pidns = kernel_pidns_new_locked(s->k);
+    pthread_mutex_unlock(&s->k->mu);
+    if (c->pidns == NULL) {
+        close(args->root_gofer_fd);
+        free(c);
+        return rt_make_error(err, ENOMEM, "a pid namespace");
+    }
     if (process_start(&c->init, err) < 0) {
         /* The gofer connection went with the failed mount, or is closed here. */
         if (c->init.phase != PROC_FAILED)
@@ -775,6 +823,9 @@ int sentry_container_start(struct sentry *s, const struct sentry_container_args 
             s->has_init = false;
             pthread_mutex_unlock(&s->mu);
         }
+        pthread_mutex_lock(&s->k->mu);
+        put_pid_ns_locked(c->pidns);
+        pthread_mutex_unlock(&s->k->mu);
         free(c);
         return -1;
     }
@@ -832,7 +883,8 @@ int sentry_container_signal(struct sentry_container *c, enum sentry_signal_targe
         pid = c->init.pid;
     fill_kill_info(&info, sig);
     pthread_mutex_lock(&k->mu);
-    tg = kernel_find_tg_locked(k, pid);
+    /* `pid` is the container's namespace's number. */
+    tg = kernel_find_tg_global_locked(k, pid_ns_global_locked(c->pidns, pid));
     if (target == SENTRY_SIGNAL_FOREGROUND && is_alive_locked(tg))
         pgrp = devpts_session_foreground_locked(tg->sid);
     if (pgrp > 0) {
@@ -885,8 +937,8 @@ int sentry_container_processes(struct sentry_container *c, struct sentry_process
             v = xrealloc(v, cap * sizeof(*v));
         }
         v[len] = (struct sentry_process_info){
-            .pid = tg->pid,
-            .ppid = tg->parent != NULL ? tg->parent->pid : 0,
+            .pid = pid_ns_nr_locked(c->pidns, tg->pid),
+            .ppid = tg->parent != NULL ? pid_ns_nr_locked(c->pidns, tg->parent->pid) : 0,
             .cpu_ns = tg->cpu_ns,
         };
         if (tg->leader != NULL)
@@ -916,5 +968,8 @@ void sentry_container_free(struct sentry_container *c)
     pthread_cond_destroy(&c->init.cond);
     pthread_mutex_destroy(&c->init.mu);
     put_mount_ns(c->ns);
+    pthread_mutex_lock(&c->init.s->k->mu);
+    put_pid_ns_locked(c->pidns);
+    pthread_mutex_unlock(&c->init.s->k->mu);
     free(c);
 }

@@ -217,7 +217,7 @@ void kernel_futex_exit(struct task *t)
     if (t->mm == NULL)
         return;
     pthread_mutex_lock(&t->k->mu);
-    tid = t->tid;
+    tid = t->ns_tid; /* the owner tid the app stores in its lock words: its namespace's */
     pthread_mutex_unlock(&t->k->mu);
     exit_robust_list(t, tid);
     /* CLONE_CHILD_CLEARTID / set_tid_address: pthread_join's wake-up. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The kernel object, the pid namespace, thread groups, the init process and execve. */
+/* The kernel object, pid namespaces, thread groups, the init process and execve. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -43,7 +43,13 @@ int kernel_new(const struct kernel_opts *opts, struct kernel **out, rt_error_t *
     klist_init(&k->tasks);
     klist_init(&k->futex_waiters);
     klist_init(&k->timers);
+    klist_init(&k->pidns_list);
+    k->root_pidns = xmalloc0(sizeof(*k->root_pidns));
+    k->root_pidns->k = k;
+    k->root_pidns->refs = 1;
+    klist_add_tail(&k->pidns_list, &k->root_pidns->k_node);
     if (k->pops->init(&opts->platform_opts, &k->plat, err) < 0) {
+        free(k->root_pidns);
         free(k);
         return rt_error_wrap(err, "starting platform %s", opts->platform->name);
     }
@@ -67,6 +73,15 @@ void kernel_free(struct kernel *k)
     klist_for_each_safe(pos, tmp, &k->tgs)
     {
         thread_group_free_locked(klist_entry(pos, struct thread_group, k_node));
+    }
+    /* What containers still hold, and the root. */
+    klist_for_each_safe(pos, tmp, &k->pidns_list)
+    {
+        struct pid_ns *ns = klist_entry(pos, struct pid_ns, k_node);
+
+        klist_del(&ns->k_node);
+        free(ns->map);
+        free(ns);
     }
     pthread_mutex_unlock(&k->mu);
     put_mount_ns(k->mntns);
@@ -94,20 +109,190 @@ static bool pid_in_use_locked(struct kernel *k, int pid)
     return false;
 }
 
+/* Drops the entries of `ns` whose number or (when `global`) global pid is `v`. */
+static void pidns_forget_locked(struct pid_ns *ns, int v, bool global)
+{
+    for (size_t i = 0; i < ns->n_map;) {
+        if ((global ? ns->map[i].global : ns->map[i].nr) == v)
+            ns->map[i] = ns->map[--ns->n_map];
+        else
+            i++;
+    }
+}
+
 int kernel_alloc_pid_locked(struct kernel *k)
 {
     for (int tries = 0; tries < KERNEL_PID_MAX; tries++) {
         int pid = k->next_pid++;
+        struct klist *pos;
 
         if (k->next_pid >= KERNEL_PID_MAX)
             k->next_pid = 300; /* Linux's RESERVED_PIDS */
-        if (!pid_in_use_locked(k, pid))
-            return pid;
+        if (pid_in_use_locked(k, pid))
+            continue;
+        /* A child namespace's number of an earlier holder of this pid is stale now. */
+        klist_for_each(pos, &k->pidns_list)
+        {
+            pidns_forget_locked(klist_entry(pos, struct pid_ns, k_node), pid, /*global=*/true);
+        }
+        return pid;
     }
     return -EAGAIN;
 }
 
+/* Whether number `nr` of the child namespace `ns` still names a pid in use. */
+static bool pidns_nr_in_use_locked(struct pid_ns *ns, int nr)
+{
+    for (size_t i = 0; i < ns->n_map; i++) {
+        if (ns->map[i].nr == nr)
+            return pid_in_use_locked(ns->k, ns->map[i].global);
+    }
+    return false;
+}
+
+int kernel_alloc_pid_ns_locked(struct kernel *k, struct pid_ns *ns, int *nr)
+{
+    int global, local = 0;
+
+    if (ns->dead)
+        return -ENOMEM; /* Linux's alloc_pid once the namespace's init is gone */
+    if (ns->parent != NULL) {
+        for (int tries = 0; local == 0 && tries < KERNEL_PID_MAX; tries++) {
+            int cand = ns->next_nr++ + 1;
+
+            if (ns->next_nr >= KERNEL_PID_MAX - 1)
+                ns->next_nr = 299; /* RESERVED_PIDS, as the root */
+            if (!pidns_nr_in_use_locked(ns, cand))
+                local = cand;
+        }
+        if (local == 0)
+            return -EAGAIN;
+        if (ns->n_map == ns->cap_map) {
+            size_t cap = ns->cap_map == 0 ? 16 : ns->cap_map * 2;
+            struct pid_ns_entry *m = realloc(ns->map, cap * sizeof(*m));
+
+            if (m == NULL)
+                return -ENOMEM;
+            ns->map = m;
+            ns->cap_map = cap;
+        }
+    }
+    global = kernel_alloc_pid_locked(k);
+    if (global < 0)
+        return global;
+    if (ns->parent != NULL) {
+        pidns_forget_locked(ns, local, /*global=*/false);
+        ns->map[ns->n_map++] = (struct pid_ns_entry){ .global = global, .nr = local };
+    }
+    *nr = ns->parent != NULL ? local : global;
+    return global;
+}
+
+struct pid_ns *kernel_pidns_new_locked(struct kernel *k)
+{
+    struct pid_ns *ns = calloc(1, sizeof(*ns));
+
+    if (ns == NULL)
+        return NULL;
+    ns->k = k;
+    ns->parent = k->root_pidns;
+    ns->refs = 1;
+    klist_add_tail(&k->pidns_list, &ns->k_node);
+    return ns;
+}
+
+struct pid_ns *get_pid_ns_locked(struct pid_ns *ns)
+{
+    if (ns != NULL)
+        ns->refs++;
+    return ns;
+}
+
+void put_pid_ns_locked(struct pid_ns *ns)
+{
+    /* The root lives as long as the kernel. */
+    if (ns == NULL || --ns->refs > 0 || ns->parent == NULL)
+        return;
+    klist_del(&ns->k_node);
+    free(ns->map);
+    free(ns);
+}
+
+int pid_ns_nr_locked(const struct pid_ns *ns, int global)
+{
+    if (global <= 0)
+        return 0;
+    if (ns->parent == NULL)
+        return global;
+    for (size_t i = 0; i < ns->n_map; i++) {
+        if (ns->map[i].global == global)
+            return ns->map[i].nr;
+    }
+    return 0;
+}
+
+int pid_ns_global_locked(const struct pid_ns *ns, int nr)
+{
+    if (nr <= 0)
+        return 0;
+    if (ns->parent == NULL)
+        return nr;
+    for (size_t i = 0; i < ns->n_map; i++) {
+        if (ns->map[i].nr == nr)
+            return ns->map[i].global;
+    }
+    return 0;
+}
+
+bool pid_ns_sees_locked(const struct pid_ns *ns, const struct thread_group *tg)
+{
+    for (const struct pid_ns *o = tg->pidns; o != NULL; o = o->parent) {
+        if (o == ns)
+            return true;
+    }
+    return false;
+}
+
+int task_pid_vnr_locked(const struct task *t, int global)
+{
+    return pid_ns_nr_locked(task_pidns(t), global);
+}
+
+int task_pid_from_vnr_locked(const struct task *t, int nr)
+{
+    return pid_ns_global_locked(task_pidns(t), nr);
+}
+
+/* The namespace numbers given to the sentry are read in: the current task's, else the root. */
+static struct pid_ns *current_pidns(struct kernel *k)
+{
+    struct task *cur = g_kernel_current_task;
+
+    return cur != NULL && cur->k == k && cur->tg != NULL ? cur->tg->pidns : k->root_pidns;
+}
+
+int kernel_pid_vnr_locked(struct kernel *k, int global)
+{
+    return pid_ns_nr_locked(current_pidns(k), global);
+}
+
 struct thread_group *kernel_find_tg_locked(struct kernel *k, int pid)
+{
+    struct pid_ns *ns = current_pidns(k);
+    struct thread_group *tg = kernel_find_tg_global_locked(k, pid_ns_global_locked(ns, pid));
+
+    return tg != NULL && pid_ns_sees_locked(ns, tg) ? tg : NULL;
+}
+
+struct task *kernel_find_task_locked(struct kernel *k, int tid)
+{
+    struct pid_ns *ns = current_pidns(k);
+    struct task *t = kernel_find_task_global_locked(k, pid_ns_global_locked(ns, tid));
+
+    return t != NULL && t->tg != NULL && pid_ns_sees_locked(ns, t->tg) ? t : NULL;
+}
+
+struct thread_group *kernel_find_tg_global_locked(struct kernel *k, int pid)
 {
     struct klist *pos;
 
@@ -123,7 +308,7 @@ struct thread_group *kernel_find_tg_locked(struct kernel *k, int pid)
     return NULL;
 }
 
-struct task *kernel_find_task_locked(struct kernel *k, int tid)
+struct task *kernel_find_task_global_locked(struct kernel *k, int tid)
 {
     struct klist *pos;
 
@@ -141,12 +326,21 @@ struct task *kernel_find_task_locked(struct kernel *k, int tid)
 
 struct thread_group *thread_group_new_locked(struct kernel *k, struct thread_group *parent, int pid)
 {
+    return thread_group_new_in_locked(k, parent, parent != NULL ? parent->pidns : k->root_pidns,
+                                      pid);
+}
+
+struct thread_group *thread_group_new_in_locked(struct kernel *k, struct thread_group *parent,
+                                                struct pid_ns *ns, int pid)
+{
     struct thread_group *tg = calloc(1, sizeof(*tg));
 
     if (tg == NULL)
         return NULL;
     tg->k = k;
     tg->pid = pid;
+    tg->pidns = get_pid_ns_locked(ns);
+    tg->ns_pid = pid_ns_nr_locked(ns, pid);
     tg->parent = parent;
     klist_init(&tg->children);
     klist_init(&tg->sibling);
@@ -179,12 +373,16 @@ void thread_group_free_locked(struct thread_group *tg)
     klist_del(&tg->sibling);
     klist_del(&tg->k_node);
     sigpending_free(&tg->pending);
+    if (tg->pidns != NULL && tg->pidns->reaper == tg)
+        tg->pidns->reaper = NULL;
+    put_pid_ns_locked(tg->pidns);
     free(tg);
 }
 
 void task_link_locked(struct task *t, struct thread_group *tg)
 {
     t->tg = tg;
+    t->ns_tid = pid_ns_nr_locked(tg->pidns, t->tid);
     klist_add_tail(&tg->tasks, &t->tg_node);
     tg->nr_tasks++;
     if (t->tid == tg->pid)
@@ -274,6 +472,7 @@ int kernel_start_init(struct kernel *k, const struct kernel_exec_args *args, str
     if (tg != NULL) {
         t->tg = tg;
         k->init = tg;
+        k->root_pidns->reaper = tg;
     }
     pthread_mutex_unlock(&k->mu);
     if (tg == NULL) {
@@ -439,6 +638,7 @@ long kernel_task_exec(struct task *t, const char *host_path, char *const argv[],
     /* A non-leader takes over the process's pid (Linux's de_thread). */
     if (t->tid != t->tg->pid) {
         t->tid = t->tg->pid;
+        t->ns_tid = t->tg->ns_pid;
         t->tg->leader = t;
     }
     parent = t->vfork_parent;

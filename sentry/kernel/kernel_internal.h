@@ -22,6 +22,9 @@ struct platform_as *kernel_put_mm_keep_as(struct mm *mm);
 /* Creates a thread group for `leader` (pid = leader->tid), linked under `parent`. Needs k->mu. */
 struct thread_group *thread_group_new_locked(struct kernel *k, struct thread_group *parent,
                                              int pid);
+/* The same in pid namespace `ns` (thread_group_new_locked: the parent's, or the root's). */
+struct thread_group *thread_group_new_in_locked(struct kernel *k, struct thread_group *parent,
+                                                struct pid_ns *ns, int pid);
 
 /* Links a new task into `tg` and the kernel's lists. Needs k->mu. */
 void task_link_locked(struct task *t, struct thread_group *tg);

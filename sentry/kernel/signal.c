@@ -173,10 +173,11 @@ static bool sent_by_user(const siginfo_t *info)
  */
 static bool init_ignores(const struct thread_group *tg, const siginfo_t *info, int sig)
 {
-    if (tg != tg->k->init || is_synchronous(info, sig))
+    /* Every pid namespace's init (a pod member's own namespace too); si_pid is in its numbers. */
+    if (tg->pidns == NULL || tg != tg->pidns->reaper || is_synchronous(info, sig))
         return false;
     /* init's own kill of itself (runsc-c do's programs are pid 1 and rely on it). */
-    if (sent_by_user(info) && info->si_pid == tg->pid)
+    if (sent_by_user(info) && info->si_pid == tg->ns_pid)
         return false;
     /*
      * From outside (pid 0: `runsc-c kill`, the waiter), as from an ancestor pid
@@ -232,12 +233,32 @@ static bool prepare_signal_locked(struct thread_group *tg, const struct task *ta
     return true;
 }
 
+/*
+ * The senders of signals that name them (kill, tkill, sigqueue, SIGCHLD) put
+ * their global pid in si_pid; the queued copy has the receiver's
+ * namespace's number of it, 0 for a sender outside that namespace (Linux's
+ * send_signal_locked and do_notify_parent).
+ */
+static const siginfo_t *info_for_ns(const siginfo_t *info, const struct thread_group *tg,
+                                    siginfo_t *copy)
+{
+    bool names_sender = sent_by_user(info) || (info->si_signo == SIGCHLD && info->si_code > 0);
+
+    if (!names_sender || info->si_pid == 0 || tg->pidns == NULL || tg->pidns->parent == NULL)
+        return info;
+    *copy = *info;
+    copy->si_pid = pid_ns_nr_locked(tg->pidns, info->si_pid);
+    return copy;
+}
+
 void task_send_signal_locked(struct task *t, const siginfo_t *info)
 {
     int sig = info->si_signo;
+    siginfo_t copy;
 
     if (sig < 1 || sig > KERNEL_NSIG || t->exited)
         return;
+    info = info_for_ns(info, t->tg, &copy);
     if (!prepare_signal_locked(t->tg, t, info))
         return;
     sigpending_add(&t->pending, info);
@@ -250,9 +271,11 @@ void thread_group_send_signal_locked(struct thread_group *tg, const siginfo_t *i
     int sig = info->si_signo;
     struct task *taker = NULL;
     struct klist *pos;
+    siginfo_t copy;
 
     if (sig < 1 || sig > KERNEL_NSIG)
         return;
+    info = info_for_ns(info, tg, &copy);
     klist_for_each(pos, &tg->tasks)
     {
         struct task *o = klist_entry(pos, struct task, tg_node);

@@ -155,6 +155,10 @@ static void report_exit_locked(struct thread_group *tg)
     int code, status;
 
     exit_code_of(tg->exit_status, &code, &status);
+    if (tg->parent == NULL && tg->reap_self) {
+        thread_group_free_locked(tg);
+        return;
+    }
     if (tg->parent != NULL && tg->exit_signal == SIGCHLD && autoreaps(tg->parent)) {
         struct thread_group *p = tg->parent;
 
@@ -165,14 +169,16 @@ static void report_exit_locked(struct thread_group *tg)
     thread_group_notify_parent_locked(tg, code, status);
 }
 
-/* Linux's find_new_reaper: the nearest live subreaper ancestor, else init. */
+/* Linux's find_new_reaper: the nearest live subreaper ancestor, else its namespace's init. */
 static struct thread_group *find_reaper_locked(struct thread_group *tg)
 {
+    struct thread_group *init = tg->pidns->reaper;
+
     for (struct thread_group *a = tg->parent; a != NULL; a = a->parent) {
         if (a->child_subreaper && !a->zombie && !a->exiting)
             return a;
     }
-    return tg->k->init != tg ? tg->k->init : NULL;
+    return init != tg && !tg->pidns->dead ? init : NULL;
 }
 
 /* The last task of `tg` left: it becomes a zombie, its children get a new parent. */
@@ -205,7 +211,10 @@ static void thread_group_dead_locked(struct thread_group *tg)
         klist_del(&c->sibling);
         c->parent = reaper;
         if (reaper == NULL) {
-            /* init is gone: nobody will wait; it is freed with the kernel. */
+            /* The namespace's init is gone: nobody will wait; it goes when it dies. */
+            c->reap_self = true;
+            if (c->zombie)
+                thread_group_free_locked(c);
             continue;
         }
         klist_add_tail(&reaper->children, &c->sibling);
@@ -214,16 +223,22 @@ static void thread_group_dead_locked(struct thread_group *tg)
             report_exit_locked(c);
         }
     }
-    if (tg == k->init) {
-        /* The death of a pid namespace's init kills every other process in it. */
+    if (tg == tg->pidns->reaper) {
+        /*
+         * The death of a pid namespace's init kills every other process in it
+         * and in its descendants (Linux's zap_pid_ns_processes): the root's
+         * init is the whole sandbox's. No process is born there any more.
+         */
+        tg->pidns->dead = true;
         klist_for_each(pos, &k->tgs)
         {
             struct thread_group *o = klist_entry(pos, struct thread_group, k_node);
 
-            if (o != tg && !o->zombie)
+            if (o != tg && !o->zombie && pid_ns_sees_locked(tg->pidns, o))
                 thread_group_exit_locked(o, SIGKILL);
         }
-        return;
+        if (tg == k->init)
+            return;
     }
     report_exit_locked(tg);
 }

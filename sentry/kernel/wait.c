@@ -50,6 +50,11 @@ long kernel_wait(struct task *t, int idtype, int id, int options, struct kernel_
 
     memset(res, 0, sizeof(*res));
     pthread_mutex_lock(&k->mu);
+    /* The caller's namespace numbers the ids; 0 never matches a pid. */
+    if (idtype == P_PGID)
+        id = id == 0 ? t->tg->pgid : task_pid_from_vnr_locked(t, id);
+    else if (idtype == P_PID)
+        id = task_pid_from_vnr_locked(t, id);
     for (;;) {
         struct klist *pos, *tmp;
         bool any = false;
@@ -103,6 +108,11 @@ long kernel_wait(struct task *t, int idtype, int id, int options, struct kernel_
         }
     }
 out:
+    /* A child lives in the caller's namespace: its number there is never 0. */
+    if (ret > 0) {
+        res->pid = task_pid_vnr_locked(t, res->pid);
+        ret = res->pid;
+    }
     pthread_mutex_unlock(&k->mu);
     return ret;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "sentry/kernel/kernel.h"
 #include "sentry/net/net.h"
 #include "sentry/net/net_internal.h"
 
@@ -84,6 +85,12 @@ long net_getsockopt(struct task *t, struct file *f, int level, int name, void *v
     case SO_PEERCRED: {
         struct ucred u = { .pid = s->peercred.pid, .uid = s->peercred.uid, .gid = s->peercred.gid };
 
+        /* A global pid: the caller's pid namespace's number of it (0 when outside). */
+        if (t != NULL) {
+            pthread_mutex_lock(&t->k->mu);
+            u.pid = task_pid_vnr_locked(t, u.pid);
+            pthread_mutex_unlock(&t->k->mu);
+        }
         if (*len > sizeof(u))
             *len = sizeof(u);
         memcpy(val, &u, sizeof(u));

@@ -34,14 +34,15 @@ long sys_exit_group(struct task *t, const struct sys_args *a)
     return 0;
 }
 
+/* Pids as the caller's pid namespace numbers them (kernel.h: pid namespaces). */
 long sys_getpid(struct task *t, const struct sys_args *a)
 {
-    return t->tg->pid;
+    return t->tg->ns_pid;
 }
 
 long sys_gettid(struct task *t, const struct sys_args *a)
 {
-    return t->tid;
+    return t->ns_tid;
 }
 
 long sys_getppid(struct task *t, const struct sys_args *a)
@@ -49,7 +50,8 @@ long sys_getppid(struct task *t, const struct sys_args *a)
     int ppid;
 
     pthread_mutex_lock(&t->k->mu);
-    ppid = t->tg->parent != NULL ? t->tg->parent->pid : 0;
+    /* 0 for a parent outside the namespace, as for a namespace's init. */
+    ppid = t->tg->parent != NULL ? task_pid_vnr_locked(t, t->tg->parent->pid) : 0;
     pthread_mutex_unlock(&t->k->mu);
     return ppid;
 }
@@ -58,7 +60,12 @@ long sys_getppid(struct task *t, const struct sys_args *a)
 
 long sys_getpgrp(struct task *t, const struct sys_args *a)
 {
-    return t->tg->pgid;
+    long ret;
+
+    pthread_mutex_lock(&t->k->mu);
+    ret = task_pid_vnr_locked(t, t->tg->pgid);
+    pthread_mutex_unlock(&t->k->mu);
+    return ret;
 }
 
 /* getpgid/getsid: the group or session of `pid` (0: the caller). */
@@ -71,7 +78,7 @@ static long get_pgid_or_sid(struct task *t, int pid, bool sid)
         return -ESRCH;
     pthread_mutex_lock(&t->k->mu);
     tg = pid == 0 ? t->tg : kernel_find_tg_locked(t->k, pid);
-    ret = tg == NULL ? -ESRCH : sid ? tg->sid : tg->pgid;
+    ret = tg == NULL ? -ESRCH : task_pid_vnr_locked(t, sid ? tg->sid : tg->pgid);
     pthread_mutex_unlock(&t->k->mu);
     return ret;
 }
@@ -111,7 +118,10 @@ long sys_setpgid(struct task *t, const struct sys_args *a)
         return -EINVAL;
     pthread_mutex_lock(&t->k->mu);
     tg = pid == 0 ? t->tg : kernel_find_tg_locked(t->k, pid);
-    if (pgid == 0 && tg != NULL)
+    /* The group's number in the caller's namespace, as a global pid (0: none, EPERM below). */
+    if (pgid != 0)
+        pgid = task_pid_from_vnr_locked(t, pgid);
+    else if (tg != NULL)
         pgid = tg->pid;
     if (tg == NULL || tg->zombie || (tg != t->tg && tg->parent != t->tg))
         ret = -ESRCH;
@@ -139,7 +149,7 @@ long sys_setsid(struct task *t, const struct sys_args *a)
     } else {
         tg->sid = tg->pid;
         tg->pgid = tg->pid;
-        ret = tg->pid;
+        ret = tg->ns_pid;
     }
     pthread_mutex_unlock(&t->k->mu);
     return ret;
@@ -190,7 +200,7 @@ long sys_arch_prctl(struct task *t, const struct sys_args *a)
 long sys_set_tid_address(struct task *t, const struct sys_args *a)
 {
     t->clear_child_tid = a->a[0];
-    return t->tid;
+    return t->ns_tid;
 }
 
 long sys_set_robust_list(struct task *t, const struct sys_args *a)
@@ -321,7 +331,7 @@ long sys_wait4(struct task *t, const struct sys_args *a)
         id = 0;
     } else if (pid == 0) {
         idtype = P_PGID;
-        id = t->tg->pgid;
+        id = 0; /* the caller's group (kernel_wait) */
     } else {
         idtype = P_PID;
         id = pid;
@@ -373,10 +383,9 @@ long sys_waitid(struct task *t, const struct sys_args *a)
     if (which == P_PID && id <= 0)
         return -EINVAL;
     if (which == P_PGID) {
+        /* 0: the caller's group (kernel_wait). */
         if (id < 0)
             return -EINVAL;
-        if (id == 0)
-            id = t->tg->pgid;
     }
     ret = kernel_wait(t, which, id, options, &res);
     if (ret < 0)

@@ -172,6 +172,8 @@ static long kill_locked(struct task *t, int pid, const siginfo_t *info)
     struct klist *pos;
     bool found = false, sent = false;
     int sig = info->si_signo;
+    /* The group as a global pid (0: not in the caller's pid namespace, matches nothing). */
+    int pgrp = pid == 0 ? t->tg->pgid : pid < -1 ? task_pid_from_vnr_locked(t, -pid) : 0;
 
     if (pid > 0) {
         struct thread_group *tg = kernel_find_tg_locked(k, pid);
@@ -191,10 +193,11 @@ static long kill_locked(struct task *t, int pid, const siginfo_t *info)
 
         if (tg->zombie)
             continue;
+        /* -1: every process the caller's namespace numbers, but its init (pid 1) and itself. */
         if (pid == -1)
-            match = tg != k->init && tg != t->tg;
+            match = task_pid_vnr_locked(t, tg->pid) > 1 && tg != t->tg;
         else
-            match = tg->pgid == (pid == 0 ? t->tg->pgid : -pid);
+            match = pgrp != 0 && tg->pgid == pgrp;
         if (!match)
             continue;
         found = true;
@@ -234,7 +237,7 @@ static long send_to_thread(struct task *t, int tgid, int tid, const siginfo_t *i
 
     pthread_mutex_lock(&t->k->mu);
     target = kernel_find_task_locked(t->k, tid);
-    if (target == NULL || (tgid > 0 && target->tg->pid != tgid))
+    if (target == NULL || (tgid > 0 && target->tg->pid != task_pid_from_vnr_locked(t, tgid)))
         ret = -ESRCH;
     else if (!kernel_may_signal_locked(t, target, info->si_signo))
         ret = -EPERM;

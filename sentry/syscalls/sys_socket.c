@@ -341,8 +341,10 @@ static long parse_control(struct task *t, uint64_t uctl, uint64_t ctllen, struct
                 if (h.cmsg_len != CMSG_LEN(sizeof(u)))
                     return -EINVAL;
                 memcpy(&u, data, sizeof(u));
+                /* Carried as a global pid; the receiver gets its namespace's number. */
                 pthread_mutex_lock(&t->k->mu);
                 found = kernel_find_tg_locked(t->k, u.pid) != NULL;
+                u.pid = task_pid_from_vnr_locked(t, u.pid);
                 pthread_mutex_unlock(&t->k->mu);
                 if (!found)
                     return -ESRCH;
@@ -559,6 +561,10 @@ static long put_control(struct task *t, struct msghdr *mh, int flags, struct net
                              .cmsg_level = SOL_SOCKET,
                              .cmsg_type = SCM_CREDENTIALS };
 
+        /* The sender's global pid as the receiver's pid namespace numbers it (0: outside). */
+        pthread_mutex_lock(&t->k->mu);
+        u.pid = task_pid_vnr_locked(t, u.pid);
+        pthread_mutex_unlock(&t->k->mu);
         if (cap - used < CMSG_LEN(sizeof(u))) {
             mh->msg_flags |= MSG_CTRUNC;
         } else {

@@ -52,7 +52,7 @@ static struct task *task_of_locked(struct thread_group *tg, int tid)
     {
         struct task *o = klist_entry(pos, struct task, tg_node);
 
-        if (tid == 0 || o->tid == tid)
+        if (tid == 0 || kernel_pid_vnr_locked(o->k, o->tid) == tid)
             return o;
     }
     return NULL;
@@ -79,11 +79,12 @@ static long snap_get(const struct kfs_ctx *c, struct proc_snap *s, struct mm_vma
         return -ENOENT;
     }
     t = task_of_locked(tg, c->tid);
-    s->pid = tg->pid;
-    s->tid = t != NULL ? t->tid : tg->pid;
-    s->ppid = tg->parent != NULL ? tg->parent->pid : 0;
-    s->pgid = tg->pgid;
-    s->sid = tg->sid;
+    /* c->pid and c->tid, and what is shown, are the reader's pid namespace's numbers. */
+    s->pid = kernel_pid_vnr_locked(k, tg->pid);
+    s->tid = t != NULL ? kernel_pid_vnr_locked(k, t->tid) : s->pid;
+    s->ppid = tg->parent != NULL ? kernel_pid_vnr_locked(k, tg->parent->pid) : 0;
+    s->pgid = kernel_pid_vnr_locked(k, tg->pgid);
+    s->sid = kernel_pid_vnr_locked(k, tg->sid);
     s->nr_tasks = tg->nr_tasks;
     s->exit_signal = tg->exit_signal;
     s->umask = tg->umask;
@@ -800,7 +801,7 @@ static long task_list(const struct kfs_ctx *c, kfs_emit_fn emit, void *arg)
             struct task *o = klist_entry(pos, struct task, tg_node);
 
             if (n < (int)(sizeof(tids) / sizeof(tids[0])) && !o->exited)
-                tids[n++] = o->tid;
+                tids[n++] = kernel_pid_vnr_locked(k, o->tid);
         }
     }
     pthread_mutex_unlock(&k->mu);
@@ -827,7 +828,7 @@ static long task_lookup(const struct kfs_ctx *c, const char *name, const struct 
         return -ENOENT;
     pthread_mutex_lock(&k->mu);
     o = kernel_find_task_locked(k, (int)tid);
-    ok = o != NULL && o->tg->pid == c->pid && !o->exited;
+    ok = o != NULL && o->tg == kernel_find_tg_locked(k, c->pid) && !o->exited;
     pthread_mutex_unlock(&k->mu);
     if (!ok)
         return -ENOENT;

@@ -34,7 +34,8 @@ static long link_self(const struct kfs_ctx *c, char *buf, size_t size)
     (void)c;
     if (t == NULL)
         return -ENOENT;
-    snprintf(buf, size, "%d", t->tg->pid);
+    /* The reader's pid namespace numbers /proc (kernel_find_tg_locked, kernel_pid_vnr_locked). */
+    snprintf(buf, size, "%d", t->tg->ns_pid);
     return 0;
 }
 
@@ -47,9 +48,9 @@ static long link_thread_self(const struct kfs_ctx *c, char *buf, size_t size)
     if (t == NULL)
         return -ENOENT;
     pthread_mutex_lock(&t->k->mu);
-    tid = t->tid;
+    tid = t->ns_tid;
     pthread_mutex_unlock(&t->k->mu);
-    snprintf(buf, size, "%d/task/%d", t->tg->pid, tid);
+    snprintf(buf, size, "%d/task/%d", t->tg->ns_pid, tid);
     return 0;
 }
 
@@ -422,7 +423,10 @@ static long root_list(const struct kfs_ctx *c, kfs_emit_fn emit, void *arg)
     klist_for_each(pos, &k->tgs)
     {
         struct thread_group *tg = klist_entry(pos, struct thread_group, k_node);
+        int nr = kernel_pid_vnr_locked(k, tg->pid);
 
+        if (nr == 0)
+            continue; /* outside the reader's pid namespace */
         if (n == cap) {
             int *np = realloc(pids, (size_t)(cap = cap ? cap * 2 : 64) * sizeof(*pids));
 
@@ -430,7 +434,7 @@ static long root_list(const struct kfs_ctx *c, kfs_emit_fn emit, void *arg)
                 break;
             pids = np;
         }
-        pids[n++] = tg->pid;
+        pids[n++] = nr;
     }
     pthread_mutex_unlock(&k->mu);
     for (int i = 0; i < n; i++) {
