@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <linux/futex.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sentry/kernel/kernel_internal.h"
@@ -19,7 +20,27 @@ struct futex_waiter {
     uint32_t bitset;
     struct task *t; /* Not owned. */
     bool woken;
+    /*
+     * PI futexes: `pi` waiters wait for ownership of the futex at `addr`
+     * (the unlocker writes their tid and sets `woken`). A WAIT_REQUEUE_PI
+     * waiter (`requeue_pi`) waits on a plain futex and expects `pi_key`
+     * (`pi_addr`); CMP_REQUEUE_PI either gives it the lock (`woken`,
+     * `got_lock`) or turns it into a `pi` waiter there.
+     */
+    bool pi;
+    bool requeue_pi;
+    bool got_lock;
+    uint64_t addr;
+    struct mm_futex_key pi_key;
+    uint64_t pi_addr;
+    /* futex_waitv: the group's entries share `group`; the woken entry's index goes there. */
+    int *group;
+    int index;
 };
+
+#define FUTEX_TID_MASK_   0x3fffffffU
+#define FUTEX_OWNER_DIED_ 0x40000000U
+#define FUTEX_WAITERS_    0x80000000U
 
 static bool key_eq(const struct mm_futex_key *a, const struct mm_futex_key *b)
 {
@@ -69,7 +90,7 @@ long kernel_futex_wait(struct task *t, uint64_t addr, uint32_t val, uint32_t bit
     return ret;
 }
 
-/* Wakes up to `n` waiters of `key` in `bitset`. Needs k->mu. */
+/* Wakes up to `n` waiters of `key` in `bitset`. Returns how many, or -EINVAL. Needs k->mu. */
 static int wake_key_locked(struct kernel *k, const struct mm_futex_key *key, int n, uint32_t bitset)
 {
     struct klist *pos, *tmp;
@@ -83,8 +104,13 @@ static int wake_key_locked(struct kernel *k, const struct mm_futex_key *key, int
             break;
         if (!key_eq(&w->key, key) || !(w->bitset & bitset))
             continue;
+        /* Linux refuses plain wake-ups of PI and requeue-PI waiters. */
+        if (w->pi || w->requeue_pi)
+            return -EINVAL;
         klist_del(&w->node);
         w->woken = true;
+        if (w->group != NULL && *w->group < 0)
+            *w->group = w->index;
         pthread_cond_signal(&w->t->wake);
         woken++;
     }
@@ -129,6 +155,10 @@ long kernel_futex_requeue(struct task *t, uint64_t addr, uint64_t addr2, bool sh
         }
     }
     woken = wake_key_locked(k, &key, nwake, FUTEX_BITSET_MATCH_ANY);
+    if (woken < 0) {
+        pthread_mutex_unlock(&k->mu);
+        return woken;
+    }
     klist_for_each_safe(pos, tmp, &k->futex_waiters)
     {
         struct futex_waiter *w = klist_entry(pos, struct futex_waiter, node);
@@ -137,6 +167,10 @@ long kernel_futex_requeue(struct task *t, uint64_t addr, uint64_t addr2, bool sh
             break;
         if (!key_eq(&w->key, &key))
             continue;
+        if (w->pi || w->requeue_pi) {
+            pthread_mutex_unlock(&k->mu);
+            return -EINVAL;
+        }
         w->key = key2;
         /* Keep queue order: a requeued waiter goes behind those already on addr2. */
         klist_del(&w->node);
@@ -157,32 +191,399 @@ long kernel_futex_wake_op(struct task *t, uint64_t addr, uint64_t addr2, bool sh
     mm_futex_key(t->mm, addr2, shared, &key2);
     pthread_mutex_lock(&t->k->mu);
     woken = wake_key_locked(t->k, &key, nwake, FUTEX_BITSET_MATCH_ANY);
-    if (op_result)
-        woken += wake_key_locked(t->k, &key2, nwake2, FUTEX_BITSET_MATCH_ANY);
+    if (op_result && woken >= 0) {
+        long more = wake_key_locked(t->k, &key2, nwake2, FUTEX_BITSET_MATCH_ANY);
+
+        woken = more < 0 ? more : woken + more;
+    }
     pthread_mutex_unlock(&t->k->mu);
     return woken;
 }
 
+/* ---- PI futexes ---- */
+
+/* The tid the app knows `t` by: what it stores in PI futex words. */
+static int app_tid(const struct task *t)
+{
+    return t->tid;
+}
+
+static long word_get(struct task *t, uint64_t addr, uint32_t *v)
+{
+    return task_copy_in(t, v, addr, sizeof(*v));
+}
+
+static long word_set(struct task *t, uint64_t addr, uint32_t v)
+{
+    return task_copy_out(t, addr, &v, sizeof(v));
+}
+
+/* Whether a live task is known by app tid `tid` (a PI futex's owner must exist). Needs k->mu. */
+static bool tid_alive_locked(struct kernel *k, int tid)
+{
+    struct klist *pos;
+
+    klist_for_each(pos, &k->tasks)
+    {
+        struct task *o = klist_entry(pos, struct task, k_node);
+
+        if (app_tid(o) == tid && !o->exited)
+            return true;
+    }
+    return false;
+}
+
+/* The first PI waiter of `key` in queue order, or NULL. Needs k->mu. */
+static struct futex_waiter *pi_top_locked(struct kernel *k, const struct mm_futex_key *key)
+{
+    struct klist *pos;
+
+    klist_for_each(pos, &k->futex_waiters)
+    {
+        struct futex_waiter *w = klist_entry(pos, struct futex_waiter, node);
+
+        if (w->pi && key_eq(&w->key, key))
+            return w;
+    }
+    return NULL;
+}
+
+/*
+ * Makes PI waiter `w` the owner: its tid | FUTEX_WAITERS | `extra` goes in
+ * the word (Linux always leaves FUTEX_WAITERS to a handed-over lock, so the
+ * next unlock comes to the kernel) and it wakes. Needs k->mu.
+ */
+static void pi_handover_locked(struct futex_waiter *w, uint32_t extra)
+{
+    word_set(w->t, w->addr, (uint32_t)app_tid(w->t) | FUTEX_WAITERS_ | extra);
+    klist_del(&w->node);
+    w->woken = true;
+    w->got_lock = true;
+    pthread_cond_signal(&w->t->wake);
+}
+
+/*
+ * Linux's futex_lock_pi_atomic for `tid` on the word at `addr` (read and
+ * written through `t`): takes a free word (keeping FUTEX_OWNER_DIED),
+ * else marks it FUTEX_WAITERS. Returns 1 (taken), 0 (held: wait), or
+ * -EDEADLK (held by `tid`), -ESRCH (the owner does not exist), -EFAULT.
+ * The read and the write are not atomic against app code: an owner that
+ * releases the word in user space between them loses that release. Needs k->mu.
+ */
+static long pi_acquire_locked(struct task *t, uint64_t addr, const struct mm_futex_key *key,
+                              int tid)
+{
+    uint32_t word, owner;
+    long ret = word_get(t, addr, &word);
+
+    if (ret < 0)
+        return ret;
+    owner = word & FUTEX_TID_MASK_;
+    if (owner == (uint32_t)tid)
+        return -EDEADLK;
+    if (owner == 0) {
+        uint32_t nv = (uint32_t)tid | (word & FUTEX_OWNER_DIED_);
+
+        if (pi_top_locked(t->k, key) != NULL)
+            nv |= FUTEX_WAITERS_;
+        ret = word_set(t, addr, nv);
+        return ret < 0 ? ret : 1;
+    }
+    if (!tid_alive_locked(t->k, (int)owner))
+        return -ESRCH;
+    if (!(word & FUTEX_WAITERS_) && (ret = word_set(t, addr, word | FUTEX_WAITERS_)) < 0)
+        return ret;
+    return 0;
+}
+
+/* Waits as PI waiter `w` (queued) for ownership. Returns 0, -ETIMEDOUT or -EINTR. Needs k->mu. */
+static long pi_wait_locked(struct task *t, struct futex_waiter *w, const struct timespec *deadline)
+{
+    long ret;
+
+    for (;;) {
+        if (w->woken)
+            return 0;
+        ret = task_block_locked(t, deadline);
+        if (w->woken)
+            return 0;
+        if (ret == -ETIMEDOUT || ret == -EINTR)
+            break;
+    }
+    klist_del(&w->node);
+    return ret;
+}
+
+long kernel_futex_lock_pi(struct task *t, uint64_t addr, bool shared,
+                          const struct timespec *deadline, bool trylock)
+{
+    struct kernel *k = t->k;
+    struct futex_waiter w = { .bitset = FUTEX_BITSET_MATCH_ANY, .t = t, .pi = true, .addr = addr };
+    long ret;
+
+    if (addr & 3)
+        return -EINVAL;
+    mm_futex_key(t->mm, addr, shared, &w.key);
+    pthread_mutex_lock(&k->mu);
+    ret = pi_acquire_locked(t, addr, &w.key, app_tid(t));
+    if (ret != 0 || trylock) {
+        pthread_mutex_unlock(&k->mu);
+        /* TRYLOCK_PI on a held lock: EWOULDBLOCK (the word keeps FUTEX_WAITERS, as Linux). */
+        return ret > 0 ? 0 : ret == 0 ? -EAGAIN : ret;
+    }
+    klist_init(&w.node);
+    klist_add_tail(&k->futex_waiters, &w.node);
+    ret = pi_wait_locked(t, &w, deadline);
+    pthread_mutex_unlock(&k->mu);
+    /* Linux restarts LOCK_PI after a signal (its timeout is absolute). */
+    return ret == -EINTR ? -ERESTARTNOINTR : ret;
+}
+
+long kernel_futex_unlock_pi(struct task *t, uint64_t addr, bool shared)
+{
+    struct kernel *k = t->k;
+    struct mm_futex_key key;
+    struct futex_waiter *top;
+    uint32_t word;
+    long ret;
+
+    if (addr & 3)
+        return -EINVAL;
+    mm_futex_key(t->mm, addr, shared, &key);
+    pthread_mutex_lock(&k->mu);
+    ret = word_get(t, addr, &word);
+    if (ret == 0 && (word & FUTEX_TID_MASK_) != (uint32_t)app_tid(t))
+        ret = -EPERM;
+    if (ret == 0) {
+        top = pi_top_locked(k, &key);
+        if (top != NULL)
+            pi_handover_locked(top, 0);
+        else
+            ret = word_set(t, addr, 0);
+    }
+    pthread_mutex_unlock(&k->mu);
+    return ret;
+}
+
+long kernel_futex_wait_requeue_pi(struct task *t, uint64_t addr, uint32_t val, uint64_t addr2,
+                                  bool shared, const struct timespec *deadline)
+{
+    struct kernel *k = t->k;
+    struct futex_waiter w = {
+        .bitset = FUTEX_BITSET_MATCH_ANY, .t = t, .requeue_pi = true, .addr = addr, .pi_addr = addr2
+    };
+    uint32_t cur;
+    long ret;
+
+    if ((addr & 3) || (addr2 & 3))
+        return -EINVAL;
+    if (addr == addr2)
+        return -EINVAL;
+    mm_futex_key(t->mm, addr, shared, &w.key);
+    mm_futex_key(t->mm, addr2, shared, &w.pi_key);
+    pthread_mutex_lock(&k->mu);
+    ret = word_get(t, addr, &cur);
+    if (ret == 0 && cur != val)
+        ret = -EAGAIN;
+    if (ret < 0) {
+        pthread_mutex_unlock(&k->mu);
+        return ret;
+    }
+    klist_init(&w.node);
+    klist_add_tail(&k->futex_waiters, &w.node);
+    for (;;) {
+        if (w.woken)
+            break;
+        ret = task_block_locked(t, deadline);
+        if (w.woken || ret == -ETIMEDOUT || ret == -EINTR)
+            break;
+    }
+    if (w.woken) {
+        /* A plain FUTEX_WAKE of the condition futex is EWOULDBLOCK for a requeue-PI waiter. */
+        ret = w.got_lock ? 0 : -EAGAIN;
+    } else {
+        klist_del(&w.node);
+        /* Requeued already: Linux reports EWOULDBLOCK rather than restarting. */
+        if (ret == -EINTR)
+            ret = w.pi ? -EAGAIN : -ERESTARTNOINTR;
+    }
+    pthread_mutex_unlock(&k->mu);
+    return ret;
+}
+
+long kernel_futex_cmp_requeue_pi(struct task *t, uint64_t addr, uint64_t addr2, bool shared,
+                                 int nrequeue, uint32_t val)
+{
+    struct kernel *k = t->k;
+    struct mm_futex_key key, key2;
+    struct klist *pos, *tmp;
+    bool first = true;
+    uint32_t cur;
+    long ret, count = 0;
+
+    if ((addr & 3) || (addr2 & 3) || addr == addr2 || nrequeue < 0)
+        return -EINVAL;
+    mm_futex_key(t->mm, addr, shared, &key);
+    mm_futex_key(t->mm, addr2, shared, &key2);
+    pthread_mutex_lock(&k->mu);
+    ret = word_get(t, addr, &cur);
+    if (ret == 0 && cur != val)
+        ret = -EAGAIN;
+    if (ret < 0)
+        goto out;
+    klist_for_each_safe(pos, tmp, &k->futex_waiters)
+    {
+        struct futex_waiter *w = klist_entry(pos, struct futex_waiter, node);
+
+        if (w->pi || !key_eq(&w->key, &key))
+            continue;
+        if (!w->requeue_pi || !key_eq(&w->pi_key, &key2)) {
+            ret = -EINVAL;
+            goto out;
+        }
+        if (first) {
+            /* Linux's futex_proxy_trylock_atomic: the top waiter may take the lock at once. */
+            first = false;
+            ret = pi_acquire_locked(w->t, w->pi_addr, &key2, app_tid(w->t));
+            if (ret < 0)
+                goto out;
+            if (ret == 1) {
+                klist_del(&w->node);
+                w->woken = true;
+                w->got_lock = true;
+                pthread_cond_signal(&w->t->wake);
+                count++;
+                continue;
+            }
+        }
+        if (count >= nrequeue + 1)
+            break;
+        /* Requeued: now a PI waiter of addr2 (the word is marked FUTEX_WAITERS). */
+        ret = word_get(w->t, w->pi_addr, &cur);
+        if (ret == 0 && !(cur & FUTEX_WAITERS_))
+            ret = word_set(w->t, w->pi_addr, cur | FUTEX_WAITERS_);
+        if (ret < 0)
+            goto out;
+        klist_del(&w->node);
+        w->key = key2;
+        w->pi = true;
+        w->addr = w->pi_addr;
+        klist_add_tail(&k->futex_waiters, &w->node);
+        count++;
+    }
+    ret = count;
+out:
+    pthread_mutex_unlock(&k->mu);
+    return ret;
+}
+
+/* ---- futex_waitv ---- */
+
+long kernel_futex_waitv(struct task *t, const struct kernel_futex_waitv *v, int n,
+                        const struct timespec *deadline)
+{
+    struct kernel *k = t->k;
+    struct futex_waiter *ws = calloc((size_t)n, sizeof(*ws));
+    int woken = -1, queued = 0;
+    long ret = 0;
+
+    if (ws == NULL)
+        return -ENOMEM;
+    for (int i = 0; i < n; i++) {
+        ws[i].bitset = FUTEX_BITSET_MATCH_ANY;
+        ws[i].t = t;
+        ws[i].addr = v[i].uaddr;
+        ws[i].group = &woken;
+        ws[i].index = i;
+        klist_init(&ws[i].node);
+        mm_futex_key(t->mm, v[i].uaddr, !(v[i].flags & KERNEL_FUTEX2_PRIVATE), &ws[i].key);
+    }
+    pthread_mutex_lock(&k->mu);
+    /* Every word is checked with all the waiters queued, so no wake-up falls between. */
+    for (; queued < n; queued++)
+        klist_add_tail(&k->futex_waiters, &ws[queued].node);
+    for (int i = 0; i < n && ret == 0; i++) {
+        uint32_t cur;
+
+        ret = word_get(t, v[i].uaddr, &cur);
+        if (ret == 0 && cur != (uint32_t)v[i].val)
+            ret = -EAGAIN;
+    }
+    while (ret == 0 && woken < 0) {
+        ret = task_block_locked(t, deadline);
+        if (woken >= 0)
+            ret = 0;
+        else if (ret == -EINTR)
+            ret = -ERESTARTSYS;
+        else if (ret != -ETIMEDOUT)
+            ret = 0;
+    }
+    if (woken >= 0)
+        ret = woken;
+    for (int i = 0; i < queued; i++) {
+        if (!ws[i].woken)
+            klist_del(&ws[i].node);
+    }
+    pthread_mutex_unlock(&k->mu);
+    free(ws);
+    return ret;
+}
+
 /* Linux's robust list walk limit. */
 #define ROBUST_LIST_LIMIT 2048
-#define FUTEX_TID_MASK_   0x3fffffffU
-#define FUTEX_OWNER_DIED_ 0x40000000U
-#define FUTEX_WAITERS_    0x80000000U
 
-/* Marks one robust futex of a dying owner and wakes a waiter (Linux's handle_futex_death). */
+/*
+ * Marks one robust futex of a dying owner (Linux's handle_futex_death): the
+ * word gets FUTEX_OWNER_DIED, and a waiter wakes; for a PI futex the first
+ * waiter becomes the owner, with FUTEX_OWNER_DIED set.
+ */
 static void handle_futex_death(struct task *t, uint64_t uaddr, int tid)
 {
+    struct kernel *k = t->k;
+    struct mm_futex_key key;
+    struct futex_waiter *top;
     uint32_t val, nval;
 
-    if (uaddr & 3 || task_copy_in(t, &val, uaddr, sizeof(val)) < 0)
+    if (uaddr & 3)
         return;
-    if ((val & FUTEX_TID_MASK_) != (uint32_t)tid)
-        return;
+    mm_futex_key(t->mm, uaddr, /*shared=*/true, &key);
+    pthread_mutex_lock(&k->mu);
+    if (task_copy_in(t, &val, uaddr, sizeof(val)) < 0 || (val & FUTEX_TID_MASK_) != (uint32_t)tid)
+        goto out;
     nval = (val & FUTEX_WAITERS_) | FUTEX_OWNER_DIED_;
-    if (task_copy_out(t, uaddr, &nval, sizeof(nval)) < 0)
-        return;
-    if (val & FUTEX_WAITERS_)
-        kernel_futex_wake(t, uaddr, /*shared=*/true, 1, FUTEX_BITSET_MATCH_ANY);
+    if (task_copy_out(t, uaddr, &nval, sizeof(nval)) < 0 || !(val & FUTEX_WAITERS_))
+        goto out;
+    top = pi_top_locked(k, &key);
+    if (top != NULL)
+        pi_handover_locked(top, FUTEX_OWNER_DIED_);
+    else
+        wake_key_locked(k, &key, 1, FUTEX_BITSET_MATCH_ANY);
+out:
+    pthread_mutex_unlock(&k->mu);
+}
+
+/*
+ * A PI futex owner that leaves without unlocking (no robust list entry):
+ * the first waiter of each futex whose word names `tid` becomes its owner
+ * with FUTEX_OWNER_DIED (Linux's exit_pi_state_list).
+ */
+static void exit_pi_futexes(struct task *t, int tid)
+{
+    struct kernel *k = t->k;
+    struct klist *pos, *tmp;
+
+    pthread_mutex_lock(&k->mu);
+    klist_for_each_safe(pos, tmp, &k->futex_waiters)
+    {
+        struct futex_waiter *w = klist_entry(pos, struct futex_waiter, node);
+        uint32_t word;
+
+        if (!w->pi || word_get(w->t, w->addr, &word) < 0)
+            continue;
+        if ((word & FUTEX_TID_MASK_) == (uint32_t)tid && w->t != t)
+            pi_handover_locked(w, FUTEX_OWNER_DIED_);
+    }
+    pthread_mutex_unlock(&k->mu);
 }
 
 /* Walks the robust list of an exiting task (struct robust_list_head: next, offset, pending). */
@@ -217,9 +618,10 @@ void kernel_futex_exit(struct task *t)
     if (t->mm == NULL)
         return;
     pthread_mutex_lock(&t->k->mu);
-    tid = t->ns_tid; /* the owner tid the app stores in its lock words: its namespace's */
+    tid = t->tid;
     pthread_mutex_unlock(&t->k->mu);
     exit_robust_list(t, tid);
+    exit_pi_futexes(t, tid);
     /* CLONE_CHILD_CLEARTID / set_tid_address: pthread_join's wake-up. */
     if (t->clear_child_tid != 0 && __atomic_load_n(&t->mm->users, __ATOMIC_RELAXED) > 1 &&
         task_copy_out(t, t->clear_child_tid, &zero, sizeof(zero)) == 0)

@@ -19,7 +19,6 @@ struct fd_table;
 struct vfs_fs;
 struct mount_ns;
 struct ktimer;
-struct pid_ns;
 struct kernel_mlock;
 
 /* An intrusive doubly linked list (a head is a node linked to itself). */
@@ -140,13 +139,11 @@ struct kernel {
     struct mount_ns *mntns; /* the init mount namespace (sentry/vfs); owned, NULL without one */
 
     pthread_mutex_t mu;
-    /* The root pid namespace's numbers (the global pids every task has). Protected by `mu`. */
+    /* The sandbox's (single, root) pid namespace. Protected by `mu`. */
     int next_pid;
-    struct pid_ns *root_pidns; /* owned; the first container's namespace */
-    struct klist pidns_list;   /* every pid namespace, the root's included (pid_ns.k_node) */
-    struct klist tgs;          /* every thread group, zombies included (thread_group.k_node) */
-    struct klist tasks;        /* every task not yet gone (task.k_node) */
-    int nr_threads;            /* sentry threads still serving a task; `idle` is broadcast at 0 */
+    struct klist tgs;   /* every thread group, zombies included (thread_group.k_node) */
+    struct klist tasks; /* every task not yet gone (task.k_node) */
+    int nr_threads;     /* sentry threads still serving a task; `idle` is broadcast at 0 */
     pthread_cond_t idle;
     struct thread_group *init;  /* pid 1; Not owned */
     struct klist futex_waiters; /* struct futex_waiter.node */
@@ -164,9 +161,7 @@ struct kernel {
  */
 struct thread_group {
     struct kernel *k;            /* Not owned. */
-    int pid;                     /* the sandbox's own pid (tgid): the root namespace's; Immutable */
-    struct pid_ns *pidns;        /* the namespace it lives in: a reference; Immutable */
-    int ns_pid;                  /* its pid in `pidns` (== pid in the root); Immutable */
+    int pid;                     /* the sandbox's own pid (tgid); Immutable */
     struct thread_group *parent; /* NULL for init; Not owned */
     struct klist children;       /* thread_group.sibling */
     struct klist sibling;
@@ -183,7 +178,6 @@ struct thread_group {
     unsigned int umask;
     unsigned long personality;
     bool child_subreaper;
-    bool reap_self; /* an orphan of a dead namespace init: nobody waits, freed when it dies */
     bool dumpable;
     bool exiting;    /* exit_group or a fatal signal: every task leaves */
     int exit_status; /* a wait(2) status: (code << 8) or the killing signal (| 0x80 core) */
@@ -260,7 +254,6 @@ struct task {
     struct platform_ctx *ctx; /* owned */
     struct arch_regs regs;    /* the thread's registers while the sentry serves it */
     int tid;                  /* Protected by k->mu (execve of a non-leader changes it) */
-    int ns_tid;               /* the tid in tg->pidns (== tid in the root); like `tid` */
     struct klist tg_node;
     struct klist k_node;
     pthread_cond_t wake; /* the task's sleeps in the sentry (with k->mu) */
@@ -372,7 +365,7 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *args);
 
 /* The result of kernel_wait: what wait4/waitid copy out. */
 struct kernel_wait_result {
-    int pid;    /* in the waiter's pid namespace */
+    int pid;
     int status; /* wait4's status word */
     int code;   /* waitid's si_code: CLD_EXITED, CLD_KILLED, ... */
     int sig_status;
@@ -380,95 +373,16 @@ struct kernel_wait_result {
 };
 
 /*
- * The common part of wait4 and waitid. `idtype` is P_ALL, P_PID or P_PGID
- * (`id` in the caller's pid namespace; P_PGID 0 is the caller's group),
+ * The common part of wait4 and waitid. `idtype` is P_ALL, P_PID or P_PGID,
  * `options` waitid's (WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT,
  * __WCLONE, __WALL, __WNOTHREAD). Returns the pid (0 for WNOHANG with nothing
  * to report), -ECHILD, or -ERESTARTSYS when a signal interrupted the wait.
  */
 long kernel_wait(struct task *t, int idtype, int id, int options, struct kernel_wait_result *res);
 
-/*
- * Looks up a process / a task by its pid as the calling task sees it (Linux's
- * find_vpid: the pid namespace of g_kernel_current_task; the root namespace,
- * i.e. global pids, outside a task's thread). NULL when the number names
- * nothing visible there. Needs k->mu.
- */
+/* Looks up a process / a task by its pid in the sandbox's namespace. Needs k->mu. */
 struct thread_group *kernel_find_tg_locked(struct kernel *k, int pid);
 struct task *kernel_find_task_locked(struct kernel *k, int tid);
-
-/* The same with a global pid (the root namespace's numbers: tg->pid, t->tid). Needs k->mu. */
-struct thread_group *kernel_find_tg_global_locked(struct kernel *k, int pid);
-struct task *kernel_find_task_global_locked(struct kernel *k, int tid);
-
-/* ---- pid namespaces (kernel.c) ---- */
-
-/* One pid namespace's number of a global pid. */
-struct pid_ns_entry {
-    int global, nr;
-};
-
-/*
- * A pid namespace (Linux's struct pid_namespace). Every task has a global
- * pid, its number in the root namespace (t->tid, tg->pid, and the pgid and
- * sid numbers are global); a task of a child namespace also has a number
- * there (1 for its init). Only children of the root exist (containers with
- * a pid namespace of their own; the app cannot make one: no CLONE_NEWPID).
- * A process sees the processes of its namespace and of its descendants.
- * Everything is protected by k->mu.
- */
-struct pid_ns {
-    struct kernel *k;      /* Not owned. */
-    struct pid_ns *parent; /* NULL for the root; Immutable */
-    int refs;              /* thread groups and containers that use it */
-    int next_nr;
-    struct thread_group *reaper; /* its init (pid 1) once started; Not owned */
-    bool dead;                   /* its init died: no new process in it (fork: ENOMEM) */
-    /* global <-> number, for a child namespace (the root's numbers are the global ones). An
-     * entry stays while its global pid is in use (a task, tgid, pgid or sid), and is dropped
-     * when the number or the global pid is handed out again. */
-    struct pid_ns_entry *map;
-    size_t n_map, cap_map;
-    struct klist k_node;
-};
-
-/* Creates a child of the root namespace (one reference). NULL on ENOMEM. Needs k->mu. */
-struct pid_ns *kernel_pidns_new_locked(struct kernel *k);
-/* Takes / drops a reference; the last one frees a child namespace. Need k->mu. */
-struct pid_ns *get_pid_ns_locked(struct pid_ns *ns);
-void put_pid_ns_locked(struct pid_ns *ns);
-
-/*
- * Hands out a global pid and a number in `ns` for a new task (the same
- * number in the root). Returns the global pid with *nr set, -EAGAIN when
- * none is left, -ENOMEM when the namespace's init died. Needs k->mu.
- */
-int kernel_alloc_pid_ns_locked(struct kernel *k, struct pid_ns *ns, int *nr);
-
-/* The number of global pid `global` in `ns`: 0 when not visible there (or global <= 0). */
-int pid_ns_nr_locked(const struct pid_ns *ns, int global);
-/* The global pid of number `nr` of `ns`: 0 when it names nothing (or nr <= 0). */
-int pid_ns_global_locked(const struct pid_ns *ns, int nr);
-/* Whether `tg` is visible in `ns` (it lives in it or in a descendant). */
-bool pid_ns_sees_locked(const struct pid_ns *ns, const struct thread_group *tg);
-
-/* `t`'s pid namespace (that of its process). */
-static inline struct pid_ns *task_pidns(const struct task *t)
-{
-    return t->tg->pidns;
-}
-
-/*
- * Global pid `global` as the calling task sees it (Linux's pid_vnr; the root
- * namespace's number outside a task's thread): 0 when not visible. For file
- * operations (procfs) that get no task. Needs k->mu.
- */
-int kernel_pid_vnr_locked(struct kernel *k, int global);
-
-/* pid_vnr: global pid `global` as `t` sees it (0 when not visible). Needs k->mu. */
-int task_pid_vnr_locked(const struct task *t, int global);
-/* The global pid of number `nr` in `t`'s namespace (0 when none). Needs k->mu. */
-int task_pid_from_vnr_locked(const struct task *t, int nr);
 
 /*
  * Sleeps on t->wake with k->mu held until woken, the absolute CLOCK_MONOTONIC
@@ -512,6 +426,48 @@ long kernel_futex_requeue(struct task *t, uint64_t addr, uint64_t addr2, bool sh
 /* Wakes waiters of `addr` for FUTEX_WAKE_OP; `op_result` says whether `addr2`'s get `nwake2`. */
 long kernel_futex_wake_op(struct task *t, uint64_t addr, uint64_t addr2, bool shared, int nwake,
                           int nwake2, bool op_result);
+
+/*
+ * PI futexes (futex.c). The word holds the owner's tid, FUTEX_WAITERS and
+ * FUTEX_OWNER_DIED; ownership passes to the first waiter on unlock and on
+ * the owner's death (then with FUTEX_OWNER_DIED). The sentry reads and
+ * writes the word with two copies, not one atomic operation: an owner
+ * releasing it in user space exactly between them loses that release.
+ * kernel_futex_lock_pi: 0, -EDEADLK, -ESRCH (no such owner), -ETIMEDOUT
+ * (absolute monotonic `deadline`), -EAGAIN (`trylock` on a held lock),
+ * -ERESTARTNOINTR after a signal. kernel_futex_unlock_pi: 0 or -EPERM (not
+ * the owner). kernel_futex_wait_requeue_pi waits on `addr` to be requeued
+ * to the PI futex `addr2` and returns 0 owning it, -EAGAIN (woken by a plain
+ * wake, or the value differed), -ETIMEDOUT or a restart code.
+ * kernel_futex_cmp_requeue_pi gives `addr2` to the first waiter if free and
+ * requeues up to `nrequeue` others; returns how many, -EAGAIN (cmp) or
+ * -EINVAL (a waiter not waiting with WAIT_REQUEUE_PI for `addr2`).
+ */
+long kernel_futex_lock_pi(struct task *t, uint64_t addr, bool shared,
+                          const struct timespec *deadline, bool trylock);
+long kernel_futex_unlock_pi(struct task *t, uint64_t addr, bool shared);
+long kernel_futex_wait_requeue_pi(struct task *t, uint64_t addr, uint32_t val, uint64_t addr2,
+                                  bool shared, const struct timespec *deadline);
+long kernel_futex_cmp_requeue_pi(struct task *t, uint64_t addr, uint64_t addr2, bool shared,
+                                 int nrequeue, uint32_t val);
+
+/* struct futex_waitv of futex_waitv(2). */
+struct kernel_futex_waitv {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags; /* FUTEX2_SIZE_U32 | FUTEX2_PRIVATE */
+    uint32_t reserved;
+};
+#define KERNEL_FUTEX2_SIZE_U32 0x02
+#define KERNEL_FUTEX2_PRIVATE  128
+
+/*
+ * futex_waitv: waits until one of the `n` futexes (validated, sentry memory)
+ * is woken; returns its index, -EAGAIN (a word differed), -ETIMEDOUT
+ * (absolute monotonic `deadline`) or -ERESTARTSYS.
+ */
+long kernel_futex_waitv(struct task *t, const struct kernel_futex_waitv *v, int n,
+                        const struct timespec *deadline);
 
 /* Arms ITIMER_REAL of `t`'s process (`value`, `interval` in ns; 0 value disarms) and returns
  * the old setting. alarm(2) and setitimer(2). */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * futex(2): argument checks, timeouts and FUTEX_WAKE_OP's operation here; the
- * wait queues are the kernel's (sentry/kernel/futex.c). PI futexes: ENOSYS.
+ * wait queues, PI ownership and futex_waitv's queueing are the kernel's
+ * (sentry/kernel/futex.c).
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -188,11 +189,77 @@ long sys_futex(struct task *t, const struct sys_args *a)
             return ret;
         return kernel_futex_wake_op(t, a->a[0], a->a[4], shared, (int)a->a[2], (int)a->a[3],
                                     ret != 0);
+    case FUTEX_LOCK_PI:
+    case FUTEX_LOCK_PI2:
+    case FUTEX_TRYLOCK_PI:
+    case FUTEX_WAIT_REQUEUE_PI: {
+        struct timespec deadline;
+        bool timed = cmd != FUTEX_TRYLOCK_PI && a->a[3] != 0;
+
+        if (timed) {
+            /* Absolute timeouts: LOCK_PI's on CLOCK_REALTIME, the others' on CLOCK_MONOTONIC
+             * unless FUTEX_CLOCK_REALTIME. */
+            ret = task_copy_in(t, &deadline, a->a[3], sizeof(deadline));
+            if (ret < 0)
+                return ret;
+            if (deadline.tv_sec < 0 || deadline.tv_nsec < 0 || deadline.tv_nsec >= 1000000000L)
+                return -EINVAL;
+            if (cmd == FUTEX_LOCK_PI || realtime)
+                realtime_to_monotonic(&deadline);
+        }
+        if (cmd == FUTEX_WAIT_REQUEUE_PI)
+            return kernel_futex_wait_requeue_pi(t, a->a[0], (uint32_t)a->a[2], a->a[4], shared,
+                                                timed ? &deadline : NULL);
+        return kernel_futex_lock_pi(t, a->a[0], shared, timed ? &deadline : NULL,
+                                    cmd == FUTEX_TRYLOCK_PI);
+    }
+    case FUTEX_UNLOCK_PI:
+        return kernel_futex_unlock_pi(t, a->a[0], shared);
+    case FUTEX_CMP_REQUEUE_PI:
+        /* Linux wakes exactly one waiter here (by giving it the lock). */
+        if ((int)a->a[2] != 1)
+            return -EINVAL;
+        return kernel_futex_cmp_requeue_pi(t, a->a[0], a->a[4], shared, (int)a->a[3],
+                                           (uint32_t)a->a[5]);
     default:
         (void)val;
-        /* PI futexes need an owner model: not offered yet. */
         return -ENOSYS;
     }
+}
+
+#define FUTEX_WAITV_MAX 128
+
+long sys_futex_waitv(struct task *t, const struct sys_args *a)
+{
+    unsigned int n = (unsigned int)a->a[1];
+    struct kernel_futex_waitv v[FUTEX_WAITV_MAX];
+    struct timespec deadline;
+    clockid_t clock = (clockid_t)a->a[4];
+    long ret;
+
+    if (a->a[2] != 0 || n == 0 || n > FUTEX_WAITV_MAX || a->a[0] == 0)
+        return -EINVAL;
+    if (a->a[3] != 0) {
+        if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME)
+            return -EINVAL;
+        ret = task_copy_in(t, &deadline, a->a[3], sizeof(deadline));
+        if (ret < 0)
+            return ret;
+        if (deadline.tv_sec < 0 || deadline.tv_nsec < 0 || deadline.tv_nsec >= 1000000000L)
+            return -EINVAL;
+        if (clock == CLOCK_REALTIME)
+            realtime_to_monotonic(&deadline);
+    }
+    ret = task_copy_in(t, v, a->a[0], n * sizeof(v[0]));
+    if (ret < 0)
+        return ret;
+    for (unsigned int i = 0; i < n; i++) {
+        /* Only 32-bit futexes exist; the value must fit them. */
+        if ((v[i].flags & ~(uint32_t)(3 | KERNEL_FUTEX2_PRIVATE)) || v[i].reserved != 0 ||
+            (v[i].flags & 3) != KERNEL_FUTEX2_SIZE_U32 || (v[i].uaddr & 3) || v[i].val > UINT32_MAX)
+            return -EINVAL;
+    }
+    return kernel_futex_waitv(t, v, (int)n, a->a[3] != 0 ? &deadline : NULL);
 }
 
 long sys_get_robust_list(struct task *t, const struct sys_args *a)
@@ -200,7 +267,7 @@ long sys_get_robust_list(struct task *t, const struct sys_args *a)
     uint64_t head = t->robust_list, len = 24;
     long ret;
 
-    if ((int)a->a[0] != 0 && (int)a->a[0] != t->ns_tid)
+    if ((int)a->a[0] != 0 && (int)a->a[0] != t->tid)
         return -ESRCH;
     ret = task_copy_out(t, a->a[1], &head, sizeof(head));
     if (ret < 0)

@@ -178,6 +178,7 @@ long sys_getitimer(struct task *t, const struct sys_args *a);
 /* sys_futex.c */
 long sys_futex(struct task *t, const struct sys_args *a);
 long sys_get_robust_list(struct task *t, const struct sys_args *a);
+long sys_futex_waitv(struct task *t, const struct sys_args *a);
 
 /* sys_exec.c */
 long sys_execve(struct task *t, const struct sys_args *a);
