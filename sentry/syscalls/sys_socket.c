@@ -359,6 +359,47 @@ static long parse_control(struct task *t, uint64_t uctl, uint64_t ctllen, struct
     return 0;
 }
 
+/*
+ * How much of a receive into `iovlen` app buffers (`total` bytes in all) may
+ * go ahead, checked before anything is dequeued, as Linux does: a buffer
+ * outside the user address space is EFAULT at once (access_ok), and a stream
+ * keeps the bytes it could not store, so a stream receive is clamped to the
+ * part of the buffers the app may write and fails with EFAULT, dequeuing
+ * nothing, when that is none. (A datagram whose copy faults is lost, as on
+ * Linux.) Returns the length to receive or -EFAULT.
+ */
+static long recv_room(struct task *t, struct file *f, const struct iovec *iov, size_t iovlen,
+                      size_t total)
+{
+    int type = 0;
+    uint32_t tlen = sizeof(type);
+    size_t room = 0;
+    long ret;
+
+    for (size_t i = 0; i < iovlen; i++) {
+        uint64_t base = (uintptr_t)iov[i].iov_base;
+
+        if (iov[i].iov_len > 0 &&
+            (base >= ARCH_TASK_SIZE || iov[i].iov_len > ARCH_TASK_SIZE - base))
+            return -EFAULT;
+    }
+    if (total == 0)
+        return 0;
+    ret = inet_is_socket(f) ? inet_getsockopt(t, f, SOL_SOCKET, SO_TYPE, &type, &tlen)
+                            : net_getsockopt(t, f, SOL_SOCKET, SO_TYPE, &type, &tlen);
+    if (ret < 0 || type != SOCK_STREAM)
+        return (long)total;
+    for (size_t i = 0; i < iovlen && room < total; i++) {
+        size_t want = iov[i].iov_len < total - room ? iov[i].iov_len : total - room;
+        size_t ok = mm_writable_prefix(t->mm, (uintptr_t)iov[i].iov_base, want);
+
+        room += ok;
+        if (ok < want)
+            break;
+    }
+    return room > 0 ? (long)room : -EFAULT;
+}
+
 /* Gathers an iovec array from the app into one sentry buffer (`*out`, owned). */
 static long gather(struct task *t, uint64_t uiov, uint64_t iovlen, bool for_send, char **out,
                    size_t *outlen, struct iovec **iovs)
@@ -662,6 +703,10 @@ static long do_recvmsg(struct task *t, struct file *f, uint64_t umsg, int flags)
     ret = gather(t, (uintptr_t)mh.msg_iov, mh.msg_iovlen, /*for_send=*/false, &buf, &len, &iov);
     if (ret < 0)
         return ret;
+    ret = recv_room(t, f, iov, mh.msg_iovlen, len);
+    if (ret < 0)
+        return ret;
+    len = (size_t)ret;
     if (inet_is_socket(f))
         return inet_do_recvmsg(t, f, umsg, &mh, buf, len, iov, flags);
     n = net_recvmsg(t, f, buf, len, flags, ctl);
@@ -714,6 +759,10 @@ long sys_recvfrom(struct task *t, const struct sys_args *a)
 
     if (f == NULL)
         return ret;
+    ret = recv_room(t, f, &(struct iovec){ (void *)(uintptr_t)a->a[1], len }, 1, len);
+    if (ret < 0)
+        return ret;
+    len = (size_t)ret;
     buf = malloc(len > 0 ? len : 1);
     if (buf == NULL || ctl == NULL)
         return -ENOMEM;

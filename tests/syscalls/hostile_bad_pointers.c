@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
@@ -45,6 +46,14 @@ static char g_path[128];   /* g_file's path */
 static char g_dirpath[64]; /* g_dir's path */
 static struct iovec g_iov; /* an iovec whose base is the bad pointer */
 static struct msghdr g_msg;
+
+/* The bytes queued for reading on `fd`. */
+static int queued(int fd)
+{
+    int n = 0;
+    CHECK(ioctl(fd, FIONREAD, &n) == 0);
+    return n;
+}
 
 static void top_up(void)
 {
@@ -242,6 +251,8 @@ static const int g_want[][NK] = {
     PROBES(WANT)
 };
 #define NPROBES ((int)(sizeof(g_names) / sizeof(g_names[0])))
+/* The probes that read the datagram socket, which (on Linux) loses the datagram on EFAULT. */
+static bool g_drops_dgram[NPROBES];
 
 static long run_probe(int i, void *p)
 {
@@ -310,13 +321,36 @@ int main(int argc, char **argv)
     int bad = 0;
 
     setup();
+    for (int i = 0; i < NPROBES; i++)
+        g_drops_dgram[i] = strcmp(g_names[i], "recvmsg_iov") == 0;
     for (int i = 0; i < NPROBES; i++) {
         int got[NK];
         for (int k = 0; k < NK; k++) {
             top_up();
+            int before[3] = { queued(g_pr), queued(g_s1), queued(g_d1) };
             errno = 0;
             long r = run_probe(i, g_bad[k]);
             got[k] = r < 0 ? errno : 0;
+            /* A call that failed took nothing: what it could not store is still queued. But
+             * Linux drops a datagram whose copy faulted (not when the address was refused at
+             * once, as -1 and kernel addresses are). */
+            int after[3] = { queued(g_pr), queued(g_s1), queued(g_d1) };
+            for (int q = 0; q < 3 && got[k] != 0; q++) {
+                int want_after = before[q];
+                if (q == 2 && g_drops_dgram[i] && k != K_NEG1 && k != K_KERNEL)
+                    want_after = 0;
+                if (after[q] != want_after) {
+                    fprintf(stderr,
+                            "FAIL %s(%s): failed with errno %d and fd %d went from %d to "
+                            "%d queued bytes, want %d\n",
+                            g_names[i], g_kind_names[k], got[k], q, before[q], after[q],
+                            want_after);
+                    bad++;
+                }
+                if (learn && after[q] != before[q])
+                    printf("  %s(%s) changed queue %d: %d -> %d\n", g_names[i], g_kind_names[k], q,
+                           before[q], after[q]);
+            }
             if (!learn && got[k] != g_want[i][k]) {
                 fprintf(stderr, "FAIL %s(%s): returned %ld errno %d (%s), want %s%d (%s)\n",
                         g_names[i], g_kind_names[k], r, got[k], strerror(got[k]),

@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #define LIMIT 24
 
@@ -72,8 +73,24 @@ static void bomb(void)
     exit(0);
 }
 
-int main(void)
+/*
+ * `hostile_fork_bomb bomb`: a real, unbounded fork bomb for tests/integration/hostile.sh,
+ * which runs it in a container with a pids limit. Every process forks forever and retries
+ * after EAGAIN; none ever exits. Never run it natively.
+ */
+static void real_bomb(void)
 {
+    for (;;) {
+        pid_t pid = fork();
+        if (pid < 0)
+            nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "bomb") == 0)
+        real_bomb();
     /* A uid nobody else uses, so that only our processes count against the limit. */
     uid_t uid = 40000 + (uid_t)(getpid() % 20000);
 
