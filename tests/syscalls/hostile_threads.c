@@ -32,7 +32,7 @@ static void *waiter(void *arg)
     return arg;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     pthread_attr_t attr;
     CHECK(pthread_attr_init(&attr) == 0);
@@ -59,9 +59,11 @@ int main(void)
     /* Up to 2,000 threads alive at once, all released together. Linux gives them all; a
      * system out of threads answers EAGAIN (the sandbox's systrap platform serves 256 threads
      * per address space), and then the threads that exist still run and join. */
-    enum { LIVE = 2000, MIN_LIVE = 200 };
+    enum { MIN_LIVE = 200 };
+    /* Exploring: another number of live threads (the test itself uses 2,000). */
+    int max_live = argc > 1 ? atoi(argv[1]) : 2000;
     int live = 0;
-    while (live < LIVE) {
+    while (live < max_live && live < TOTAL) {
         int r = pthread_create(&th[live], &attr, waiter, (void *)(long)live);
         if (r == EAGAIN && live >= MIN_LIVE)
             break;
