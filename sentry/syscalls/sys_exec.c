@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "sentry/mm/mm.h"
+#include "sentry/syscalls/sys_sched.h"
 #include "sentry/syscalls/syscalls_internal.h"
+#include "sentry/vfs/vfs.h"
 
 /* Linux's limits: one string at most 32 pages, all of them a quarter of the stack limit. */
 #define MAX_ARG_STRLEN (32 * 4096)
@@ -102,6 +104,53 @@ long sys_execve(struct task *t, const struct sys_args *a)
     if (ret == 0)
         ret = copy_in_strings(t, a->a[2], &envp);
     /* The loader opens the path through the VFS and follows "#!" interpreters. */
+    if (ret == 0)
+        ret = kernel_task_exec(t, path, argv.v, envp.v);
+    str_vec_free(&argv);
+    str_vec_free(&envp);
+    if (ret == 0)
+        t->regs_replaced = true;
+    return ret;
+}
+
+/*
+ * execveat(2): the file `dirfd` + path names (the fd itself with
+ * AT_EMPTY_PATH and ""), run through the same loader as execve by the
+ * absolute path the walk found. A file with no path left (unlinked, or a
+ * file of no mount) cannot be named that way: -ENOENT.
+ */
+long sys_execveat(struct task *t, const struct sys_args *a)
+{
+    int dirfd = (int)a->a[0], flags = (int)a->a[4];
+    char path[PATH_MAX];
+    cleanup_path struct vfs_path p = { 0 };
+    struct str_vec argv = { 0 }, envp = { 0 };
+    long ret;
+
+    if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    ret = task_copy_in_string(t, a->a[1], path, sizeof(path));
+    if (ret < 0)
+        return ret;
+    if (ret == 0 && !(flags & AT_EMPTY_PATH))
+        return -ENOENT;
+    ret = vfs_walk(t, dirfd, path,
+                   ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_WALK_FOLLOW) |
+                       ((flags & AT_EMPTY_PATH) ? VFS_WALK_EMPTY_PATH : 0),
+                   &p);
+    if (ret < 0)
+        return ret;
+    /* AT_SYMLINK_NOFOLLOW: a final symlink is ELOOP, as for O_NOFOLLOW. */
+    if (S_ISLNK(p.d->inode->st.st_mode))
+        return -ELOOP;
+    if (p.d->dead || t->fs == NULL)
+        return -ENOENT;
+    ret = vfs_path_name(&t->fs->root, &p, path, sizeof(path));
+    if (ret < 0)
+        return ret;
+    ret = copy_in_strings(t, a->a[2], &argv);
+    if (ret == 0)
+        ret = copy_in_strings(t, a->a[3], &envp);
     if (ret == 0)
         ret = kernel_task_exec(t, path, argv.v, envp.v);
     str_vec_free(&argv);

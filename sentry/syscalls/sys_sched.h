@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Handlers of sys_timer.c (POSIX timers), sys_sched.c (priorities, policies, mlock, membarrier). */
+/* Handlers of sys_timer.c (POSIX timers), sys_sched.c (priorities, policies, mlock, membarrier)
+ * and sys_exec.c's execveat. */
 #pragma once
 
 #include "sentry/kernel/kernel.h"
@@ -33,3 +34,6 @@ long sys_munlock(struct task *t, const struct sys_args *a);
 long sys_mlockall(struct task *t, const struct sys_args *a);
 long sys_munlockall(struct task *t, const struct sys_args *a);
 long sys_membarrier(struct task *t, const struct sys_args *a);
+
+/* sys_exec.c */
+long sys_execveat(struct task *t, const struct sys_args *a);

@@ -333,7 +333,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [319] = { .name = "memfd_create", ARGS(SA_PATH, SA_HEX) },
     [320] = { .name = "kexec_file_load", ARGS(SA_FD, SA_FD, SA_LEN, SA_PATH, SA_HEX) },
     [321] = { .name = "bpf", ARGS(SA_INT, SA_PTR, SA_UINT) },
-    [322] = { .name = "execveat", ARGS(SA_FD, SA_PATH, SA_PTR, SA_PTR, SA_HEX) },
+    [322] = { .name = "execveat", .fn = sys_execveat, .support = SYS_SUPPORT_PARTIAL, .note = "dirfd-relative paths and AT_EMPTY_PATH on files that still have a path; an unlinked file (or memfd) by fd is ENOENT", ARGS(SA_FD, SA_PATH, SA_PTR, SA_PTR, SA_HEX) },
     [323] = { .name = "userfaultfd", ARGS(SA_HEX) },
     [324] = { .name = "membarrier", .fn = sys_membarrier, .support = SYS_SUPPORT_PARTIAL, .note = "commands and registrations as Linux (no RSEQ ones); the barrier is the sentry's own fence: the host's membarrier is not in the sentry's seccomp filter", ARGS(SA_HEX, SA_HEX, SA_INT) },
     [325] = { .name = "mlock2", .fn = sys_mlock2, .support = SYS_SUPPORT_PARTIAL, .note = "as mlock; MLOCK_ONFAULT accepted", ARGS(SA_HEX, SA_LEN, SA_HEX) },
