@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,33 @@
 #define RW_CHUNK (1024 * 1024)
 #define MAX_IOV  1024
 
+/*
+ * A read into a buffer in user space that the app may not write at all.
+ * Linux finds that out only when it copies, so a read with nothing to copy
+ * still reports EOF (0), EAGAIN or the file's error; answers those without
+ * consuming anything, and EFAULT otherwise.
+ */
+static long read_nothing(struct file *f, int64_t off)
+{
+    unsigned int ev;
+    char c;
+    long n;
+
+    if (f->ops->pread != NULL) {
+        /* Seekable: one byte at the position, which does not move. */
+        n = f->ops->pread(f, &c, 1, off >= 0 ? off : f->pos);
+        return n <= 0 ? n : -EFAULT;
+    }
+    if (f->ops->poll == NULL)
+        return -EFAULT;
+    ev = f->ops->poll(f);
+    if (!(ev & POLLIN) && (ev & POLLHUP))
+        return 0;
+    if (!(ev & (POLLIN | POLLERR)) && (f->flags & O_NONBLOCK))
+        return -EAGAIN;
+    return -EFAULT;
+}
+
 /* Reads at most `len` bytes into app memory at `buf`; `off` < 0 means the file position. */
 static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, int64_t off)
 {
@@ -41,9 +69,11 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, in
     if (len > RW_CHUNK)
         len = RW_CHUNK;
     /* Read no more than the buffer can take: data a bad buffer cannot hold stays unread. */
+    if (buf >= ARCH_TASK_SIZE || len > ARCH_TASK_SIZE - buf)
+        return -EFAULT;
     len = mm_writable_prefix(t->mm, buf, len);
     if (len == 0)
-        return -EFAULT;
+        return read_nothing(f, off);
     kbuf = malloc(len);
     if (kbuf == NULL)
         return -ENOMEM;

@@ -36,7 +36,8 @@ static void *g_bad[NK];
 static int g_pr, g_pw;     /* a pipe, read side kept non-empty */
 static int g_s0, g_s1;     /* a unix stream pair, g_s1 kept readable */
 static int g_d0, g_d1;     /* a unix datagram pair, g_d1 kept readable */
-static int g_file;         /* a regular file with data */
+static int g_file;         /* a regular file with data, its position at the end */
+static int g_epr;          /* the read side of an empty non-blocking pipe */
 static int g_dir;          /* a directory */
 static int g_ep;           /* an epoll fd watching g_pr (always ready) */
 static int g_tfd;          /* a timerfd */
@@ -120,6 +121,8 @@ static int fd_set_ready(void)
  * call succeeds). */
 #define PROBES(X)                                                                                 \
     X(read, syscall(SYS_read, g_pr, p, 4), E)                                                     \
+    X(read_eof, syscall(SYS_read, g_file, p, 4), 0, EFAULT, EFAULT, 0, 0)                         \
+    X(read_empty, syscall(SYS_read, g_epr, p, 4), EAGAIN, EFAULT, EFAULT, EAGAIN, EAGAIN)         \
     X(write, syscall(SYS_write, g_pw, p, 4), E)                                                   \
     X(pread64, syscall(SYS_pread64, g_file, p, 4, 0), E)                                          \
     X(pwrite64, syscall(SYS_pwrite64, g_file, p, 4, 0), E)                                        \
@@ -279,6 +282,8 @@ static void setup(void)
     CHECK(pipe2(p, O_NONBLOCK) == 0);
     g_pr = p[0];
     g_pw = p[1];
+    CHECK(pipe2(p, O_NONBLOCK) == 0);
+    g_epr = p[0];
     int s[2];
     CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, s) == 0);
     g_s0 = s[0];
