@@ -86,21 +86,28 @@ one_run() {
 
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'; }
 
-declare -A MED
-echo "startup: create+start+wait+delete of /init true, median of $N"
-for rt in runc crun runsc-c; do
-    times=()
-    ok=1
-    for i in $(seq 1 "$N"); do
-        ms=$(one_run "$rt" "b$i") || { ok=0; break; }
-        times+=("$ms")
+declare -A MED TIMES FAILED
+RUNTIMES=(runc crun runsc-c)
+echo "startup: create+start+wait+delete of /init true, median of $N (runtimes interleaved)"
+# Round-robin, so that the load of a shared host weighs on every runtime alike.
+for i in $(seq 1 "$N"); do
+    for rt in "${RUNTIMES[@]}"; do
+        [ -n "${FAILED[$rt]:-}" ] && continue
+        if ms=$(one_run "$rt" "b$i"); then
+            TIMES[$rt]="${TIMES[$rt]:-}${TIMES[$rt]:+ }$ms"
+        else
+            FAILED[$rt]=$(tail -n 1 "$T/err")
+        fi
     done
-    if [ $ok -eq 0 ]; then
-        printf '  %-8s fails here: %s\n' "$rt" "$(tail -n 1 "$T/err")"
+done
+for rt in "${RUNTIMES[@]}"; do
+    if [ -n "${FAILED[$rt]:-}" ]; then
+        printf '  %-8s fails here: %s\n' "$rt" "${FAILED[$rt]}"
         continue
     fi
-    MED[$rt]=$(printf '%s\n' "${times[@]}" | median)
-    printf '  %-8s %4d ms (runs: %s)\n' "$rt" "${MED[$rt]}" "${times[*]}"
+    # shellcheck disable=SC2086
+    MED[$rt]=$(printf '%s\n' ${TIMES[$rt]} | median)
+    printf '  %-8s %4d ms (runs: %s)\n' "$rt" "${MED[$rt]}" "${TIMES[$rt]}"
 done
 if [ -n "${MED[runsc-c]:-}" ] && [ -n "${MED[runc]:-}" ]; then
     awk -v a="${MED[runsc-c]}" -v b="${MED[runc]}" \

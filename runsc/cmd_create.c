@@ -436,12 +436,9 @@ static int create_container(struct runsc_global_opts *g, const struct create_opt
         rt_error_wrap(err, "setting up the cgroup");
         goto out_kill;
     }
-    {
-        cleanup_free char *f = runsc_state_file(g->root, o->id, CGROUP_PATH_FILE);
-
-        if (rt_write_file_atomic(AT_FDCWD, f, st.cg->path, strlen(st.cg->path), 0600, err) < 0)
-            goto out_kill;
-    }
+    if (container_write_state_file(g->root, o->id, CGROUP_PATH_FILE, st.cg->path,
+                                   strlen(st.cg->path), err) < 0)
+        goto out_kill;
     if (st.cg->ops->create(st.cg, err) < 0 ||
         st.cg->ops->apply(st.cg, spec->has_linux ? spec->linux_cfg.resources : NULL, err) < 0 ||
         st.cg->ops->add_pid(st.cg, getpid(), err) < 0) {

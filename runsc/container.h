@@ -157,6 +157,15 @@ int container_meta_parse(const char *data, size_t len, const char *what,
                          struct container_meta **out, rt_error_t *err);
 
 /*
+ * Replaces `<root>/<id>/<name>` with `len` bytes of `data` (mode 0600) by a
+ * temp file and rename(): readers and a writer killed at any point never
+ * leave or see a torn file. Not fsync'd (the state describes processes,
+ * which a power loss ends too). Returns 0, or < 0 with `*err` set.
+ */
+int container_write_state_file(const char *root, const char *id, const char *name, const void *data,
+                               size_t len, rt_error_t *err);
+
+/*
  * Writes `m` to `<root>/<m->id>/meta.json` atomically. The caller holds
  * container_lock() for `m->id`. Returns 0, or < 0 with `*err` set.
  */
