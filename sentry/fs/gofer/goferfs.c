@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/common.h"
@@ -24,6 +25,19 @@
 /* Entries asked for per Getdents request. */
 #define DIRENT_BATCH 256
 
+/* Fids closed in one Close request (a released inode's fid waits for the batch). */
+#define CLOSE_BATCH 32
+
+/*
+ * How long the attributes a Walk returned stand for the file: a getattr
+ * right after a lookup (stat(2) of a path) needs no second round trip. Any
+ * change the sentry makes through this mount (a create, unlink, rename,
+ * setattr, open, xattr change) ends it for every file of the mount, since it
+ * may change another inode's link count or size; the host's own changes may
+ * go unseen for this long.
+ */
+#define FRESH_NS 20000000LL
+
 struct gofer_client {
     int sock; /* owned */
     /*
@@ -33,6 +47,9 @@ struct gofer_client {
     pthread_mutex_t mu;
     uint64_t tag; /* last tag sent. Protected by `mu`. */
     bool dead;    /* the connection broke: everything fails with EIO. Protected by `mu`. */
+    uint64_t gen; /* bumped by every change made through this mount; atomic */
+    uint64_t closing[CLOSE_BATCH]; /* fids released, not yet closed. Protected by `mu`. */
+    size_t n_closing;              /* Protected by `mu`. */
     pthread_mutex_t xmu;
     /* Non-user.* attributes of the host's files, keyed by inode number. Protected by `xmu`. */
     struct mem_xattr *xattrs;
@@ -41,6 +58,8 @@ struct gofer_client {
 struct gofer_inode {
     struct gofer_client *c; /* Not owned: the super block's. */
     uint64_t fid;
+    int64_t fresh_until; /* CLOCK_MONOTONIC_COARSE ns until which ino->st needs no Stat */
+    uint64_t fresh_gen;  /* ... as long as the client's `gen` is still this */
 };
 
 static const struct inode_ops g_gofer_ops;
@@ -142,13 +161,56 @@ static void stat_from_gofer(struct stat *st, const struct gofer_stat *g)
     st->st_ctim.tv_nsec = g->ctime_nsec;
 }
 
-static void close_fid(struct gofer_client *c, uint64_t fid)
+/* Sends the batched Close. Needs `mu`. */
+static void flush_closes_locked(struct gofer_client *c)
 {
-    struct gofer_request req = { .op = GOFER_OP_CLOSE, .fids = &fid, .n_fids = 1 };
+    struct gofer_request req = { .op = GOFER_OP_CLOSE, .fids = c->closing, .n_fids = c->n_closing };
     struct gofer_response resp;
 
-    if (call(c, &req, &resp, NULL) == 0)
+    if (c->n_closing == 0)
+        return;
+    if (call_locked(c, &req, &resp, NULL) == 0)
         gofer_response_free(&resp);
+    c->n_closing = 0;
+}
+
+/*
+ * Forgets `fid`. The gofer hears of it with the next CLOSE_BATCH - 1 others:
+ * until then it keeps an O_PATH fd, which pins nothing a client could see
+ * (unlink and rmdir of the file still work), and it never reuses the number.
+ */
+static void close_fid(struct gofer_client *c, uint64_t fid)
+{
+    pthread_mutex_lock(&c->mu);
+    c->closing[c->n_closing++] = fid;
+    if (c->n_closing == CLOSE_BATCH)
+        flush_closes_locked(c);
+    pthread_mutex_unlock(&c->mu);
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The sentry changes the file (or may, through an open fd): every next getattr asks. */
+static void stale(struct inode *ino)
+{
+    struct gofer_inode *g = ino->priv;
+
+    g->fresh_until = 0;
+    __atomic_add_fetch(&g->c->gen, 1, __ATOMIC_RELAXED);
+}
+
+static bool is_fresh(struct inode *ino)
+{
+    struct gofer_inode *g = ino->priv;
+
+    return g->fresh_until != 0 && g->fresh_gen == __atomic_load_n(&g->c->gen, __ATOMIC_RELAXED) &&
+           mono_ns() < g->fresh_until;
 }
 
 /* Wraps a FID result as a new inode; on OOM the fid is closed. */
@@ -172,6 +234,8 @@ static long inode_from_fid(struct super_block *sb, struct gofer_client *c,
     }
     stat_from_gofer(&ino->st, &resp->fid.stat);
     ino->st.st_dev = sb->dev;
+    g->fresh_gen = __atomic_load_n(&c->gen, __ATOMIC_RELAXED);
+    g->fresh_until = mono_ns() + FRESH_NS;
     *out = ino;
     return 0;
 }
@@ -201,13 +265,14 @@ static long simple_call(struct inode *ino, struct gofer_request *req)
     return ret;
 }
 
+/*
+ * After a change in `dir` (or to `dir`'s link count): its nlink and times are
+ * the gofer's to say, asked for by the next getattr. Mode and owner, which
+ * permission checks read from ino->st, do not change this way.
+ */
 static void touch_dir(struct inode *dir)
 {
-    struct stat st;
-
-    /* Refreshes the cached attributes (nlink, times) after a change; failures keep the old. */
-    if (dir->ops->getattr != NULL)
-        dir->ops->getattr(dir, &st);
+    stale(dir);
 }
 
 static long g_lookup(struct inode *dir, const char *name, struct inode **out)
@@ -259,6 +324,7 @@ static long g_create(struct inode *dir, const char *name, uint32_t mode, const s
     if (ret < 0)
         return ret;
     touch_dir(dir);
+    stale(*out); /* open for writing */
     if (fd < 0) {
         put_inode(*out);
         return -EIO;
@@ -439,8 +505,14 @@ static long g_getattr(struct inode *ino, struct stat *st)
 {
     struct gofer_request req = { .op = GOFER_OP_STAT, .fid = gi(ino)->fid };
     struct gofer_response resp;
-    long ret = call(client_of(ino), &req, &resp, NULL);
+    long ret;
 
+    if (is_fresh(ino)) {
+        *st = ino->st;
+        return 0;
+    }
+    gi(ino)->fresh_until = 0;
+    ret = call(client_of(ino), &req, &resp, NULL);
     if (ret < 0)
         return ret;
     /* The file type of an inode never changes; a gofer claiming otherwise is not believed. */
@@ -461,6 +533,7 @@ static long g_setattr(struct inode *ino, const struct vfs_setattr *sa)
     struct gofer_response resp;
     long ret;
 
+    stale(ino);
     if (sa->mask & VFS_ATTR_MODE) {
         req.setattr.mask |= GOFER_SETATTR_MODE;
         req.setattr.mode = sa->mode & 07777;
@@ -601,6 +674,8 @@ static long g_open(struct inode *ino, unsigned int flags, struct file **out)
     int fd = -1;
     long ret;
 
+    /* Writes through the host fd change size and times behind our back. */
+    stale(ino);
     if (S_ISDIR(ino->st.st_mode)) {
         struct gofer_dir *gd = calloc(1, sizeof(*gd));
 
@@ -693,6 +768,7 @@ static long g_setxattr(struct inode *ino, const char *name, const void *value, s
                                  .flags = (uint32_t)flags };
     long ret;
 
+    stale(ino); /* ctime */
     if (is_user_xattr(name))
         return simple_call(ino, &req);
     pthread_mutex_lock(&c->xmu);
@@ -739,6 +815,7 @@ static long g_removexattr(struct inode *ino, const char *name)
     struct gofer_request req = { .op = GOFER_OP_REMOVEXATTR, .fid = gi(ino)->fid, .name = name };
     long ret;
 
+    stale(ino); /* ctime */
     if (is_user_xattr(name))
         return simple_call(ino, &req);
     pthread_mutex_lock(&c->xmu);
@@ -782,6 +859,9 @@ static void client_release(struct super_block *sb)
     struct gofer_client *c = sb->priv;
 
     mem_xattr_forget(&c->xattrs, 0, /*all=*/true);
+    pthread_mutex_lock(&c->mu);
+    flush_closes_locked(c);
+    pthread_mutex_unlock(&c->mu);
     close(c->sock);
     pthread_mutex_destroy(&c->mu);
     pthread_mutex_destroy(&c->xmu);
