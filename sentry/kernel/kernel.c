@@ -222,7 +222,7 @@ int pid_ns_nr_locked(const struct pid_ns *ns, int global)
 {
     if (global <= 0)
         return 0;
-    if (ns->parent == NULL)
+    if (ns == NULL || ns->parent == NULL)
         return global;
     for (size_t i = 0; i < ns->n_map; i++) {
         if (ns->map[i].global == global)
@@ -235,7 +235,7 @@ int pid_ns_global_locked(const struct pid_ns *ns, int nr)
 {
     if (nr <= 0)
         return 0;
-    if (ns->parent == NULL)
+    if (ns == NULL || ns->parent == NULL)
         return nr;
     for (size_t i = 0; i < ns->n_map; i++) {
         if (ns->map[i].nr == nr)
@@ -246,6 +246,8 @@ int pid_ns_global_locked(const struct pid_ns *ns, int nr)
 
 bool pid_ns_sees_locked(const struct pid_ns *ns, const struct thread_group *tg)
 {
+    if (ns == NULL || ns->parent == NULL || tg->pidns == NULL)
+        return ns == NULL || ns->parent == NULL;
     for (const struct pid_ns *o = tg->pidns; o != NULL; o = o->parent) {
         if (o == ns)
             return true;

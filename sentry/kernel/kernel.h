@@ -19,6 +19,7 @@ struct fd_table;
 struct vfs_fs;
 struct mount_ns;
 struct ktimer;
+struct pid_ns;
 struct kernel_mlock;
 
 /* An intrusive doubly linked list (a head is a node linked to itself). */
@@ -139,11 +140,13 @@ struct kernel {
     struct mount_ns *mntns; /* the init mount namespace (sentry/vfs); owned, NULL without one */
 
     pthread_mutex_t mu;
-    /* The sandbox's (single, root) pid namespace. Protected by `mu`. */
+    /* The root pid namespace's numbers (the global pids every task has). Protected by `mu`. */
     int next_pid;
-    struct klist tgs;   /* every thread group, zombies included (thread_group.k_node) */
-    struct klist tasks; /* every task not yet gone (task.k_node) */
-    int nr_threads;     /* sentry threads still serving a task; `idle` is broadcast at 0 */
+    struct pid_ns *root_pidns; /* owned; the first container's namespace */
+    struct klist pidns_list;   /* every pid namespace, the root's included (pid_ns.k_node) */
+    struct klist tgs;          /* every thread group, zombies included (thread_group.k_node) */
+    struct klist tasks;        /* every task not yet gone (task.k_node) */
+    int nr_threads;            /* sentry threads still serving a task; `idle` is broadcast at 0 */
     pthread_cond_t idle;
     struct thread_group *init;  /* pid 1; Not owned */
     struct klist futex_waiters; /* struct futex_waiter.node */
@@ -161,7 +164,9 @@ struct kernel {
  */
 struct thread_group {
     struct kernel *k;            /* Not owned. */
-    int pid;                     /* the sandbox's own pid (tgid); Immutable */
+    int pid;                     /* the sandbox's own pid (tgid): the root namespace's; Immutable */
+    struct pid_ns *pidns;        /* the namespace it lives in: a reference; Immutable */
+    int ns_pid;                  /* its pid in `pidns` (== pid in the root); Immutable */
     struct thread_group *parent; /* NULL for init; Not owned */
     struct klist children;       /* thread_group.sibling */
     struct klist sibling;
@@ -178,6 +183,7 @@ struct thread_group {
     unsigned int umask;
     unsigned long personality;
     bool child_subreaper;
+    bool reap_self; /* an orphan of a dead namespace init: nobody waits, freed when it dies */
     bool dumpable;
     bool exiting;    /* exit_group or a fatal signal: every task leaves */
     int exit_status; /* a wait(2) status: (code << 8) or the killing signal (| 0x80 core) */
@@ -254,6 +260,7 @@ struct task {
     struct platform_ctx *ctx; /* owned */
     struct arch_regs regs;    /* the thread's registers while the sentry serves it */
     int tid;                  /* Protected by k->mu (execve of a non-leader changes it) */
+    int ns_tid;               /* the tid in tg->pidns (== tid in the root); like `tid` */
     struct klist tg_node;
     struct klist k_node;
     pthread_cond_t wake; /* the task's sleeps in the sentry (with k->mu) */
@@ -365,7 +372,7 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *args);
 
 /* The result of kernel_wait: what wait4/waitid copy out. */
 struct kernel_wait_result {
-    int pid;
+    int pid;    /* in the waiter's pid namespace */
     int status; /* wait4's status word */
     int code;   /* waitid's si_code: CLD_EXITED, CLD_KILLED, ... */
     int sig_status;
@@ -373,16 +380,99 @@ struct kernel_wait_result {
 };
 
 /*
- * The common part of wait4 and waitid. `idtype` is P_ALL, P_PID or P_PGID,
+ * The common part of wait4 and waitid. `idtype` is P_ALL, P_PID or P_PGID
+ * (`id` in the caller's pid namespace; P_PGID 0 is the caller's group),
  * `options` waitid's (WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT,
  * __WCLONE, __WALL, __WNOTHREAD). Returns the pid (0 for WNOHANG with nothing
  * to report), -ECHILD, or -ERESTARTSYS when a signal interrupted the wait.
  */
 long kernel_wait(struct task *t, int idtype, int id, int options, struct kernel_wait_result *res);
 
-/* Looks up a process / a task by its pid in the sandbox's namespace. Needs k->mu. */
+/*
+ * Looks up a process / a task by its pid as the calling task sees it (Linux's
+ * find_vpid: the pid namespace of g_kernel_current_task; the root namespace,
+ * i.e. global pids, outside a task's thread). NULL when the number names
+ * nothing visible there. Needs k->mu.
+ */
 struct thread_group *kernel_find_tg_locked(struct kernel *k, int pid);
 struct task *kernel_find_task_locked(struct kernel *k, int tid);
+
+/* The same with a global pid (the root namespace's numbers: tg->pid, t->tid). Needs k->mu. */
+struct thread_group *kernel_find_tg_global_locked(struct kernel *k, int pid);
+struct task *kernel_find_task_global_locked(struct kernel *k, int tid);
+
+/* ---- pid namespaces (kernel.c) ---- */
+
+/* One pid namespace's number of a global pid. */
+struct pid_ns_entry {
+    int global, nr;
+};
+
+/*
+ * A pid namespace (Linux's struct pid_namespace). Every task has a global
+ * pid, its number in the root namespace (t->tid, tg->pid, and the pgid and
+ * sid numbers are global); a task of a child namespace also has a number
+ * there (1 for its init). Only children of the root exist (containers with
+ * a pid namespace of their own; the app cannot make one: no CLONE_NEWPID).
+ * A process sees the processes of its namespace and of its descendants.
+ * Everything is protected by k->mu.
+ */
+struct pid_ns {
+    struct kernel *k;      /* Not owned. */
+    struct pid_ns *parent; /* NULL for the root; Immutable */
+    int refs;              /* thread groups and containers that use it */
+    int next_nr;
+    struct thread_group *reaper; /* its init (pid 1) once started; Not owned */
+    bool dead;                   /* its init died: no new process in it (fork: ENOMEM) */
+    /* global <-> number, for a child namespace (the root's numbers are the global ones). An
+     * entry stays while its global pid is in use (a task, tgid, pgid or sid), and is dropped
+     * when the number or the global pid is handed out again. */
+    struct pid_ns_entry *map;
+    size_t n_map, cap_map;
+    struct klist k_node;
+};
+
+/* Creates a child of the root namespace (one reference). NULL on ENOMEM. Needs k->mu. */
+struct pid_ns *kernel_pidns_new_locked(struct kernel *k);
+/* Takes / drops a reference; the last one frees a child namespace. Need k->mu. */
+struct pid_ns *get_pid_ns_locked(struct pid_ns *ns);
+void put_pid_ns_locked(struct pid_ns *ns);
+
+/*
+ * Hands out a global pid and a number in `ns` for a new task (the same
+ * number in the root). Returns the global pid with *nr set, -EAGAIN when
+ * none is left, -ENOMEM when the namespace's init died. Needs k->mu.
+ */
+int kernel_alloc_pid_ns_locked(struct kernel *k, struct pid_ns *ns, int *nr);
+
+/*
+ * The number of global pid `global` in `ns`: 0 when not visible there (or
+ * global <= 0). In these three a NULL `ns` is the root (a task made without a
+ * kernel's namespaces, as unit tests make them).
+ */
+int pid_ns_nr_locked(const struct pid_ns *ns, int global);
+/* The global pid of number `nr` of `ns`: 0 when it names nothing (or nr <= 0). */
+int pid_ns_global_locked(const struct pid_ns *ns, int nr);
+/* Whether `tg` is visible in `ns` (it lives in it or in a descendant). */
+bool pid_ns_sees_locked(const struct pid_ns *ns, const struct thread_group *tg);
+
+/* `t`'s pid namespace (that of its process). */
+static inline struct pid_ns *task_pidns(const struct task *t)
+{
+    return t->tg->pidns;
+}
+
+/*
+ * Global pid `global` as the calling task sees it (Linux's pid_vnr; the root
+ * namespace's number outside a task's thread): 0 when not visible. For file
+ * operations (procfs) that get no task. Needs k->mu.
+ */
+int kernel_pid_vnr_locked(struct kernel *k, int global);
+
+/* pid_vnr: global pid `global` as `t` sees it (0 when not visible). Needs k->mu. */
+int task_pid_vnr_locked(const struct task *t, int global);
+/* The global pid of number `nr` in `t`'s namespace (0 when none). Needs k->mu. */
+int task_pid_from_vnr_locked(const struct task *t, int nr);
 
 /*
  * Sleeps on t->wake with k->mu held until woken, the absolute CLOCK_MONOTONIC
