@@ -267,7 +267,7 @@ long sys_get_robust_list(struct task *t, const struct sys_args *a)
     uint64_t head = t->robust_list, len = 24;
     long ret;
 
-    if ((int)a->a[0] != 0 && (int)a->a[0] != t->tid)
+    if ((int)a->a[0] != 0 && (int)a->a[0] != t->ns_tid)
         return -ESRCH;
     ret = task_copy_out(t, a->a[1], &head, sizeof(head));
     if (ret < 0)
