@@ -693,6 +693,24 @@ static void test_attrs(struct suite *s, uint64_t root)
             tap_ok(call(cl, &gx, &resp, NULL) == ENODATA, "%s: then getxattr: ENODATA", s->label);
             gofer_response_free(&resp);
         }
+        /* Only user.* reaches the host: a hostile sentry gets no trusted.* or security.*. */
+        sx.name = "trusted.evil";
+        tap_ok(call_fid(cl, &sx, NULL, NULL) == EOPNOTSUPP, "%s: setxattr trusted.*: EOPNOTSUPP",
+               s->label);
+        sx.name = "security.capability";
+        tap_ok(call_fid(cl, &sx, NULL, NULL) == EOPNOTSUPP,
+               "%s: setxattr security.capability: EOPNOTSUPP", s->label);
+        gx.name = "security.selinux";
+        tap_ok(call(cl, &gx, &resp, NULL) == EOPNOTSUPP, "%s: getxattr security.*: EOPNOTSUPP",
+               s->label);
+        gofer_response_free(&resp);
+        rx.name = "trusted.x";
+        tap_ok(call_fid(cl, &rx, NULL, NULL) == EOPNOTSUPP, "%s: removexattr trusted.*: EOPNOTSUPP",
+               s->label);
+        lx.size = 0;
+        tap_ok(call(cl, &lx, &resp, NULL) == 0 && resp.listxattr.n == 0,
+               "%s: listxattr size 0: the length alone (%u)", s->label, resp.listxattr.size);
+        gofer_response_free(&resp);
     }
     g_close(cl, f);
     g_simple(cl, GOFER_OP_UNLINK, root, "attr");
