@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "common/xalloc.h"
+#include "sentry/platform/systrap/factory.h"
 #include "sentry/platform/systrap/systrap.h"
 #include "sentry/platform/systrap/systrap_internal.h"
 
@@ -732,7 +733,14 @@ static long systrap_ctx_cpu_time(struct platform_ctx *ctx, uint64_t *ns)
     FILE *f;
     bool ok;
 
-    if (__atomic_load_n(&ctx->proc->nr_threads, __ATOMIC_RELAXED) <= 1) {
+    /*
+     * Under boot's seccomp filter (where the stub factory runs) the sentry may
+     * open no file, so the /proc path below would kill the sandbox: a thread
+     * of a multi-threaded stub then reports its whole process's time, an
+     * over-estimate.
+     */
+    if (__atomic_load_n(&ctx->proc->nr_threads, __ATOMIC_RELAXED) <= 1 ||
+        systrap_factory_enabled()) {
         if (clock_gettime(id, &ts) < 0)
             return -errno;
         *ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
