@@ -3,7 +3,7 @@
 # Runs each benchmark natively and under `runsc-c do` with every platform, and prints the
 # results and their ratios to native.
 # Usage: BUILD=build bench/run.sh   (make bench builds the programs and calls this)
-#   PLATFORMS="ptrace systrap" picks the platforms (default: both).
+#   PLATFORMS="ptrace systrap" picks the platforms (default: both; runsc-c's default is systrap).
 set -eu
 
 BUILD=${BUILD:-build}
@@ -32,6 +32,8 @@ if [ -z "$native" ]; then
 	printf 'bench: could not parse the native result: %s\n' "$native_out" >&2
 	exit 1
 fi
+# Other work on the machine inflates every number (cross-vCPU wake-ups): say how busy it is.
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) vCPUs; default platform: systrap"
 echo "syscall (raw getppid round trip, median of 5 batches)"
 printf '  %-8s %s\n' native: "$native_out"
 summary=""

@@ -93,7 +93,7 @@ void runsc_print_usage(FILE *out)
             "  --debug               log debug records\n"
             "  --debug-log DIR/      one debug log per command and sandbox process\n"
             "  --strace              trace the sandbox's system calls\n"
-            "  --platform ptrace     how system calls are intercepted\n"
+            "  --platform systrap|ptrace  how system calls are intercepted (default systrap)\n"
             "  --network sandbox|none|host\n"
             "  --overlay[=none]      rootfs overlay (default: in-sentry tmpfs upper)\n"
             "  --systemd-cgroup, --rootless=BOOL, --criu PATH (accepted for runc compatibility)\n"
