@@ -202,10 +202,10 @@ long kernel_futex_wake_op(struct task *t, uint64_t addr, uint64_t addr2, bool sh
 
 /* ---- PI futexes ---- */
 
-/* The tid the app knows `t` by: what it stores in PI futex words. */
+/* The tid the app knows `t` by (its pid namespace's): what it stores in PI futex words. */
 static int app_tid(const struct task *t)
 {
-    return t->tid;
+    return t->ns_tid;
 }
 
 static long word_get(struct task *t, uint64_t addr, uint32_t *v)
@@ -218,19 +218,16 @@ static long word_set(struct task *t, uint64_t addr, uint32_t v)
     return task_copy_out(t, addr, &v, sizeof(v));
 }
 
-/* Whether a live task is known by app tid `tid` (a PI futex's owner must exist). Needs k->mu. */
-static bool tid_alive_locked(struct kernel *k, int tid)
+/*
+ * Whether the app's tid `tid` names a live task (a PI futex's owner must
+ * exist), in the pid namespace of `t`. Needs k->mu.
+ */
+static bool tid_alive_locked(struct task *t, int tid)
 {
-    struct klist *pos;
+    int global = task_pid_from_vnr_locked(t, tid);
+    struct task *o = global > 0 ? kernel_find_task_global_locked(t->k, global) : NULL;
 
-    klist_for_each(pos, &k->tasks)
-    {
-        struct task *o = klist_entry(pos, struct task, k_node);
-
-        if (app_tid(o) == tid && !o->exited)
-            return true;
-    }
-    return false;
+    return o != NULL && !o->exited;
 }
 
 /* The first PI waiter of `key` in queue order, or NULL. Needs k->mu. */
@@ -289,7 +286,7 @@ static long pi_acquire_locked(struct task *t, uint64_t addr, const struct mm_fut
         ret = word_set(t, addr, nv);
         return ret < 0 ? ret : 1;
     }
-    if (!tid_alive_locked(t->k, (int)owner))
+    if (!tid_alive_locked(t, (int)owner))
         return -ESRCH;
     if (!(word & FUTEX_WAITERS_) && (ret = word_set(t, addr, word | FUTEX_WAITERS_)) < 0)
         return ret;
@@ -618,7 +615,7 @@ void kernel_futex_exit(struct task *t)
     if (t->mm == NULL)
         return;
     pthread_mutex_lock(&t->k->mu);
-    tid = t->tid;
+    tid = t->ns_tid; /* the owner tid the app stores in its lock words: its namespace's */
     pthread_mutex_unlock(&t->k->mu);
     exit_robust_list(t, tid);
     exit_pi_futexes(t, tid);

@@ -43,13 +43,13 @@ struct ktimer {
     struct thread_group *tg; /* Not owned. */
     enum ktimer_base base;
     clockid_t clock; /* the app's clock (wall-clock conversions of absolute times) */
-    int cpu_tid;     /* KT_THREAD_CPU's thread */
+    int cpu_tid;     /* KT_THREAD_CPU's thread (its number in the process's pid namespace) */
     bool armed;
     uint64_t deadline_ns; /* on `base` */
     uint64_t interval_ns;
     int signo;
-    int notify; /* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID, SIGEV_THREAD or NOTIFY_ITIMER */
-    int target_tid;
+    int notify;     /* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID, SIGEV_THREAD or NOTIFY_ITIMER */
+    int target_tid; /* SIGEV_THREAD_ID's thread, as `cpu_tid` */
     uint64_t sigval;
     int id;           /* the POSIX timer id; -1 for interval timers */
     int overrun_last; /* si_overrun of the last delivered signal (timer_getoverrun) */
@@ -68,6 +68,7 @@ static uint64_t now_ns(void)
     return clock_ns(CLOCK_MONOTONIC);
 }
 
+/* The live task of `tg` the app calls `tid` (its pid namespace's number). Needs k->mu. */
 static struct task *tg_task_locked(struct thread_group *tg, int tid)
 {
     struct klist *pos;
@@ -76,7 +77,7 @@ static struct task *tg_task_locked(struct thread_group *tg, int tid)
     {
         struct task *o = klist_entry(pos, struct task, tg_node);
 
-        if (o->tid == tid && !o->exited)
+        if (o->ns_tid == tid && !o->exited)
             return o;
     }
     return NULL;
@@ -410,7 +411,7 @@ static long resolve_clock_locked(struct task *t, clockid_t clock, struct ktimer 
         return 0;
     case CLOCK_THREAD_CPUTIME_ID:
         kt->base = KT_THREAD_CPU;
-        kt->cpu_tid = t->tid;
+        kt->cpu_tid = t->ns_tid;
         return 0;
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_REALTIME_COARSE:
@@ -430,7 +431,7 @@ static long resolve_clock_locked(struct task *t, clockid_t clock, struct ktimer 
     /* A clock_getcpuclockid id: this process or one of its threads (others' clocks are not
      * offered as timer bases). */
     if (clock & CPUCLOCK_PERTHREAD) {
-        int tid = CPUCLOCK_PID(clock) == 0 ? t->tid : CPUCLOCK_PID(clock);
+        int tid = CPUCLOCK_PID(clock) == 0 ? t->ns_tid : CPUCLOCK_PID(clock);
 
         if (tg_task_locked(t->tg, tid) == NULL)
             return -EINVAL;
@@ -438,7 +439,7 @@ static long resolve_clock_locked(struct task *t, clockid_t clock, struct ktimer 
         kt->cpu_tid = tid;
         return 0;
     }
-    if (CPUCLOCK_PID(clock) != 0 && CPUCLOCK_PID(clock) != t->tg->pid)
+    if (CPUCLOCK_PID(clock) != 0 && CPUCLOCK_PID(clock) != t->tg->ns_pid)
         return -EINVAL;
     kt->base = KT_PROC_CPU;
     return 0;

@@ -59,7 +59,9 @@ static bool prio_match_locked(struct task *t, struct task *p, int which, int who
     case PRIO_PROCESS:
         return p == find_task_locked(t, who);
     case PRIO_PGRP:
-        return p->tg->pgid == (who == 0 ? t->tg->pgid : who) && !p->tg->zombie;
+        /* pgids are global inside the kernel; `who` is the caller's namespace's number. */
+        return p->tg->pgid == (who == 0 ? t->tg->pgid : task_pid_from_vnr_locked(t, who)) &&
+               !p->tg->zombie;
     case PRIO_USER:
         return p->cred.uid == (who == 0 ? t->cred.euid : (uint32_t)who);
     default:
@@ -547,6 +549,30 @@ long sys_sched_getaffinity(struct task *t, const struct sys_args *a)
     return ret < 0 ? ret : (long)len;
 }
 
+/*
+ * Pins the host thread of a single-threaded process to the host CPUs of the
+ * same numbers, so that the vDSO's getcpu (the host's) agrees with the mask.
+ * The stub's host pid is its only thread then; other processes' masks are
+ * only recorded. Best effort: the host may refuse. Needs k->mu.
+ */
+static void pin_host_locked(struct task *p, const uint64_t mask[16])
+{
+    cpu_set_t set;
+    pid_t host;
+
+    if (p->tg->nr_tasks != 1 || p->ctx == NULL || p->k->pops->ctx_host_pid == NULL)
+        return;
+    host = p->k->pops->ctx_host_pid(p->ctx);
+    if (host <= 0)
+        return;
+    CPU_ZERO(&set);
+    for (unsigned int c = 0; c < p->k->nr_cpus && c < CPU_SETSIZE; c++) {
+        if ((mask[c / 64] >> (c % 64)) & 1)
+            CPU_SET(c, &set);
+    }
+    sched_setaffinity(host, sizeof(set), &set);
+}
+
 long sys_sched_setaffinity(struct task *t, const struct sys_args *a)
 {
     int pid = (int)a->a[0];
@@ -579,6 +605,8 @@ long sys_sched_setaffinity(struct task *t, const struct sys_args *a)
         ret = -EINVAL;
     else
         memcpy(p->sched.affinity, mask, sizeof(mask));
+    if (ret == 0)
+        pin_host_locked(p, mask);
     pthread_mutex_unlock(&t->k->mu);
     return ret;
 }
