@@ -749,11 +749,32 @@ static size_t kill_listed(const char *dir)
     return n;
 }
 
+/* Returns true when `cg` is the root or a strict ancestor of our own cgroup. */
+static bool holds_more_than_a_container(const struct cgroup *cg)
+{
+    cleanup_free char *own = own_cgroup(cg->ops == &g_cgroup_v2_ops ? "" : "memory");
+    size_t len = strlen(cg->path);
+
+    while (len > 0 && cg->path[len - 1] == '/')
+        len--;
+    if (len == 0)
+        return true;
+    return strncmp(own, cg->path, len) == 0 && own[len] == '/';
+}
+
 int cgroup_kill_all(struct cgroup *cg, rt_error_t *err)
 {
     char *dirs[CGROUP_V1_MAX_CONTROLLERS + 1] = { NULL };
-    size_t ndirs = procs_dirs(cg, dirs);
+    size_t ndirs;
     int ret = 0;
+
+    /* A cgroupsPath of "/" or of our own parent would take the host's processes along. */
+    if (holds_more_than_a_container(cg))
+        return rt_make_error(err, EPERM,
+                             "not killing the processes of cgroup `%s`: it is the root or holds "
+                             "runsc-c itself",
+                             cg->path);
+    ndirs = procs_dirs(cg, dirs);
 
     /* Up to 2 s: a killed process stays listed until it has been reaped. */
     for (int round = 0;; round++) {

@@ -179,7 +179,9 @@ void cgroup_free(struct cgroup *cg);
  * until none is listed any more: what delete uses to catch processes no
  * state names (those of a create killed half-way). Each pid is pinned with a
  * pidfd and re-checked against cgroup.procs before it is signalled. A
- * missing cgroup is empty. Returns 0, or < 0 (EBUSY) with *err.
+ * missing cgroup is empty. The root cgroup and the ancestors of the
+ * caller's own are refused (EPERM): a spec's cgroupsPath may name them.
+ * Returns 0, or < 0 (EBUSY, EPERM) with *err.
  */
 int cgroup_kill_all(struct cgroup *cg, rt_error_t *err);
 
