@@ -214,7 +214,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [200] = { .name = "tkill", .fn = sys_tkill, .support = SYS_SUPPORT_FULL, ARGS(SA_INT, SA_SIGNO) },
     [201] = { .name = "time", .fn = sys_time, .support = SYS_SUPPORT_FULL, ARGS(SA_PTR) },
     [202] = { .name = "futex", .fn = sys_futex, .support = SYS_SUPPORT_PARTIAL, .note = "every op incl. PI (LOCK_PI/PI2/TRYLOCK_PI/UNLOCK_PI/WAIT_REQUEUE_PI/CMP_REQUEUE_PI, owner death hands over with FUTEX_OWNER_DIED); WAKE_OP and the PI word updates are two copies, not atomic against app code", ARGS(SA_PTR, SA_HEX, SA_INT, SA_PTR, SA_PTR, SA_INT) },
-    [203] = { .name = "sched_setaffinity", .fn = sys_sched_setaffinity, .support = SYS_SUPPORT_PARTIAL, .note = "recorded per thread (getcpu and sched_getaffinity agree); the host places the stubs", ARGS(SA_INT, SA_LEN, SA_PTR) },
+    [203] = { .name = "sched_setaffinity", .fn = sys_sched_setaffinity, .support = SYS_SUPPORT_PARTIAL, .note = "recorded per thread; a single-threaded process's host thread is pinned to the same CPU numbers, so the vDSO's getcpu agrees (other threads: recorded only)", ARGS(SA_INT, SA_LEN, SA_PTR) },
     [204] = { .name = "sched_getaffinity", .fn = sys_sched_getaffinity, .support = SYS_SUPPORT_FULL, ARGS(SA_INT, SA_LEN, SA_PTR) },
     [205] = { .name = "set_thread_area", ARGS(SA_PTR) },
     [206] = { .name = "io_setup", ARGS(SA_UINT, SA_PTR) },
