@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct task;
@@ -83,3 +84,123 @@ long sys_shmget(struct task *t, const struct sys_args *a);
 long sys_shmat(struct task *t, const struct sys_args *a);
 long sys_shmdt(struct task *t, const struct sys_args *a);
 long sys_shmctl(struct task *t, const struct sys_args *a);
+
+/* ---- System V semaphores (sem.c) ---- */
+
+struct kernel;
+struct thread_group;
+struct sembuf;
+struct timespec;
+
+/*
+ * The limits Linux reports by default (/proc/sys/kernel/sem: SEMMSL SEMMNS
+ * SEMOPM SEMMNI) and the largest semaphore value / undo adjustment.
+ */
+#define IPC_SEMMSL 32000
+#define IPC_SEMMNS (IPC_SEMMSL * IPC_SEMMNI)
+#define IPC_SEMOPM 500
+#define IPC_SEMMNI 32000
+#define IPC_SEMVMX 32767
+
+/*
+ * Semaphore sets live in the sandbox's one IPC namespace; their state and
+ * waits are protected by the kernel's mu (a waiter sleeps with
+ * task_block_locked). Every function below takes it itself unless named
+ * _locked. Pids are stored global and reported in the caller's namespace.
+ */
+
+/* semget(2). Returns the id or -EEXIST, -ENOENT, -EINVAL, -EACCES, -ENOSPC, -ENOMEM. */
+long ipc_sem_get(struct task *t, int32_t key, int nsems, int semflg);
+
+/*
+ * semop(2) / semtimedop(2) with `nsops` (1..IPC_SEMOPM) operations already
+ * copied in; `timeout` is relative (validated) or NULL. Returns 0 or -EINVAL,
+ * -EFBIG, -EACCES, -EIDRM, -EAGAIN (IPC_NOWAIT, timeout), -ERANGE, -EINTR,
+ * -ENOMEM.
+ */
+long ipc_sem_op(struct task *t, int semid, struct sembuf *sops, size_t nsops,
+                const struct timespec *timeout);
+
+/*
+ * semctl(2) with `arg` its fourth argument (SETVAL's value, or an app
+ * address the command's data is copied from or to). Returns what Linux
+ * returns or -Exxx.
+ */
+long ipc_sem_ctl(struct task *t, int semid, int semnum, int cmd, uint64_t arg);
+
+/* Applies and drops the SEM_UNDO adjustments of a process that ended. Needs k->mu. */
+void ipc_sem_exit_locked(struct thread_group *tg);
+
+/* /proc/sysvipc/sem as Linux prints it, pids in the reader's namespace. Takes k->mu. */
+void ipc_sem_proc_show(struct kernel *k, FILE *out);
+
+/* The semaphore syscall handlers (sentry/syscalls/sys_sem.c). */
+long sys_semget(struct task *t, const struct sys_args *a);
+long sys_semop(struct task *t, const struct sys_args *a);
+long sys_semtimedop(struct task *t, const struct sys_args *a);
+long sys_semctl(struct task *t, const struct sys_args *a);
+
+/* ---- System V message queues (msg.c) ---- */
+
+/* Linux's defaults: /proc/sys/kernel/msg{max,mnb,mni}. */
+#define IPC_MSGMAX 8192
+#define IPC_MSGMNB 16384
+#define IPC_MSGMNI 32000
+
+/*
+ * Message queues share the semaphores' rules: one IPC namespace per
+ * sandbox, state and waits under the kernel's mu (each function takes it),
+ * pids stored global and reported in the caller's namespace.
+ */
+
+/* msgget(2). Returns the id or -EEXIST, -ENOENT, -EACCES, -ENOSPC, -ENOMEM. */
+long ipc_msg_get(struct task *t, int32_t key, int msgflg);
+
+/*
+ * msgsnd(2) of a message already copied in (`text`, `size` bytes, sentry
+ * memory). Returns 0 or -EINVAL, -EACCES, -EAGAIN, -EIDRM, -ERESTARTNOHAND,
+ * -ENOMEM.
+ */
+long ipc_msg_send(struct task *t, int msqid, long type, const void *text, size_t size, int msgflg);
+
+/* A received message: `size` bytes at `text`, released with ipc_msg_out_free. */
+struct ipc_msg_out {
+    long type;
+    size_t size;
+    char *text;  /* owned (through `owner` when set) */
+    void *owner; /* the dequeued message, or NULL when `text` is its own allocation */
+};
+
+/*
+ * msgrcv(2): takes (or with MSG_COPY copies) the message `msgtyp` and
+ * `msgflg` select, at most `maxsize` bytes of it. Returns the byte count
+ * with `*out` filled, or -EINVAL, -EACCES, -E2BIG, -ENOMSG, -EIDRM,
+ * -ERESTARTNOHAND, -ENOMEM.
+ */
+long ipc_msg_recv(struct task *t, int msqid, long msgtyp, int msgflg, size_t maxsize,
+                  struct ipc_msg_out *out);
+void ipc_msg_out_free(struct ipc_msg_out *out);
+
+/* msgctl(2); `ubuf` is the app's buffer. Returns what Linux returns or -Exxx. */
+long ipc_msg_ctl(struct task *t, int msqid, int cmd, uint64_t ubuf);
+
+/* /proc/sysvipc/msg as Linux prints it, pids in the reader's namespace. Takes k->mu. */
+void ipc_msg_proc_show(struct kernel *k, FILE *out);
+
+/* The message queue syscall handlers (sentry/syscalls/sys_msg.c). */
+long sys_msgget(struct task *t, const struct sys_args *a);
+long sys_msgsnd(struct task *t, const struct sys_args *a);
+long sys_msgrcv(struct task *t, const struct sys_args *a);
+long sys_msgctl(struct task *t, const struct sys_args *a);
+
+/* /proc/sysvipc/shm as Linux prints it, pids in the reader's namespace. Takes k->mu. */
+void ipc_shm_proc_show(struct kernel *k, FILE *out);
+
+/* ---- POSIX message queues (mqueue.c) ---- */
+
+/* Linux's defaults: /proc/sys/fs/mqueue/. */
+#define IPC_MQ_MSG_DEFAULT     10
+#define IPC_MQ_MSG_MAX         10
+#define IPC_MQ_MSGSIZE_DEFAULT 8192
+#define IPC_MQ_MSGSIZE_MAX     8192
+#define IPC_MQ_QUEUES_MAX      256

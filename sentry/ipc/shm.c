@@ -12,6 +12,7 @@
 
 #include "sentry/arch/arch.h"
 #include "sentry/ipc/ipc.h"
+#include "sentry/kernel/kernel.h"
 
 /* Linux's ipc ids: index + sequence * SEQ_MULTIPLIER (ipc/util.h, IPCMNI). */
 #define SHM_SEQ_MULTIPLIER 32768
@@ -352,4 +353,51 @@ long ipc_shm_ctl(int id, int cmd, void *buf)
 out:
     pthread_mutex_unlock(&g_mu);
     return ret;
+}
+
+/* What /proc/sysvipc/shm prints of a segment, taken under g_mu. */
+struct shm_line {
+    struct shmid_ds ds;
+    int id;
+    size_t rss;
+};
+
+void ipc_shm_proc_show(struct kernel *k, FILE *out)
+{
+    struct shm_line *lines;
+    size_t n = 0;
+
+    fputs("       key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid"
+          "  cgid      atime      dtime      ctime                   rss                  swap\n",
+          out);
+    pthread_mutex_lock(&g_mu);
+    lines = calloc(g_nr > 0 ? g_nr : 1, sizeof(*lines));
+    for (size_t i = 0; lines != NULL && i < IPC_SHMMNI; i++) {
+        if (g_slots[i] == NULL)
+            continue;
+        stat_locked(g_slots[i], &lines[n].ds);
+        lines[n].id = g_slots[i]->id;
+        lines[n].rss = pages_of(g_slots[i]->size) * ARCH_PAGE_SIZE;
+        n++;
+    }
+    pthread_mutex_unlock(&g_mu);
+    if (lines == NULL)
+        return;
+    /* The pids are global: translate them for the reader under the kernel's lock. */
+    pthread_mutex_lock(&k->mu);
+    for (size_t i = 0; i < n; i++) {
+        const struct shmid_ds *ds = &lines[i].ds;
+
+        fprintf(out,
+                "%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10llu %10llu %10llu %21lu "
+                "%21lu\n",
+                ds->shm_perm.__key, lines[i].id, ds->shm_perm.mode & 01777u,
+                (unsigned long)ds->shm_segsz, (unsigned int)kernel_pid_vnr_locked(k, ds->shm_cpid),
+                (unsigned int)kernel_pid_vnr_locked(k, ds->shm_lpid), (unsigned long)ds->shm_nattch,
+                ds->shm_perm.uid, ds->shm_perm.gid, ds->shm_perm.cuid, ds->shm_perm.cgid,
+                (unsigned long long)ds->shm_atime, (unsigned long long)ds->shm_dtime,
+                (unsigned long long)ds->shm_ctime, (unsigned long)lines[i].rss, 0UL);
+    }
+    pthread_mutex_unlock(&k->mu);
+    free(lines);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "sentry/ipc/ipc.h"
 #include "sentry/kernel/kernel_internal.h"
 #include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls.h"
@@ -191,6 +192,7 @@ static void thread_group_dead_locked(struct thread_group *tg)
     tg->zombie = true;
     tg->stopped = false;
     kernel_timers_release_locked(tg);
+    ipc_sem_exit_locked(tg);
     sigpending_free(&tg->pending);
     klist_for_each_safe(pos, tmp, &tg->children)
     {

@@ -26,3 +26,14 @@ struct proc_layout {
 
 /* Finds the layout in `mm`'s stack. Returns 0 or -ENOENT. Reads app memory only. */
 long proc_stack_layout(struct mm *mm, struct proc_layout *l);
+
+/* /proc/sysvipc and the IPC sysctls (sysvipc.c). */
+extern const struct kfs_entry g_proc_sysvipc_entries[];
+extern const struct kfs_entry g_proc_sys_fs_mqueue[];
+long proc_show_sysctl_sem(const struct kfs_ctx *c, FILE *out);
+long proc_show_sysctl_msgmax(const struct kfs_ctx *c, FILE *out);
+long proc_show_sysctl_msgmnb(const struct kfs_ctx *c, FILE *out);
+long proc_show_sysctl_msgmni(const struct kfs_ctx *c, FILE *out);
+long proc_show_sysctl_shmmax(const struct kfs_ctx *c, FILE *out);
+long proc_show_sysctl_shmall(const struct kfs_ctx *c, FILE *out);
+long proc_show_sysctl_shmmni(const struct kfs_ctx *c, FILE *out);

@@ -303,10 +303,21 @@ static const struct kfs_entry g_sys_kernel_random[] = {
 };
 
 static const struct kfs_entry g_sys_kernel[] = {
-    SYS_RO("ostype", show_ostype),           SYS_RO("osrelease", show_osrelease),
-    SYS_RW("hostname", show_hostname),       SYS_RW("pid_max", show_pid_max),
-    SYS_RO("ngroups_max", show_ngroups_max), SYS_RO("cap_last_cap", show_cap_last_cap),
-    DIR("random", g_sys_kernel_random),      { .name = NULL },
+    SYS_RO("ostype", show_ostype),
+    SYS_RO("osrelease", show_osrelease),
+    SYS_RW("hostname", show_hostname),
+    SYS_RW("pid_max", show_pid_max),
+    SYS_RO("ngroups_max", show_ngroups_max),
+    SYS_RO("cap_last_cap", show_cap_last_cap),
+    DIR("random", g_sys_kernel_random),
+    SYS_RW("sem", proc_show_sysctl_sem),
+    SYS_RW("msgmax", proc_show_sysctl_msgmax),
+    SYS_RW("msgmnb", proc_show_sysctl_msgmnb),
+    SYS_RW("msgmni", proc_show_sysctl_msgmni),
+    SYS_RW("shmmax", proc_show_sysctl_shmmax),
+    SYS_RW("shmall", proc_show_sysctl_shmall),
+    SYS_RW("shmmni", proc_show_sysctl_shmmni),
+    { .name = NULL },
 };
 
 static const struct kfs_entry g_sys_vm[] = {
@@ -329,6 +340,7 @@ static const struct kfs_entry g_sys_fs[] = {
     SYS_RW("file-max", show_file_max),
     SYS_RW("nr_open", show_nr_open),
     DIR("inotify", g_sys_fs_inotify),
+    DIR("mqueue", g_proc_sys_fs_mqueue),
     { .name = NULL },
 };
 
@@ -485,6 +497,7 @@ static const struct kfs_entry g_root_entries[] = {
     RO("filesystems", show_filesystems),
     DIR("sys", g_sys),
     DIR("net", g_proc_net_entries),
+    DIR("sysvipc", g_proc_sysvipc_entries),
     { .name = NULL },
 };
 
