@@ -281,7 +281,7 @@ static int __attribute__((noreturn)) run_sentry(struct runsc_global_opts *g, con
     }
     if (tty >= 0) {
         /* The caller's terminal, raw on the host side (cmd_do restores it). */
-        ret = devpts_console_install(t, tty, /*rows=*/0, /*cols=*/0);
+        ret = devpts_console_install(t, tty, /*rows=*/0, /*cols=*/0, (uint32_t)getuid());
         close(tty);
         if (ret < 0) {
             rt_make_error(&err, (int)-ret, "the console");

@@ -472,7 +472,7 @@ static int setup_process(struct task *t, const struct sentry_process_args *a, rt
     long ret;
 
     if (a->console) {
-        ret = devpts_console_install(t, a->stdio[0], a->console_rows, a->console_cols);
+        ret = devpts_console_install(t, a->stdio[0], a->console_rows, a->console_cols, a->uid);
         if (ret < 0)
             return rt_make_error(err, (int)-ret, "the console");
     }

@@ -210,7 +210,8 @@ long devpts_console_new(int host_fd, struct file **out)
     return 0;
 }
 
-long devpts_console_install(struct task *t, int host_fd, unsigned short rows, unsigned short cols)
+long devpts_console_install(struct task *t, int host_fd, unsigned short rows, unsigned short cols,
+                            uint32_t uid)
 {
     int dup = fcntl(host_fd, F_DUPFD_CLOEXEC, 3);
     struct file *f = NULL, *node = NULL;
@@ -224,6 +225,9 @@ long devpts_console_install(struct task *t, int host_fd, unsigned short rows, un
     if (ret < 0)
         return ret;
     tty = f->priv;
+    pthread_mutex_lock(&tty->mu);
+    tty->uid = uid;
+    pthread_mutex_unlock(&tty->mu);
     if (rows != 0 || cols != 0) {
         struct winsize ws = { .ws_row = rows, .ws_col = cols };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct task;
 struct file;
@@ -53,9 +54,12 @@ long devpts_set_ctty(struct kernel *k, struct file *f, int sid, int pgid);
  * Gives `t` (a container's init or exec'd process, before it runs) the
  * console over host fd `host_fd` (dup'ed; the caller keeps its own) as fds
  * 0, 1 and 2, controlling its session with its group in the foreground.
- * `rows`/`cols` set the window size (0: the host pty's). Returns 0 or -Exxx.
+ * `rows`/`cols` set the window size (0: the host pty's). Its /dev/pts node
+ * belongs to `uid` (the process's user: runc chowns the init's stdio to it)
+ * and the tty group. Returns 0 or -Exxx.
  */
-long devpts_console_install(struct task *t, int host_fd, unsigned short rows, unsigned short cols);
+long devpts_console_install(struct task *t, int host_fd, unsigned short rows, unsigned short cols,
+                            uint32_t uid);
 
 /*
  * Returns the foreground process group of the terminal controlling session
