@@ -204,3 +204,68 @@ void ipc_shm_proc_show(struct kernel *k, FILE *out);
 #define IPC_MQ_MSGSIZE_DEFAULT 8192
 #define IPC_MQ_MSGSIZE_MAX     8192
 #define IPC_MQ_QUEUES_MAX      256
+
+struct mq_attr;
+struct kernel_sigevent;
+
+/*
+ * Queues are named in the sandbox's one IPC namespace and opened as files
+ * (always close-on-exec) whose read shows Linux's "QSIZE:..." line and whose
+ * poll says POLLIN / POLLOUT. Waits are the anonymous files' readiness waits
+ * (sentry/fs/anon), so a signal ends them with -ERESTARTSYS.
+ */
+
+/*
+ * mq_open(2) of `name` (sentry memory, without glibc's leading slash).
+ * `attr` (validated here) is used with O_CREAT; NULL means the defaults.
+ * Returns the new fd or -ENOENT, -EACCES, -EEXIST, -EINVAL, -ENAMETOOLONG,
+ * -ENOSPC, -EMFILE, -ENOMEM.
+ */
+long ipc_mq_open(struct task *t, const char *name, int oflag, unsigned int mode,
+                 const struct mq_attr *attr);
+
+/* mq_unlink(2): the name goes, the queue lives while open. Returns 0 or -ENOENT, -EACCES. */
+long ipc_mq_unlink(struct task *t, const char *name);
+
+/*
+ * mq_timedsend(2) of `len` bytes at `msg` (sentry memory); `abs` is the
+ * validated CLOCK_REALTIME deadline or NULL. Returns 0 or -EBADF, -EINVAL,
+ * -EMSGSIZE, -EAGAIN, -ETIMEDOUT, -ERESTARTSYS, -ENOMEM.
+ */
+long ipc_mq_send(struct task *t, int fd, const char *msg, size_t len, unsigned int prio,
+                 const struct timespec *abs);
+
+/* A received message; released with ipc_mq_msg_free. */
+struct ipc_mq_msg {
+    unsigned int prio;
+    size_t len;
+    const char *data; /* inside `owner` */
+    void *owner;      /* owned */
+};
+
+/*
+ * mq_timedreceive(2) into a buffer of `len` bytes: takes the oldest message
+ * of the highest priority. Returns its length with `*out` filled, or -EBADF,
+ * -EMSGSIZE, -EAGAIN, -ETIMEDOUT, -ERESTARTSYS.
+ */
+long ipc_mq_receive(struct task *t, int fd, size_t len, const struct timespec *abs,
+                    struct ipc_mq_msg *out);
+void ipc_mq_msg_free(struct ipc_mq_msg *m);
+
+/*
+ * mq_notify(2): registers the caller's process (`ev` validated here) or,
+ * with NULL, removes its registration. SIGEV_THREAD is -ENOSYS. Returns 0
+ * or -EBADF, -EBUSY, -EINVAL.
+ */
+long ipc_mq_notify(struct task *t, int fd, const struct kernel_sigevent *ev);
+
+/* mq_getsetattr(2): fills `old`; `newattr` (may be NULL) sets O_NONBLOCK. 0, -EBADF, -EINVAL. */
+long ipc_mq_getsetattr(struct task *t, int fd, const struct mq_attr *newattr, struct mq_attr *old);
+
+/* The POSIX message queue syscall handlers (sentry/syscalls/sys_mqueue.c). */
+long sys_mq_open(struct task *t, const struct sys_args *a);
+long sys_mq_unlink(struct task *t, const struct sys_args *a);
+long sys_mq_timedsend(struct task *t, const struct sys_args *a);
+long sys_mq_timedreceive(struct task *t, const struct sys_args *a);
+long sys_mq_notify(struct task *t, const struct sys_args *a);
+long sys_mq_getsetattr(struct task *t, const struct sys_args *a);
