@@ -657,7 +657,7 @@ static int ctr_processes(void *ctx, const char *id, struct control_process_info 
             .ppid = ps[i].ppid,
             .utime_ns = ps[i].cpu_ns,
             .host_pid = ps[i].host_pid,
-            .tty = xstrdup(""),
+            .tty = xstrndup(ps[i].tty, sizeof(ps[i].tty)),
             .cmd = xstrndup(ps[i].comm, sizeof(ps[i].comm)),
         };
     }

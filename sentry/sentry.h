@@ -185,6 +185,7 @@ int sentry_container_signal(struct sentry_container *c, enum sentry_signal_targe
 struct sentry_process_info {
     int pid, ppid;
     char comm[16];
+    char tty[16]; /* its session's terminal ("pts/0"), "" when none */
     uint64_t cpu_ns;
     /* The host process running it (platform ctx_host_pid: the sandbox's pid namespace), or 0. */
     int host_pid;

@@ -943,6 +943,7 @@ int sentry_container_processes(struct sentry_container *c, struct sentry_process
         };
         if (tg->leader != NULL)
             memcpy(v[len].comm, tg->leader->comm, sizeof(v[len].comm));
+        devpts_session_tty_name_locked(tg->sid, v[len].tty, sizeof(v[len].tty));
         /* The leader's stub process, or that of any task left (a ctx lives while linked). */
         {
             const struct task *t =

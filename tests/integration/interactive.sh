@@ -15,8 +15,15 @@ TM=(tmux -L "$TMUX_NAME")
 ROOT=$T_TMP/state
 R=("$RUNSC" --root "$ROOT")
 IDS=()
-trap 'for id in "${IDS[@]}"; do timeout 30 "${R[@]}" delete --force "$id" >/dev/null 2>&1; done
-      "${TM[@]}" kill-server >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
+cleanup() {
+    local id
+    for id in "${IDS[@]}"; do
+        timeout 30 "${R[@]}" delete --force "$id" >/dev/null 2>&1
+    done
+    "${TM[@]}" kill-server >/dev/null 2>&1
+    rm -rf "$T_TMP"
+}
+trap cleanup EXIT
 
 tap_result "$(command -v tmux >/dev/null && [ -x "$BB" ] && echo 0 || echo 1)" \
     "setup: tmux and busybox are installed"

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct task;
@@ -67,6 +68,13 @@ long devpts_console_install(struct task *t, int host_fd, unsigned short rows, un
  * Needs the kernel's mu (the session's kernel).
  */
 int devpts_session_foreground_locked(int sid);
+
+/*
+ * Writes the name of the terminal controlling session `sid` ("pts/N", as
+ * ps shows it) to `buf` (`len` bytes), "" when it has none. Needs the
+ * kernel's mu.
+ */
+void devpts_session_tty_name_locked(int sid, char *buf, size_t len);
 
 /*
  * The leader of session `sid` exits (Linux's disassociate_ctty on exit):

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -1030,4 +1031,18 @@ int devpts_session_foreground_locked(int sid)
     }
     pthread_mutex_unlock(&g_tty_registry_mu);
     return pgrp;
+}
+
+void devpts_session_tty_name_locked(int sid, char *buf, size_t len)
+{
+    struct tty *tty;
+
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    pthread_mutex_lock(&g_tty_registry_mu);
+    tty = ctty_of_session_locked(sid);
+    if (tty != NULL)
+        snprintf(buf, len, "pts/%d", tty->index);
+    pthread_mutex_unlock(&g_tty_registry_mu);
 }
