@@ -383,12 +383,6 @@ static long recv_room(struct task *t, struct file *f, const struct iovec *iov, s
             (base >= ARCH_TASK_SIZE || iov[i].iov_len > ARCH_TASK_SIZE - base))
             return -EFAULT;
     }
-    if (total == 0)
-        return 0;
-    ret = inet_is_socket(f) ? inet_getsockopt(t, f, SOL_SOCKET, SO_TYPE, &type, &tlen)
-                            : net_getsockopt(t, f, SOL_SOCKET, SO_TYPE, &type, &tlen);
-    if (ret < 0 || type != SOCK_STREAM)
-        return (long)total;
     for (size_t i = 0; i < iovlen && room < total; i++) {
         size_t want = iov[i].iov_len < total - room ? iov[i].iov_len : total - room;
         size_t ok = mm_writable_prefix(t->mm, (uintptr_t)iov[i].iov_base, want);
@@ -397,6 +391,13 @@ static long recv_room(struct task *t, struct file *f, const struct iovec *iov, s
         if (ok < want)
             break;
     }
+    if (room == total)
+        return (long)total;
+    /* Only a bad buffer costs the question (a host call for inet sockets). */
+    ret = inet_is_socket(f) ? inet_getsockopt(t, f, SOL_SOCKET, SO_TYPE, &type, &tlen)
+                            : net_getsockopt(t, f, SOL_SOCKET, SO_TYPE, &type, &tlen);
+    if (ret < 0 || type != SOCK_STREAM)
+        return (long)total;
     return room > 0 ? (long)room : -EFAULT;
 }
 
