@@ -151,8 +151,6 @@ long ipc_mq_open(struct task *t, const char *name, int oflag, unsigned int mode,
         if (ret < 0)
             return ret;
     }
-    if (acc == O_ACCMODE)
-        return -EINVAL;
     if (oflag & O_CREAT) {
         fresh = calloc(1, sizeof(*fresh));
         if (fresh == NULL)
@@ -163,6 +161,11 @@ long ipc_mq_open(struct task *t, const char *name, int oflag, unsigned int mode,
     if (q != NULL) {
         if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
             ret = -EEXIST;
+            goto unlock;
+        }
+        /* Linux refuses this access mode only for a queue that exists. */
+        if (acc == O_ACCMODE) {
+            ret = -EINVAL;
             goto unlock;
         }
         if (!may_open(t, q, acc)) {
