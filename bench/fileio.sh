@@ -8,7 +8,7 @@
 # host directory on the same file system as the bind. Prints files/s or MB/s
 # and the container/native ratio (targets: metadata within 3x of native,
 # sequential I/O at least 0.8x).
-# Usage: BUILD=build bench/fileio.sh [N [MB]]
+# Usage: BUILD=build bench/fileio.sh [N [MB]]   (PLATFORM=ptrace|systrap: the sandbox's platform)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,27 +24,41 @@ for f in "$RUNSC" "$FILEIO"; do
 done
 T=$(mktemp -d "${TMPDIR:-/tmp}/fileio.XXXXXX")
 ID=fileio-$$
-trap 'timeout 20 "$RUNSC" --root "$T/state" delete --force $ID >/dev/null 2>&1; rm -rf "$T"' EXIT
+trap 'for i in 1 2 3 4; do timeout 20 "$RUNSC" --root "$T/state" delete --force $ID-$i \
+      >/dev/null 2>&1; done; rm -rf "$T"' EXIT
 
 "$REPO/scripts/mkrootfs.sh" "$T/rootfs" >/dev/null
 cp "$FILEIO" "$T/rootfs/fileio"
-mkdir -p "$T/rootfs/work" "$T/bind" "$T/native" "$T/b"
+mkdir -p "$T/rootfs/work" "$T/bind" "$T/native"
 (cd "$T" && "$RUNSC" spec)
-jq --arg r "$T/rootfs" --arg b "$T/bind" --arg n "$N" --arg mb "$MB" '.root.path = $r |
-    .root.readonly = false | .process.terminal = false |
-    .process.args = ["/bin/sh", "-c", "echo [overlay]; /fileio /work meta \($n) &&
-        /fileio /work seq \($mb) && echo [bind] && /fileio /bind meta \($n) &&
-        /fileio /bind seq \($mb)"] |
-    .mounts += [{destination: "/bind", type: "bind", source: $b, options: ["rbind", "rw"]}]' \
-    "$T/config.json" >"$T/b/config.json"
+plat=()
+[ -n "${PLATFORM:-}" ] && plat=(--platform="$PLATFORM")
+
+# in_container DIR ARGS...: runs /fileio DIR ARGS in a container of its own (a
+# sandbox that dies takes only its own numbers along).
+K=0
+in_container() {
+    local rc=0
+    K=$((K + 1))
+    mkdir -p "$T/b$K"
+    jq --arg r "$T/rootfs" --arg b "$T/bind" --argjson a "$(printf '%s\n' "$@" | jq -R . | jq -s .)" \
+        '.root.path = $r | .root.readonly = false | .process.terminal = false |
+        .process.args = ["/fileio"] + $a |
+        .mounts += [{destination: "/bind", type: "bind", source: $b, options: ["rbind", "rw"]}]' \
+        "$T/config.json" >"$T/b$K/config.json"
+    "$RUNSC" --root "$T/state" "${plat[@]}" run --bundle "$T/b$K" "$ID-$K" || rc=$?
+    [ $rc = 0 ] || echo "fileio: the container for \`$*' exited with status $rc" >&2
+}
 
 native=$("$FILEIO" "$T/native" meta "$N" && "$FILEIO" "$T/native" seq "$MB")
-sandbox=$("$RUNSC" --root "$T/state" run --bundle "$T/b" $ID)
+sandbox=$(echo "[overlay]"; in_container /work meta "$N"; in_container /work seq "$MB"
+    echo "[bind]"; in_container /bind meta "$N"; in_container /bind seq "$MB")
 
 # value NAME TEXT: the number on the line "NAME: <number> unit" of TEXT.
 value() { sed -n "s/^$1: \([0-9.]*\) .*/\1/p" <<<"$2" | head -n 1; }
 
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) vCPUs; N=$N files, $MB MiB"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) vCPUs; N=$N files, $MB MiB;" \
+    "platform: ${PLATFORM:-default}"
 printf '%-10s %-8s %12s %12s %8s\n' where what native runsc-c ratio
 for where in overlay bind; do
     part=$(sed -n "/^\[$where\]/,/^\[/p" <<<"$sandbox")
@@ -53,7 +67,8 @@ for where in overlay bind; do
         box=$(value "$what" "$part")
         unit=files/s
         case $what in seq*) unit=MB/s ;; esac
-        ratio=$(awk -v a="$box" -v b="$nat" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-        printf '%-10s %-8s %12s %12s %8s  %s\n' "$where" "$what" "$nat" "$box" "${ratio}x" "$unit"
+        ratio=$(awk -v a="$box" -v b="$nat" \
+            'BEGIN { if (a != "" && b > 0) printf "%.2fx", a / b; else print "-" }')
+        printf '%-10s %-8s %12s %12s %8s  %s\n' "$where" "$what" "$nat" "${box:--}" "$ratio" "$unit"
     done
 done
