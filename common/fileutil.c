@@ -29,8 +29,8 @@ static unsigned long long random_u64(void)
            ((unsigned long long)getpid() << 40);
 }
 
-int rt_write_file_atomic(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
-                         rt_error_t *err)
+int rt_replace_file(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+                    unsigned int flags, rt_error_t *err)
 {
     cleanup_free char *dir = NULL;
     cleanup_free char *tmp = NULL;
@@ -71,7 +71,7 @@ int rt_write_file_atomic(int dirfd, const char *path, const void *data, size_t l
         ret = rt_error_wrap(err, "writing `%s/%s`", dir, tmp);
         goto fail;
     }
-    if (fsync(fd) < 0) {
+    if ((flags & RT_REPLACE_DURABLE) && fsync(fd) < 0) {
         ret = rt_make_error(err, errno, "fsync `%s/%s`", dir, tmp);
         goto fail;
     }
@@ -85,13 +85,19 @@ int rt_write_file_atomic(int dirfd, const char *path, const void *data, size_t l
         goto fail;
     }
     /* The rename is only durable once the directory is. */
-    if (fsync(dfd) < 0 && errno != EINVAL)
+    if ((flags & RT_REPLACE_DURABLE) && fsync(dfd) < 0 && errno != EINVAL)
         return rt_make_error(err, errno, "fsync directory `%s`", dir);
     return 0;
 
 fail:
     unlinkat(dfd, tmp, 0);
     return ret;
+}
+
+int rt_write_file_atomic(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+                         rt_error_t *err)
+{
+    return rt_replace_file(dirfd, path, data, len, mode, RT_REPLACE_DURABLE, err);
 }
 
 int rt_lock_file(const char *path, bool exclusive, bool blocking, int *fd_out, rt_error_t *err)

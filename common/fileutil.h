@@ -8,14 +8,29 @@
 
 #include "common/error.h"
 
+/* rt_replace_file flags. */
+enum {
+    /*
+     * fsync the file before the rename and the directory after it, so the new
+     * content survives a power loss. Without it the replacement is still atomic
+     * for readers and for a writer killed at any point (rename), which is all
+     * that state describing live processes needs.
+     */
+    RT_REPLACE_DURABLE = 1 << 0,
+};
+
 /*
  * Replaces `path` (relative to `dirfd`, or AT_FDCWD) with `len` bytes of `data`
  * and permissions `mode` (exactly, not masked by the umask), so that a crash at
  * any point leaves either the old file or the new one, never a torn one: the
- * data goes to a new temp file in the same directory (O_EXCL), is fsync'd, renamed
- * over `path`, and the directory is fsync'd. On failure the temp file is removed
- * and the old file is untouched. Returns 0, or < 0 with `*err` set.
+ * data goes to a new temp file in the same directory (O_EXCL) and is renamed
+ * over `path`; `flags` (RT_REPLACE_*) add durability. On failure the temp file
+ * is removed and the old file is untouched. Returns 0, or < 0 with `*err` set.
  */
+int rt_replace_file(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+                    unsigned int flags, rt_error_t *err);
+
+/* rt_replace_file with RT_REPLACE_DURABLE. */
 int rt_write_file_atomic(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
                          rt_error_t *err);
 

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -703,10 +702,7 @@ int container_write_state_file(const char *root, const char *id, const char *nam
                                size_t len, rt_error_t *err)
 {
     cleanup_free char *dir = NULL;
-    cleanup_free char *tmp = NULL;
     cleanup_close int dfd = -1;
-    cleanup_close int fd = -1;
-    uint64_t r = 0;
 
     if (container_id_validate(id, err) < 0)
         return -EINVAL - 1;
@@ -714,30 +710,14 @@ int container_write_state_file(const char *root, const char *id, const char *nam
     dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return rt_make_error(err, errno, "open `%s`", dir);
-    if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
-        r = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL);
-    tmp = xasprintf(".%s.tmp-%016llx", name, (unsigned long long)r);
-    fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return rt_make_error(err, errno, "create `%s/%s`", dir, tmp);
-    if (rt_write_all(fd, data, len, err) < 0 || close(take_fd(&fd)) < 0) {
-        if (err != NULL && *err == NULL)
-            rt_make_error(err, errno, "close `%s/%s`", dir, tmp);
-        unlinkat(dfd, tmp, 0);
-        return rt_error_wrap(err, "writing `%s/%s`", dir, name);
-    }
     /*
-     * No fsync: rename() alone means a reader (or a writer killed at any
+     * Not durable: rename() alone means a reader (or a writer killed at any
      * point) never sees a torn file, and what the state describes, live
      * processes, does not outlive a power loss either. fsync was the
      * largest cost of create on a disk (two per save).
      */
-    if (renameat(dfd, tmp, dfd, name) < 0) {
-        int e = errno;
-
-        unlinkat(dfd, tmp, 0);
-        return rt_make_error(err, e, "rename `%s/%s` to `%s`", dir, tmp, name);
-    }
+    if (rt_replace_file(dfd, name, data, len, 0600, 0, err) < 0)
+        return rt_error_wrap(err, "in `%s`", dir);
     return 0;
 }
 

@@ -69,29 +69,6 @@ static void forward(const struct waiter_config *cfg, int sig)
     control_response_free(&resp);
 }
 
-/*
- * Replaces `path` with `text` through a temp file and rename(): a reader
- * never sees a torn status. Not fsync'd: the status of a process does not
- * outlive a power loss either, and the container's end should not wait on
- * the disk.
- */
-static int write_status(const char *path, const char *text, rt_error_t *err)
-{
-    cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
-    cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-
-    if (fd < 0)
-        return rt_make_error(err, errno, "create `%s`", tmp);
-    if (rt_write_all(fd, text, strlen(text), err) < 0 || close(take_fd(&fd)) < 0 ||
-        rename(tmp, path) < 0) {
-        if (err != NULL && *err == NULL)
-            rt_make_error(err, errno, "rename `%s` to `%s`", tmp, path);
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 void waiter_main(const struct waiter_config *cfg)
 {
     struct wait_thread w = { .cfg = cfg };
@@ -144,7 +121,8 @@ void waiter_main(const struct waiter_config *cfg)
         cleanup_error rt_error_t err = NULL;
         char buf[32];
         snprintf(buf, sizeof(buf), "%d\n", w.status < 0 ? -1 : code);
-        if (write_status(cfg->status_path, buf, &err) < 0)
+        /* Not durable: the status of a process does not outlive a power loss either. */
+        if (rt_replace_file(AT_FDCWD, cfg->status_path, buf, strlen(buf), 0600, 0, &err) < 0)
             log_warning("waiter: %s", rt_error_msg(err));
     }
     _exit(code);
