@@ -3,8 +3,9 @@
  * /proc/net: what the sentry can learn about the sandbox's network namespace
  * through its NETLINK_ROUTE socket (the sentry runs in that namespace): dev
  * (interface counters), if_inet6 (IPv6 addresses) and route (the IPv4 main
- * table). Socket tables (tcp, udp, unix ...) are left out: the sentry's
- * filter allows no sock_diag socket and unix sockets are not listed yet.
+ * table). The socket tables (tcp, tcp6, udp, udp6, unix) are net_sock.c's,
+ * built from the sockets the sandbox's processes hold (the sentry's filter
+ * allows no sock_diag socket).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -303,5 +304,10 @@ const struct kfs_entry g_proc_net_entries[] = {
     { .name = "dev", .mode = S_IFREG | 0444, .show = show_net_dev },
     { .name = "if_inet6", .mode = S_IFREG | 0444, .show = show_net_if_inet6 },
     { .name = "route", .mode = S_IFREG | 0444, .show = show_net_route },
+    { .name = "tcp", .mode = S_IFREG | 0444, .show = proc_show_net_tcp },
+    { .name = "tcp6", .mode = S_IFREG | 0444, .show = proc_show_net_tcp6 },
+    { .name = "udp", .mode = S_IFREG | 0444, .show = proc_show_net_udp },
+    { .name = "udp6", .mode = S_IFREG | 0444, .show = proc_show_net_udp6 },
+    { .name = "unix", .mode = S_IFREG | 0444, .show = proc_show_net_unix },
     { .name = NULL },
 };

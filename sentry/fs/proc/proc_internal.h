@@ -37,3 +37,10 @@ long proc_show_sysctl_msgmni(const struct kfs_ctx *c, FILE *out);
 long proc_show_sysctl_shmmax(const struct kfs_ctx *c, FILE *out);
 long proc_show_sysctl_shmall(const struct kfs_ctx *c, FILE *out);
 long proc_show_sysctl_shmmni(const struct kfs_ctx *c, FILE *out);
+
+/* /proc/net's socket tables (net_sock.c). */
+long proc_show_net_tcp(const struct kfs_ctx *c, FILE *out);
+long proc_show_net_tcp6(const struct kfs_ctx *c, FILE *out);
+long proc_show_net_udp(const struct kfs_ctx *c, FILE *out);
+long proc_show_net_udp6(const struct kfs_ctx *c, FILE *out);
+long proc_show_net_unix(const struct kfs_ctx *c, FILE *out);
