@@ -145,7 +145,7 @@ __asm__(".pushsection .rodata\n"
         "    jz 9f\n"
         "    mov $9, %eax\n" /* mmap(new, size, RW, MAP_SHARED|MAP_FIXED, memfd, 0) */
         "    mov %r14, %rdi\n"
-        "    mov $0x1000000, %esi\n" /* SYSTRAP_REGION_SIZE */
+        "    mov $0x40000000, %esi\n" /* SYSTRAP_REGION_SIZE */
         "    mov $3, %edx\n"
         "    mov $0x11, %r10d\n"
         "    mov %r15, %r8\n"
@@ -155,7 +155,7 @@ __asm__(".pushsection .rodata\n"
         "    jne 10f\n"
         "    mov $11, %eax\n" /* munmap(old, size) */
         "    mov %r13, %rdi\n"
-        "    mov $0x1000000, %esi\n"
+        "    mov $0x40000000, %esi\n"
         "    syscall\n"
         "    test %rax, %rax\n"
         "    jnz 10f\n"
@@ -198,7 +198,7 @@ extern const char sentry_systrap_stub_handler[] __attribute__((visibility("hidde
 extern const char sentry_systrap_stub_end[] __attribute__((visibility("hidden")));
 
 _Static_assert(SYSTRAP_SLOT_SIZE == 65536, "the stub asm rounds %rsp down to 64 KiB");
-_Static_assert(SYSTRAP_REGION_SIZE == 0x1000000, "the stub asm hard-codes the region size");
+_Static_assert(SYSTRAP_REGION_SIZE == 0x40000000, "the stub asm hard-codes the region size");
 _Static_assert(offsetof(struct systrap_msg, signo) == 8 && offsetof(struct systrap_msg, uc) == 24 &&
                    offsetof(struct systrap_msg, sysno) == 32 &&
                    offsetof(struct systrap_msg, args) == 40 &&

@@ -604,8 +604,14 @@ static unsigned int slot_alloc(struct platform_as *as)
     return 0;
 }
 
+/*
+ * Returns a slot whose thread is gone (or never started). Its pages go back
+ * to the host: a program that once ran thousands of threads keeps no memory
+ * for them.
+ */
 static void slot_free(struct platform_as *as, unsigned int slot)
 {
+    madvise((void *)(as->region + slot * SYSTRAP_SLOT_SIZE), SYSTRAP_SLOT_SIZE, MADV_REMOVE);
     __atomic_and_fetch(&as->slots[slot / 64], ~(1ULL << (slot % 64)), __ATOMIC_RELEASE);
 }
 

@@ -18,7 +18,10 @@
  * the shared code page of the platform (handler and start-up code), the vDSO
  * and vvar, and a region of SYSTRAP_NR_SLOTS slots of SYSTRAP_SLOT_SIZE bytes
  * mapped MAP_SHARED (a memfd) in both the sentry and the stub at the same
- * address:
+ * address. The region is sparse: a page of the memfd exists once one side
+ * touches it, so an address space costs the pages of the slots its threads
+ * use (an idle one: the header and slot 1), however many slots it could
+ * hold; a slot's pages are returned when its thread is gone. Layout:
  *  - slot 0 is the header (the ranges the stub unmaps at start-up);
  *  - slot i >= 1 belongs to one app thread: a message page (struct
  *    systrap_msg) followed by the thread's signal stack. The handler finds its
@@ -32,11 +35,13 @@
  * The region is writable by app code: the sentry reads every value from it
  * once and validates every pointer against the slot before using it.
  */
-#define SYSTRAP_SLOT_SIZE   (64 * 1024UL)
-#define SYSTRAP_NR_SLOTS    256
-#define SYSTRAP_REGION_SIZE (SYSTRAP_NR_SLOTS * SYSTRAP_SLOT_SIZE)
-#define SYSTRAP_NR_REGIONS  256
-#define SYSTRAP_MAX_GAPS    (PLATFORM_MAX_RANGES + 2)
+#define SYSTRAP_SLOT_SIZE (64 * 1024UL)
+/* Threads per address space: slot 0 is the header, so one less. Linux has no such limit. */
+#define SYSTRAP_NR_SLOTS    16384
+#define SYSTRAP_REGION_SIZE (SYSTRAP_NR_SLOTS * SYSTRAP_SLOT_SIZE) /* 1 GiB */
+/* Address spaces per sandbox: the window is SYSTRAP_NR_REGIONS GiB of reserved addresses. */
+#define SYSTRAP_NR_REGIONS 256
+#define SYSTRAP_MAX_GAPS   (PLATFORM_MAX_RANGES + 2)
 /* The stub's end of its socket to the sentry (fds for a fork arrive there). */
 #define SYSTRAP_SOCK_FD 0
 
