@@ -559,6 +559,7 @@ static int start_process(struct kernel *k, struct mount_ns *ns, struct pid_ns *p
         kernel_task_free(t);
         return rt_error_wrap(err, "creating an address space");
     }
+    platform_ctx_set_name(k->pops, t->ctx, t->comm);
     ret = mm_new(k->pops, as, &t->mm);
     if (ret < 0) {
         k->pops->ctx_release(t->ctx);

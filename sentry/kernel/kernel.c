@@ -490,6 +490,7 @@ int kernel_start_init(struct kernel *k, const struct kernel_exec_args *args, str
         kernel_task_free(t);
         return rt_error_wrap(err, "creating the init address space");
     }
+    platform_ctx_set_name(k->pops, t->ctx, t->comm);
     ret = mm_new(k->pops, as, &t->mm);
     if (ret < 0) {
         k->pops->ctx_release(t->ctx);
@@ -671,5 +672,6 @@ long kernel_task_exec(struct task *t, const char *host_path, char *const argv[],
     kernel_task_cred_exec(t);
     base = strrchr(host_path, '/');
     snprintf(t->comm, sizeof(t->comm), "%s", base != NULL ? base + 1 : host_path);
+    platform_ctx_set_name(k->pops, t->ctx, t->comm);
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -27,6 +28,29 @@ const struct platform_ops *platform_lookup(const char *name)
             return g_platforms[i];
     }
     return NULL;
+}
+
+/* Guards every platform_name's bytes: names change at exec and prctl only. */
+static pthread_mutex_t g_name_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void platform_name_set(struct platform_name *n, const char *name)
+{
+    pthread_mutex_lock(&g_name_mu);
+    snprintf(n->name, sizeof(n->name), "%s", name);
+    __atomic_store_n(&n->pending, true, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&g_name_mu);
+}
+
+bool platform_name_take(struct platform_name *n, char out[16])
+{
+    if (!__atomic_load_n(&n->pending, __ATOMIC_ACQUIRE))
+        return false;
+    pthread_mutex_lock(&g_name_mu);
+    memcpy(out, n->name, sizeof(n->name));
+    out[15] = '\0';
+    __atomic_store_n(&n->pending, false, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&g_name_mu);
+    return true;
 }
 
 int platform_find_vdso(struct platform_range *ranges, size_t *n, size_t max, uintptr_t *vdso_base,

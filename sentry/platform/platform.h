@@ -201,6 +201,15 @@ struct platform_ops {
      * translates it to the host's pid namespace).
      */
     pid_t (*ctx_host_pid)(struct platform_ctx *ctx);
+    /*
+     * Names the host thread running `ctx` after its app thread: `name` is the
+     * app's comm (copied; cut to 15 bytes), so host tools (ps -o comm, top,
+     * docker top) show the app's names rather than the stub's. Callable from
+     * any thread while `ctx` lives; the host name changes before the context
+     * next runs app code. Best effort: a host failure leaves the old name.
+     * Optional (NULL); callers use platform_ctx_set_name.
+     */
+    void (*ctx_set_name)(struct platform_ctx *ctx, const char *name);
     /* Reads the current registers of a stopped context (used once, to seed a new task). */
     long (*ctx_get_regs)(struct platform_ctx *ctx, struct arch_regs *regs);
     /*
@@ -210,6 +219,32 @@ struct platform_ops {
      */
     long (*ctx_switch)(struct platform_ctx *ctx, struct arch_regs *regs, struct platform_event *ev);
 };
+
+/*
+ * Calls ops->ctx_set_name when the backend has it and `ctx` is not NULL: the
+ * kernel's hook wherever an app thread's comm changes (execve, prctl
+ * PR_SET_NAME, a new process).
+ */
+static inline void platform_ctx_set_name(const struct platform_ops *ops, struct platform_ctx *ctx,
+                                         const char *name)
+{
+    if (ops->ctx_set_name != NULL && ctx != NULL)
+        ops->ctx_set_name(ctx, name);
+}
+
+/* A host thread name waiting to be applied by its context's thread (ctx_set_name). */
+struct platform_name {
+    char name[16]; /* Protected by a lock in platform.c */
+    bool pending;  /* Atomic */
+};
+
+/* Records `name` (cut to 15 bytes) as pending. Callable from any thread. */
+void platform_name_set(struct platform_name *n, const char *name);
+/*
+ * Takes the pending name into `out` (NUL-terminated) and returns true, or
+ * returns false when none is pending (one atomic load).
+ */
+bool platform_name_take(struct platform_name *n, char out[16]);
 
 /* Returns the backend called `name` ("ptrace"), or NULL. */
 const struct platform_ops *platform_lookup(const char *name);

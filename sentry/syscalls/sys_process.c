@@ -517,6 +517,7 @@ long sys_prctl(struct task *t, const struct sys_args *a)
         /* Longer names are truncated, not refused. */
         memcpy(t->comm, name, sizeof(name));
         t->comm[sizeof(t->comm) - 1] = '\0';
+        platform_ctx_set_name(t->k->pops, t->ctx, t->comm);
         return 0;
     case PR_GET_NAME:
         return task_copy_out(t, a->a[1], t->comm, sizeof(t->comm));

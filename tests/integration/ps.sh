@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # `runsc-c ps`: the table of the container's processes (sandbox pids), and
 # `--format json` with the HOST pids of their stub processes, which docker top
-# hands to the host's `ps -ef` (as with runc), on both platforms.
+# hands to the host's `ps -ef` (as with runc), on both platforms; the host's ps
+# names them as the app does.
 # shellcheck source=tests/lib/tap.sh
 source "$(dirname "$0")/../lib/tap.sh"
 
@@ -73,6 +74,10 @@ for plat in systrap ptrace; do
     # docker top: the host's ps keeps the rows whose PID is in the array.
     tap_run ps -o pid= -p "$(IFS=,; echo "${pids[*]}")"
     tap_is "$(printf '%s\n' "$T_OUT" | grep -c .)" "${#pids[@]}" "$plat: the host's ps finds them all"
+    # docker top's CMD column: the stubs carry the app's names (comm), not the runtime's.
+    tap_run ps -o comm= -p "$(IFS=,; echo "${pids[*]}")"
+    tap_is "$(printf '%s\n' "$T_OUT" | sort | tr '\n' ' ')" "sh sleep sleep " \
+        "$plat: the host's ps shows the app's names"
 
     tap_ok "$plat: delete --force" "${R[@]}" delete --force "$id"
 done

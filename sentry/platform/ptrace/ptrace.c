@@ -2,12 +2,14 @@
 /* The ptrace platform: app threads run in a traced stub under PTRACE_SYSEMU; mm ops are injected.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -614,6 +616,36 @@ static long store_regs(struct platform_ctx *ctx, const struct arch_regs *regs)
     return 0;
 }
 
+static void ptrace_ctx_set_name(struct platform_ctx *ctx, const char *name)
+{
+    platform_name_set(&ctx->name, name);
+}
+
+/* Serialises the name bytes of a code page: the threads of one stub share it. */
+static pthread_mutex_t g_name_page_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Gives the host thread its app thread's new name (an injected prctl). */
+static long apply_name(struct platform_ctx *ctx)
+{
+    uintptr_t at = ctx->as->p->code_page + ARCH_PAGE_SIZE - PTRACE_STUB_NAME_SIZE;
+    char name[PTRACE_STUB_NAME_SIZE];
+    uint64_t w[2];
+    long ret;
+
+    _Static_assert(sizeof(w) == PTRACE_STUB_NAME_SIZE, "two words of name");
+    if (!platform_name_take(&ctx->name, name))
+        return 0;
+    memcpy(w, name, sizeof(w));
+    pthread_mutex_lock(&g_name_page_mu);
+    if (ptrace(PTRACE_POKEDATA, ctx->tid, at, w[0]) < 0 ||
+        ptrace(PTRACE_POKEDATA, ctx->tid, at + 8, w[1]) < 0)
+        ret = -errno;
+    else
+        ret = inject_at(ctx, ctx->as->p->syscall_ip, SYS_prctl, PR_SET_NAME, at, 0, 0, 0, 0);
+    pthread_mutex_unlock(&g_name_page_mu);
+    return ret == -ESRCH ? ret : 0;
+}
+
 static long ptrace_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
                               struct platform_event *ev)
 {
@@ -626,6 +658,8 @@ static long ptrace_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
         ev->kind = PLATFORM_EVENT_DEAD;
         return 0;
     }
+    if (apply_name(ctx) == -ESRCH)
+        goto dead;
     if (ctx->has_pending) {
         *ev = ctx->pending;
         ctx->has_pending = false;
@@ -714,6 +748,7 @@ const struct platform_ops g_platform_ptrace_ops = {
     .ctx_set_fpstate = ptrace_ctx_set_fpstate,
     .ctx_cpu_time = ptrace_ctx_cpu_time,
     .ctx_host_pid = ptrace_ctx_host_pid,
+    .ctx_set_name = ptrace_ctx_set_name,
     .ctx_get_regs = ptrace_ctx_get_regs,
     .ctx_switch = ptrace_ctx_switch,
 };

@@ -69,6 +69,8 @@ struct platform_ctx {
     /* A host signal that arrived during an injected syscall, reported by the next switch. */
     bool has_pending;
     struct platform_event pending;
+    /* The app thread's name, for the host thread (ctx_set_name; applied by ctx_switch). */
+    struct platform_name name;
 };
 
 struct platform_as {
@@ -92,6 +94,13 @@ struct platform_as {
     socklen_t sock_addr_len;
     uint64_t seq; /* the last fd message sent to `sock_fd` */
 };
+
+/*
+ * The last bytes of the stub's code page (no code there): where a thread's
+ * new name is written (PTRACE_POKEDATA, so that stub gets its own copy of
+ * the page) for an injected prctl(PR_SET_NAME).
+ */
+#define PTRACE_STUB_NAME_SIZE 16
 
 /* The host signal ctx_interrupt sends (nothing else uses SIGSTKFLT). */
 #define PTRACE_INTERRUPT_SIGNAL SIGSTKFLT

@@ -159,6 +159,10 @@ int ptrace_stub_prepare(struct platform *p, rt_error_t *err)
         munmap(pages, 2 * ARCH_PAGE_SIZE);
         return rt_make_error(err, 0, "stub page straddles a 4 GiB boundary");
     }
+    if (code_len > ARCH_PAGE_SIZE - PTRACE_STUB_NAME_SIZE) {
+        munmap(pages, 2 * ARCH_PAGE_SIZE);
+        return rt_make_error(err, 0, "stub code leaves no room for a thread name");
+    }
     memcpy(pages, sentry_ptrace_stub_begin, code_len);
     if (mprotect(pages, ARCH_PAGE_SIZE, PROT_READ | PROT_EXEC) < 0)
         return rt_make_error(err, errno, "mprotect stub code page");

@@ -199,17 +199,15 @@ extern const char sentry_systrap_stub_end[] __attribute__((visibility("hidden"))
 
 _Static_assert(SYSTRAP_SLOT_SIZE == 65536, "the stub asm rounds %rsp down to 64 KiB");
 _Static_assert(SYSTRAP_REGION_SIZE == 0x40000000, "the stub asm hard-codes the region size");
-_Static_assert(offsetof(struct systrap_msg, signo) == 8 && offsetof(struct systrap_msg, uc) == 24 &&
-                   offsetof(struct systrap_msg, sysno) == 32 &&
-                   offsetof(struct systrap_msg, args) == 40 &&
-                   offsetof(struct systrap_msg, ret) == 88 &&
-                   offsetof(struct systrap_msg, tidword) == 96 &&
-                   offsetof(struct systrap_msg, ss) == 104 &&
-                   offsetof(struct systrap_msg, mask) == 128 &&
-                   offsetof(struct systrap_msg, stub_sleeping) == 256 &&
-                   offsetof(struct systrap_msg, sentry_sleeping) == 260 &&
-                   offsetof(struct systrap_msg, spin) == 264,
-               "the stub asm hard-codes the message layout");
+_Static_assert(
+    offsetof(struct systrap_msg, signo) == 8 && offsetof(struct systrap_msg, uc) == 24 &&
+        offsetof(struct systrap_msg, sysno) == 32 && offsetof(struct systrap_msg, args) == 40 &&
+        offsetof(struct systrap_msg, ret) == 88 && offsetof(struct systrap_msg, tidword) == 96 &&
+        offsetof(struct systrap_msg, ss) == 104 && offsetof(struct systrap_msg, mask) == 128 &&
+        offsetof(struct systrap_msg, stub_sleeping) == 256 &&
+        offsetof(struct systrap_msg, sentry_sleeping) == 260 &&
+        offsetof(struct systrap_msg, spin) == 264 && offsetof(struct systrap_msg, name) == 272,
+    "the stub asm hard-codes the message layout");
 _Static_assert(sizeof(struct systrap_msg) <= ARCH_PAGE_SIZE, "the message is one page");
 _Static_assert(sizeof(struct systrap_header) <= SYSTRAP_SLOT_SIZE, "the header is one slot");
 _Static_assert(SYSTRAP_SOCK_FD == 0, "the stub asm dup3s the socket to fd 0");
@@ -222,6 +220,9 @@ _Static_assert(SYSTRAP_SOCK_FD == 0, "the stub asm dup3s the socket to fd 0");
  * App code can jump into the page, but then only gets those calls on its own
  * address space, and the stub holds no file descriptor but its socket.
  *
+ * prctl(PR_SET_NAME) names a stub thread after its app thread (ps on the
+ * host shows the app's names).
+ *
  * For clones the handler also needs clone (with exactly the flags of the
  * three kinds of ctx_clone), recvmsg on its socket, dup3 onto the socket's
  * fd, close, sigaltstack, rt_sigprocmask and exit. App code jumping into the
@@ -231,7 +232,15 @@ _Static_assert(SYSTRAP_SOCK_FD == 0, "the stub asm dup3s the socket to fd 0");
  */
 
 /* Jump targets of the filter builder (>= 0: an instruction index). */
-enum { L_NEXT = -1, L_ALLOW = -2, L_TRAP = -3, L_CLONE = -4, L_ARG0 = -5, L_ARG1 = -6 };
+enum {
+    L_NEXT = -1,
+    L_ALLOW = -2,
+    L_TRAP = -3,
+    L_CLONE = -4,
+    L_ARG0 = -5,
+    L_ARG1 = -6,
+    L_PRCTL = -7,
+};
 
 struct filter_builder {
     struct sock_filter f[64];
@@ -300,6 +309,7 @@ static void build_filter(struct platform *p)
         for (size_t i = 0; i < ARRAY_SIZE(allowed); i++)
             emit(&b, BPF_JMP | BPF_JEQ | BPF_K, allowed[i], L_ALLOW, L_NEXT);
         emit(&b, BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, L_CLONE, L_NEXT);
+        emit(&b, BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, L_PRCTL, L_NEXT);
         emit(&b, BPF_JMP | BPF_JEQ | BPF_K, SYS_recvmsg, L_ARG0, L_NEXT);
         emit(&b, BPF_JMP | BPF_JEQ | BPF_K, SYS_dup3, L_ARG1, L_TRAP);
         place(&b, L_CLONE);
@@ -313,6 +323,8 @@ static void build_filter(struct platform *p)
         emit_arg_is(&b, arg0, SYSTRAP_SOCK_FD);
         place(&b, L_ARG1);
         emit_arg_is(&b, arg1, SYSTRAP_SOCK_FD);
+        place(&b, L_PRCTL);
+        emit_arg_is(&b, arg0, PR_SET_NAME);
         place(&b, L_ALLOW);
         emit(&b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
         place(&b, L_TRAP);

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -790,6 +791,24 @@ static long sync_bases(struct platform_ctx *ctx, const struct arch_regs *regs)
     return 0;
 }
 
+static void systrap_ctx_set_name(struct platform_ctx *ctx, const char *name)
+{
+    platform_name_set(&ctx->name, name);
+}
+
+/* Gives the host thread its app thread's new name (through the parked handler). */
+static long apply_name(struct platform_ctx *ctx)
+{
+    char name[16];
+    long ret;
+
+    if (!platform_name_take(&ctx->name, name))
+        return 0;
+    memcpy(ctx->msg->name, name, sizeof(name));
+    ret = stub_syscall(ctx, SYS_prctl, PR_SET_NAME, (uintptr_t)ctx->msg->name, 0, 0, 0, 0);
+    return ret == -ESRCH ? ret : 0;
+}
+
 static long systrap_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
                                struct platform_event *ev)
 {
@@ -805,6 +824,8 @@ static long systrap_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
     if (ctx->uc == 0)
         return -ESRCH;
     ret = sync_bases(ctx, regs);
+    if (ret == 0)
+        ret = apply_name(ctx);
     if (ret == -ESRCH)
         goto dead;
     if (ret < 0)
@@ -1147,6 +1168,7 @@ const struct platform_ops g_platform_systrap_ops = {
     .ctx_set_fpstate = systrap_ctx_set_fpstate,
     .ctx_cpu_time = systrap_ctx_cpu_time,
     .ctx_host_pid = systrap_ctx_host_pid,
+    .ctx_set_name = systrap_ctx_set_name,
     .ctx_get_regs = systrap_ctx_get_regs,
     .ctx_switch = systrap_ctx_switch,
 };

@@ -96,6 +96,8 @@ struct systrap_msg {
     uint32_t stub_sleeping;
     uint32_t sentry_sleeping;
     uint32_t spin; /* 264: rounds the stub spins on the state before it sleeps */
+    uint32_t pad3;
+    char name[16]; /* 272: the thread's new host name, for prctl(PR_SET_NAME) */
 };
 
 /* The header slot, read by the stub's start-up code. */
@@ -156,6 +158,8 @@ struct platform_ctx {
     int cpu;      /* the vCPU of the sentry thread running it, -1 if unpinned */
     bool fast;    /* stub thread on the next vCPU, both sides spin (choose_mode) */
     bool counted; /* counted in platform.active */
+    /* The app thread's name, for the host thread (ctx_set_name; applied by ctx_switch). */
+    struct platform_name name;
 };
 
 struct platform_as {
