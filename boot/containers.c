@@ -364,6 +364,10 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
 
         a.share_pid_ns = pidns == NULL || pidns->path != NULL;
     }
+    /* The sentry enforces the pids limit; the host cgroup's pids.max is only a backstop. */
+    if (c->spec->has_linux && c->spec->linux_cfg.resources != NULL &&
+        c->spec->linux_cfg.resources->pids != NULL && c->spec->linux_cfg.resources->pids->has_limit)
+        a.pids_limit = c->spec->linux_cfg.resources->pids->limit;
     /* The rootfs connection belongs to the sentry's mount from here on. */
     a.root_gofer_fd = take_fd(&c->fds[nstdio]);
     if (sentry_container_start(g_sentry, &a, &c->sc, err) < 0)

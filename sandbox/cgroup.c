@@ -55,6 +55,36 @@ static int write_i64(const char *dir, const char *file, int64_t v, rt_error_t *e
     return write_str(dir, file, buf, err);
 }
 
+/*
+ * The host's pids.max for a container pids limit: a backstop only, since
+ * the sentry enforces the limit itself (sentry/kernel/pids.c) and its EAGAIN
+ * must always come first. Each app task costs the host two tasks (the stub
+ * thread that runs it and the sentry thread that serves it), and the
+ * sandbox's own tasks count in the same cgroup: the sentry's threads
+ * (control connections, up to CONTROL_SERVER_MAX_CONNS_DEFAULT (64) plus the
+ * acceptor, the timer thread, the stub factory), the gofer and its threads,
+ * the waiter, `runsc-c exec`'d processes (counted but never refused by the
+ * sentry, as the pids cgroup lets a process join past its limit) and the host
+ * threads of tasks that have left but are not yet gone.
+ * CGROUP_PIDS_HEADROOM covers them with room to spare.
+ */
+#define CGROUP_PIDS_HEADROOM 256
+
+int64_t cgroup_pids_backstop(int64_t limit)
+{
+    if (limit <= 0 || limit > (INT64_MAX - CGROUP_PIDS_HEADROOM) / 2)
+        return 0;
+    return 2 * limit + CGROUP_PIDS_HEADROOM;
+}
+
+/* Writes pids.max for the spec's limit `limit` (<= 0: "max"): its backstop. */
+static int write_pids_max(const char *dir, int64_t limit, rt_error_t *err)
+{
+    int64_t max = cgroup_pids_backstop(limit);
+
+    return max > 0 ? write_i64(dir, "pids.max", max, err) : write_str(dir, "pids.max", "max", err);
+}
+
 /* Reads `dir/file` into a new string with the trailing newline removed; NULL when unreadable. */
 static char *read_str(const char *dir, const char *file)
 {
@@ -295,8 +325,7 @@ static int v1_apply(struct cgroup *cg, const struct spec_resources *r, rt_error_
     if (r->pids != NULL && r->pids->has_limit && cg->has_controller[V1_PIDS]) {
         cleanup_free char *dir = v1_dir(cg, V1_PIDS);
 
-        if (r->pids->limit > 0 ? write_i64(dir, "pids.max", r->pids->limit, err) < 0
-                               : write_str(dir, "pids.max", "max", err) < 0)
+        if (write_pids_max(dir, r->pids->limit, err) < 0)
             return -1;
     }
     return 0;
@@ -516,9 +545,7 @@ static int v2_apply(struct cgroup *cg, const struct spec_resources *r, rt_error_
             write_str(dir, "cpuset.mems", c->mems, err) < 0)
             return -1;
     }
-    if (r->pids != NULL && r->pids->has_limit &&
-        (r->pids->limit > 0 ? write_i64(dir, "pids.max", r->pids->limit, err) < 0
-                            : write_str(dir, "pids.max", "max", err) < 0))
+    if (r->pids != NULL && r->pids->has_limit && write_pids_max(dir, r->pids->limit, err) < 0)
         return -1;
     for (size_t i = 0; i < r->unified.n; i++) {
         if (strchr(r->unified.v[i].key, '/') != NULL)

@@ -140,6 +140,13 @@ struct cgroup_ops {
     int (*destroy)(struct cgroup *cg, rt_error_t *err);
 };
 
+/*
+ * The pids.max the host cgroup gets for a spec pids limit (<= 0: none; 0 is
+ * returned then, meaning "max"): 2 * limit + headroom, a backstop behind
+ * the sentry's own enforcement (see sandbox/cgroup.c).
+ */
+int64_t cgroup_pids_backstop(int64_t limit);
+
 extern const struct cgroup_ops g_cgroup_v1_ops;
 extern const struct cgroup_ops g_cgroup_v2_ops;
 

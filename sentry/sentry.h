@@ -131,6 +131,12 @@ struct sentry_container_args {
      * its own with its init as pid 1. Ignored for the first container.
      */
     bool share_pid_ns;
+    /*
+     * linux.resources.pids.limit, which the sentry enforces (as gVisor's
+     * does): clone fails with EAGAIN once the container's tasks (threads
+     * count), zombies included, would pass it. <= 0: no limit.
+     */
+    int64_t pids_limit;
     struct sentry_process_args init;
 };
 
@@ -197,6 +203,18 @@ struct sentry_process_info {
  */
 int sentry_container_processes(struct sentry_container *c, struct sentry_process_info **out,
                                size_t *n, rt_error_t *err);
+
+/*
+ * A new pids limit (`runsc-c update --pids-limit`; <= 0: none). Tasks past
+ * a lowered limit stay; only new clones fail. Thread-safe.
+ */
+void sentry_container_set_pids_limit(struct sentry_container *c, int64_t limit);
+
+/*
+ * The container's pids.current as the sentry counts it (live tasks, zombies,
+ * clones under way) and its limit (<= 0: none). Thread-safe.
+ */
+void sentry_container_pids(struct sentry_container *c, uint64_t *current, int64_t *limit);
 
 /*
  * Kills what is left of the container (SIGKILL to all its processes), waits

@@ -97,10 +97,17 @@ static long validate(const struct kernel_clone_args *a)
     return 0;
 }
 
-long kernel_clone(struct task *t, const struct kernel_clone_args *a)
+/*
+ * kernel_clone once the limits let the new task be: the host clone, the new
+ * task linked into its process, its sentry thread started. `*charge` is the
+ * container's pids charge (pids.c): ended here, under the lock that links
+ * the task (which counts itself from then on), and set to NULL; on failure
+ * it is left to the caller.
+ */
+static long clone_task(struct task *t, const struct kernel_clone_args *a,
+                       enum platform_clone_kind kind, struct kernel_pids **charge)
 {
     struct kernel *k = t->k;
-    enum platform_clone_kind kind;
     struct platform_as *nas = NULL;
     struct task *nt;
     struct thread_group *ntg = NULL;
@@ -109,18 +116,6 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *a)
     long ret;
     int tid, nr = 0;
 
-    ret = validate(a);
-    if (ret < 0)
-        return ret;
-    kind = (a->flags & CLONE_THREAD) ? PLATFORM_CLONE_THREAD
-           : (a->flags & CLONE_VM)   ? PLATFORM_CLONE_VM
-                                     : PLATFORM_CLONE_PROCESS;
-    /* Before the host clone: a host thread made and then dropped would take its stub with it. */
-    pthread_mutex_lock(&k->mu);
-    ret = is_nproc_exceeded_locked(t) ? -EAGAIN : 0;
-    pthread_mutex_unlock(&k->mu);
-    if (ret < 0)
-        return ret;
     nt = kernel_task_alloc(k);
     if (nt == NULL)
         return -ENOMEM;
@@ -214,8 +209,11 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *a)
         memcpy(ntg->rlimits, t->tg->rlimits, sizeof(ntg->rlimits));
         memcpy(ntg->actions, t->tg->actions, sizeof(ntg->actions));
         ntg->exit_signal = a->exit_signal;
+        ntg->pids = get_kernel_pids_locked(t->tg->pids);
         task_link_locked(nt, ntg);
     }
+    kernel_pids_uncharge_locked(*charge);
+    *charge = NULL;
     if (a->flags & CLONE_VFORK) {
         nt->vfork_parent = t;
         t->vfork_child = nt;
@@ -255,4 +253,39 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *a)
         pthread_mutex_unlock(&k->mu);
     }
     return nr;
+}
+
+long kernel_clone(struct task *t, const struct kernel_clone_args *a)
+{
+    struct kernel *k = t->k;
+    struct kernel_pids *charge = NULL;
+    enum platform_clone_kind kind;
+    long ret;
+
+    ret = validate(a);
+    if (ret < 0)
+        return ret;
+    kind = (a->flags & CLONE_THREAD) ? PLATFORM_CLONE_THREAD
+           : (a->flags & CLONE_VM)   ? PLATFORM_CLONE_VM
+                                     : PLATFORM_CLONE_PROCESS;
+    /*
+     * Before the host clone: a host thread made and then dropped would take
+     * its stub with it. The container's pids limit (the pids cgroup's
+     * EAGAIN) holds a place for the new task until it is linked, so
+     * concurrent clones cannot pass it together.
+     */
+    pthread_mutex_lock(&k->mu);
+    ret = is_nproc_exceeded_locked(t) ? -EAGAIN : kernel_pids_charge_locked(k, t->tg->pids);
+    if (ret == 0)
+        charge = t->tg->pids;
+    pthread_mutex_unlock(&k->mu);
+    if (ret < 0)
+        return ret;
+    ret = clone_task(t, a, kind, &charge);
+    if (charge != NULL) {
+        pthread_mutex_lock(&k->mu);
+        kernel_pids_uncharge_locked(charge);
+        pthread_mutex_unlock(&k->mu);
+    }
+    return ret;
 }

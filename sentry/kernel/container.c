@@ -72,6 +72,8 @@ struct sentry_container {
      * reference (k->mu); Immutable.
      */
     struct pid_ns *pidns;
+    /* Its pids limit, which its processes carry (sentry/kernel/pids.c). A reference (k->mu). */
+    struct kernel_pids *pids;
 };
 
 /* kernel.c's task allocator (used by kernel_start_init; not in a header yet). */
@@ -636,6 +638,10 @@ static int load_process(struct sentry_process *p, struct task **out, rt_error_t 
     } else if (start_process(k, p->c->ns, p->c->pidns, a, prog, &t, err) < 0) {
         return -1;
     }
+    /* Not running yet: it and all it forks count against the container's pids limit. */
+    pthread_mutex_lock(&k->mu);
+    t->tg->pids = get_kernel_pids_locked(p->c->pids);
+    pthread_mutex_unlock(&k->mu);
     if (setup_process(t, a, err) < 0) {
         /* Not run yet: it leaves at once, as killed. */
         pthread_mutex_lock(&k->mu);
@@ -800,12 +806,16 @@ int sentry_container_start(struct sentry *s, const struct sentry_container_args 
         c->pidns = get_pid_ns_locked(s->k->root_pidns);
     else
         c->pidns = kernel_pidns_new_locked(s->k);
-    pthread_mutex_unlock(&s->k->mu);
-    if (c->pidns == NULL) {
+    c->pids = kernel_pids_new(args->pids_limit);
+    if (c->pidns == NULL || c->pids == NULL) {
+        put_pid_ns_locked(c->pidns);
+        put_kernel_pids_locked(c->pids);
+        pthread_mutex_unlock(&s->k->mu);
         close(args->root_gofer_fd);
         free(c);
         return rt_make_error(err, ENOMEM, "a pid namespace");
     }
+    pthread_mutex_unlock(&s->k->mu);
     if (process_start(&c->init, err) < 0) {
         /* The gofer connection went with the failed mount, or is closed here. */
         if (c->init.phase != PROC_FAILED)
@@ -826,6 +836,7 @@ int sentry_container_start(struct sentry *s, const struct sentry_container_args 
         }
         pthread_mutex_lock(&s->k->mu);
         put_pid_ns_locked(c->pidns);
+        put_kernel_pids_locked(c->pids);
         pthread_mutex_unlock(&s->k->mu);
         free(c);
         return -1;
@@ -972,6 +983,26 @@ void sentry_container_free(struct sentry_container *c)
     put_mount_ns(c->ns);
     pthread_mutex_lock(&c->init.s->k->mu);
     put_pid_ns_locked(c->pidns);
+    put_kernel_pids_locked(c->pids);
     pthread_mutex_unlock(&c->init.s->k->mu);
     free(c);
+}
+
+void sentry_container_set_pids_limit(struct sentry_container *c, int64_t limit)
+{
+    struct kernel *k = c->init.s->k;
+
+    pthread_mutex_lock(&k->mu);
+    c->pids->max = limit;
+    pthread_mutex_unlock(&k->mu);
+}
+
+void sentry_container_pids(struct sentry_container *c, uint64_t *current, int64_t *limit)
+{
+    struct kernel *k = c->init.s->k;
+
+    pthread_mutex_lock(&k->mu);
+    *current = (uint64_t)kernel_pids_current_locked(k, c->pids);
+    *limit = c->pids->max;
+    pthread_mutex_unlock(&k->mu);
 }

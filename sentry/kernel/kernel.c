@@ -378,6 +378,7 @@ void thread_group_free_locked(struct thread_group *tg)
     if (tg->pidns != NULL && tg->pidns->reaper == tg)
         tg->pidns->reaper = NULL;
     put_pid_ns_locked(tg->pidns);
+    put_kernel_pids_locked(tg->pids);
     free(tg);
 }
 

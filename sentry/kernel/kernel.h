@@ -21,6 +21,7 @@ struct mount_ns;
 struct ktimer;
 struct pid_ns;
 struct kernel_mlock;
+struct kernel_pids;
 
 /* An intrusive doubly linked list (a head is a node linked to itself). */
 struct klist {
@@ -211,6 +212,8 @@ struct thread_group {
     struct kernel_mlock *mlock;
     /* membarrier(2) registrations (MEMBARRIER_CMD_REGISTER_* bits). k->mu */
     unsigned int membarrier_registered;
+    /* Its container's pids limit (pids.c): a reference, NULL: none. Set before it runs; k->mu */
+    struct kernel_pids *pids;
 };
 
 /* The last capability Linux knows (CAP_CHECKPOINT_RESTORE) and the full set. */
@@ -400,6 +403,37 @@ struct task *kernel_find_task_locked(struct kernel *k, int tid);
 /* The same with a global pid (the root namespace's numbers: tg->pid, t->tid). Needs k->mu. */
 struct thread_group *kernel_find_tg_global_locked(struct kernel *k, int pid);
 struct task *kernel_find_task_global_locked(struct kernel *k, int tid);
+
+/* ---- a container's pids limit (pids.c) ---- */
+
+/*
+ * Linux's pids cgroup as the sentry enforces it for one container: clone
+ * fails with EAGAIN when the container's tasks (threads count), its zombie
+ * processes and the clones under way would exceed `max`. A process
+ * inherits its creator's; a container's init and exec'd processes get the
+ * container's. Everything is protected by k->mu.
+ */
+struct kernel_pids {
+    int refs;      /* the container and its thread groups */
+    int64_t max;   /* <= 0: no limit */
+    int64_t extra; /* clones past the check and not yet linked */
+};
+
+/* A new accounting with limit `max` (<= 0: none), one reference. NULL on ENOMEM. */
+struct kernel_pids *kernel_pids_new(int64_t max);
+/* Takes / drops a reference (NULL is fine); the last one frees it. Need k->mu. */
+struct kernel_pids *get_kernel_pids_locked(struct kernel_pids *p);
+void put_kernel_pids_locked(struct kernel_pids *p);
+/* What pids.current would say: its live tasks, zombie processes and clones under way. */
+int64_t kernel_pids_current_locked(struct kernel *k, const struct kernel_pids *p);
+/*
+ * Before a clone's host work: counts one more task against `p` (NULL: no
+ * limit, nothing counted) or returns -EAGAIN when that would pass its
+ * limit. The caller ends the charge with kernel_pids_uncharge_locked once
+ * the new task is linked (it counts itself from then on) or the clone failed.
+ */
+long kernel_pids_charge_locked(struct kernel *k, struct kernel_pids *p);
+void kernel_pids_uncharge_locked(struct kernel_pids *p);
 
 /* ---- pid namespaces (kernel.c) ---- */
 

@@ -123,7 +123,8 @@ static void test_v1(void)
     snprintf(p, sizeof(p), "%s/cpu/pod/c1/cpu.shares", root);
     tap_ok(strcmp(get(p), "512") == 0, "v1: cpu.shares");
     snprintf(p, sizeof(p), "%s/pids/pod/c1/pids.max", root);
-    tap_ok(strcmp(get(p), "42") == 0, "v1: pids.max");
+    /* The sentry enforces the limit; the host's pids.max is its backstop, 2 * 42 + 256. */
+    tap_ok(strcmp(get(p), "340") == 0, "v1: pids.max is the backstop (%s)", get(p));
     specutils_resources_free(r);
     r = resources("{\"pids\":{\"limit\":0}}");
     tap_ok(cg->ops->apply(cg, r, &err) == 0, "v1: pids limit 0");
@@ -182,6 +183,8 @@ static void test_v2(void)
     tap_ok(strcmp(get(p), "20000 50000") == 0, "v2: cpu.max (%s)", get(p));
     snprintf(p, sizeof(p), "%s/x/c2/cpu.weight", root);
     tap_ok(strcmp(get(p), "39") == 0, "v2: cpu.weight from shares 1024 (%s)", get(p));
+    snprintf(p, sizeof(p), "%s/x/c2/pids.max", root);
+    tap_ok(strcmp(get(p), "270") == 0, "v2: pids.max is the backstop 2 * 7 + 256 (%s)", get(p));
     specutils_resources_free(r);
     cgroup_free(cg);
 }
@@ -193,6 +196,9 @@ static void test_misc(void)
 
     tap_ok(cgroup_shares_to_weight(2) == 1 && cgroup_shares_to_weight(262144) == 10000,
            "shares to weight: the ends of the range");
+    tap_ok(cgroup_pids_backstop(1) == 258 && cgroup_pids_backstop(0) == 0 &&
+               cgroup_pids_backstop(-1) == 0 && cgroup_pids_backstop(INT64_MAX) == 0,
+           "pids backstop: 2 * limit + 256; none without a limit or past int64");
     tap_ok(cgroup_open(g_tmp, "system.slice:runsc:c1", "c1", &cg, &err) < 0 &&
                rt_error_status(err) == ENOTSUP,
            "systemd slice syntax is refused");
