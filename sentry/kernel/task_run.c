@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "sentry/fs/devpts/devpts.h"
 #include "sentry/ipc/ipc.h"
 #include "sentry/kernel/kernel_internal.h"
 #include "sentry/mm/mm.h"
@@ -296,6 +297,7 @@ static void task_exit(struct task *t)
     struct fd_table *fdt;
     struct vfs_fs *fs;
     struct mm *mm;
+    int leader_sid;
 
     kernel_futex_exit(t);
     pthread_mutex_lock(&k->mu);
@@ -312,10 +314,15 @@ static void task_exit(struct task *t)
     put_vfs_fs(fs);
     as = kernel_put_mm_keep_as(mm);
     pthread_mutex_lock(&k->mu);
+    /* Read before the unlink: the process may be reaped (freed) by it. */
+    leader_sid = t->tg->nr_tasks == 1 && t->tg->sid == t->tg->pid ? t->tg->sid : 0;
     task_unlink_locked(t);
     /* The process may be gone already (reaped at once); nothing of it is ours any more. */
     t->tg = NULL;
     pthread_mutex_unlock(&k->mu);
+    /* A session leader's death releases the session's terminal (Linux's disassociate_ctty). */
+    if (leader_sid > 0)
+        devpts_session_leader_exit(k, leader_sid);
     /* Host work without the lock: the thread exits and is reaped, memory goes. */
     if (t->ctx != NULL)
         k->pops->ctx_release(t->ctx);
