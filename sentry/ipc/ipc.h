@@ -11,6 +11,7 @@
 struct task;
 struct sys_args;
 struct shmid_ds;
+struct ipc_ns;
 
 /*
  * The limits Linux reports by default (include/uapi/linux/shm.h):
@@ -34,18 +35,20 @@ struct shmid_ds;
 struct ipc_shm;
 
 /*
+ * Segments are seen from their IPC namespace `ns` only (NULL: the sandbox's).
  * shmget(2): finds the segment of `key` or creates one (IPC_PRIVATE: always
  * new). `pid` is the caller's process id (shm_cpid). Returns the id, or
  * -EEXIST, -ENOENT, -EINVAL (size), -ENOSPC (SHMMNI, SHMALL), -ENOMEM.
  */
-long ipc_shm_get(int32_t key, size_t size, int shmflg, int pid);
+long ipc_shm_get(const struct ipc_ns *ns, int32_t key, size_t size, int shmflg, int pid);
 
 /*
  * Looks up segment `id` for shmat and holds it (it cannot be freed) until
  * ipc_shm_attach_put. Sets `*out`, `*host_fd` (the memfd; Not owned) and
  * `*size` (the segment's size, not rounded). Returns 0 or -EINVAL.
  */
-long ipc_shm_attach_get(int id, struct ipc_shm **out, int *host_fd, size_t *size);
+long ipc_shm_attach_get(const struct ipc_ns *ns, int id, struct ipc_shm **out, int *host_fd,
+                        size_t *size);
 
 /*
  * Drops the hold of ipc_shm_attach_get. `attached`: the mm now maps it
@@ -77,13 +80,28 @@ uint64_t ipc_shm_futex_id(const struct ipc_shm *s);
  * struct shm_info. Returns what Linux returns (0, an id, the highest index)
  * or -EINVAL, -EPERM.
  */
-long ipc_shm_ctl(int id, int cmd, void *buf);
+long ipc_shm_ctl(const struct ipc_ns *ns, int id, int cmd, void *buf);
 
 /* The syscall handlers (sentry/syscalls/sys_ipc.c), for the syscall table. */
 long sys_shmget(struct task *t, const struct sys_args *a);
 long sys_shmat(struct task *t, const struct sys_args *a);
 long sys_shmdt(struct task *t, const struct sys_args *a);
 long sys_shmctl(struct task *t, const struct sys_args *a);
+
+/* ---- IPC namespaces (ns.c) ---- */
+
+struct ipc_ns;
+
+/*
+ * A new IPC namespace with one reference (NULL on ENOMEM). A process's
+ * namespace is thread_group.ipcns, a reference (NULL: the sandbox's own,
+ * which never ends); children inherit it.
+ */
+struct ipc_ns *ipc_ns_new(void);
+/* Takes a reference (NULL stays NULL). */
+struct ipc_ns *get_ipc_ns(struct ipc_ns *ns);
+/* Drops one; the last one removes every object of the namespace. Needs k->mu. */
+void put_ipc_ns_locked(struct ipc_ns *ns);
 
 /* ---- System V semaphores (sem.c) ---- */
 

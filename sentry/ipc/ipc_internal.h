@@ -51,3 +51,26 @@ void ipc_owner_to_perm(const struct ipc_owner *o, struct ipc_perm *p);
 
 /* IPC_SET: takes uid, gid and the permission bits of `p`. */
 void ipc_owner_set(struct ipc_owner *o, const struct ipc_perm *p);
+
+/*
+ * An IPC namespace (Linux's struct ipc_namespace): every System V object and
+ * POSIX queue belongs to one and is seen only from it. NULL is the sandbox's
+ * own (a pod shares it); a container whose spec asks for an ipc namespace of
+ * its own gets a new one. The registries stay shared (the limits count every
+ * namespace's objects together); lookups compare the namespace.
+ */
+struct ipc_ns {
+    int refs; /* atomic */
+};
+
+/* The namespace of `t`'s process (NULL: the sandbox's). */
+const struct ipc_ns *ipc_ns_of(const struct task *t);
+
+/* The namespace of the task the calling thread serves (procfs); NULL outside a task. */
+const struct ipc_ns *ipc_ns_current(void);
+
+/* Drop every object of a namespace that ended (ns.c calls them). sem/msg need k->mu. */
+void ipc_sem_ns_gone_locked(const struct ipc_ns *ns);
+void ipc_msg_ns_gone_locked(const struct ipc_ns *ns);
+void ipc_shm_ns_gone(const struct ipc_ns *ns);
+void ipc_mq_ns_gone(const struct ipc_ns *ns);

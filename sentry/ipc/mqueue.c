@@ -32,7 +32,8 @@ struct mq_msg {
 };
 
 struct mq_queue {
-    struct klist node; /* g_queues while linked */
+    const struct ipc_ns *ns; /* Immutable; not a reference (unlinked when it ends) */
+    struct klist node;       /* g_queues while linked */
     char name[NAME_MAX + 1];
     bool linked;
     int refs; /* open files */
@@ -57,7 +58,7 @@ static uint64_t g_next_ino = 1;
 
 static const struct file_ops g_mq_ops;
 
-static struct mq_queue *lookup_locked(const char *name)
+static struct mq_queue *lookup_locked(const struct ipc_ns *ns, const char *name)
 {
     struct klist *pos;
 
@@ -65,7 +66,7 @@ static struct mq_queue *lookup_locked(const char *name)
     {
         struct mq_queue *q = klist_entry(pos, struct mq_queue, node);
 
-        if (strcmp(q->name, name) == 0)
+        if (q->ns == ns && strcmp(q->name, name) == 0)
             return q;
     }
     return NULL;
@@ -157,7 +158,7 @@ long ipc_mq_open(struct task *t, const char *name, int oflag, unsigned int mode,
             return -ENOMEM;
     }
     pthread_mutex_lock(&g_mu);
-    q = lookup_locked(name);
+    q = lookup_locked(ipc_ns_of(t), name);
     if (q != NULL) {
         if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
             ret = -EEXIST;
@@ -182,6 +183,7 @@ long ipc_mq_open(struct task *t, const char *name, int oflag, unsigned int mode,
             goto unlock;
         }
         q = steal_pointer(&fresh);
+        q->ns = ipc_ns_of(t);
         snprintf(q->name, sizeof(q->name), "%s", name);
         q->linked = true;
         q->uid = t->cred.fsuid;
@@ -224,12 +226,11 @@ long ipc_mq_unlink(struct task *t, const char *name)
     bool gone = false;
     long ret;
 
-    (void)t;
     ret = check_name(name);
     if (ret < 0)
         return ret;
     pthread_mutex_lock(&g_mu);
-    q = lookup_locked(name);
+    q = lookup_locked(ipc_ns_of(t), name);
     if (q == NULL) {
         ret = -ENOENT;
     } else {
@@ -242,6 +243,33 @@ long ipc_mq_unlink(struct task *t, const char *name)
     if (gone)
         free_queue(q);
     return ret;
+}
+
+void ipc_mq_ns_gone(const struct ipc_ns *ns)
+{
+    struct klist *pos, *tmp;
+    struct klist gone;
+
+    klist_init(&gone);
+    pthread_mutex_lock(&g_mu);
+    klist_for_each_safe(pos, tmp, &g_queues)
+    {
+        struct mq_queue *q = klist_entry(pos, struct mq_queue, node);
+
+        if (q->ns != ns)
+            continue;
+        /* Unlinked: the queue lives on while a file still holds it. */
+        klist_del(&q->node);
+        q->linked = false;
+        g_nr_queues--;
+        if (q->refs == 0)
+            klist_add_tail(&gone, &q->node);
+    }
+    pthread_mutex_unlock(&g_mu);
+    klist_for_each_safe(pos, tmp, &gone)
+    {
+        free_queue(klist_entry(pos, struct mq_queue, node));
+    }
 }
 
 /* The queue behind fd `fd` with a new file reference, or NULL (not an mqueue: EBADF). */

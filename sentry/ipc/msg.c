@@ -26,7 +26,8 @@ struct msg_one {
 };
 
 struct msg_queue {
-    struct ipc_owner o; /* Protected by k->mu, as every field below */
+    const struct ipc_ns *ns; /* Immutable; not a reference (the queue goes with it) */
+    struct ipc_owner o;      /* Protected by k->mu, as every field below */
     int idx;
     struct msg_one *head, **tail;
     size_t cbytes, qnum, qbytes;
@@ -45,10 +46,8 @@ struct msg_waiter {
 /* Protected by the kernel's mu. */
 static struct msg_queue *g_queues[IPC_MSGMNI];
 static unsigned int g_seq[IPC_MSGMNI];
-static int g_nr_queues;
-static long g_nr_msgs, g_nr_bytes;
 
-static struct msg_queue *find_locked(int id)
+static struct msg_queue *find_locked(const struct ipc_ns *ns, int id)
 {
     int slot = ipc_id_slot(id, IPC_MSGMNI);
     struct msg_queue *q;
@@ -56,13 +55,13 @@ static struct msg_queue *find_locked(int id)
     if (slot < 0)
         return NULL;
     q = g_queues[slot];
-    return q != NULL && q->o.id == id ? q : NULL;
+    return q != NULL && q->o.id == id && q->ns == ns ? q : NULL;
 }
 
-static struct msg_queue *find_key_locked(int32_t key)
+static struct msg_queue *find_key_locked(const struct ipc_ns *ns, int32_t key)
 {
     for (int i = 0; i < IPC_MSGMNI; i++) {
-        if (g_queues[i] != NULL && g_queues[i]->o.key == key)
+        if (g_queues[i] != NULL && g_queues[i]->ns == ns && g_queues[i]->o.key == key)
             return g_queues[i];
     }
     return NULL;
@@ -96,10 +95,7 @@ static void remove_locked(struct msg_queue *q)
         q->head = m->next;
         free(m);
     }
-    g_nr_msgs -= (long)q->qnum;
-    g_nr_bytes -= (long)q->cbytes;
     g_queues[q->idx] = NULL;
-    g_nr_queues--;
     free(q);
 }
 
@@ -116,13 +112,13 @@ static long create_locked(struct task *t, int32_t key, int msgflg)
     if (q == NULL)
         return -ENOMEM;
     ipc_owner_init(&q->o, t, key, ipc_make_id(idx, &g_seq[idx]), msgflg);
+    q->ns = ipc_ns_of(t);
     q->idx = idx;
     q->tail = &q->head;
     q->qbytes = IPC_MSGMNB;
     q->ctime = ipc_now();
     klist_init(&q->waiters);
     g_queues[idx] = q;
-    g_nr_queues++;
     return q->o.id;
 }
 
@@ -137,7 +133,7 @@ long ipc_msg_get(struct task *t, int32_t key, int msgflg)
         ret = create_locked(t, key, msgflg);
         goto out;
     }
-    q = find_key_locked(key);
+    q = find_key_locked(ipc_ns_of(t), key);
     if (q == NULL) {
         ret = (msgflg & IPC_CREAT) ? create_locked(t, key, msgflg) : -ENOENT;
         goto out;
@@ -184,7 +180,7 @@ long ipc_msg_send(struct task *t, int msqid, long type, const void *text, size_t
     memcpy(m->text, text, size);
     pthread_mutex_lock(&k->mu);
     for (;;) {
-        struct msg_queue *q = find_locked(msqid);
+        struct msg_queue *q = find_locked(ipc_ns_of(t), msqid);
 
         if (q == NULL) {
             ret = -EINVAL;
@@ -201,8 +197,6 @@ long ipc_msg_send(struct task *t, int msqid, long type, const void *text, size_t
             m = NULL;
             q->cbytes += size;
             q->qnum++;
-            g_nr_msgs++;
-            g_nr_bytes += (long)size;
             q->lspid = t->tg->pid;
             q->stime = ipc_now();
             wake_all_locked(q);
@@ -269,7 +263,7 @@ long ipc_msg_recv(struct task *t, int msqid, long msgtyp, int msgflg, size_t max
     }
     pthread_mutex_lock(&k->mu);
     for (;;) {
-        struct msg_queue *q = find_locked(msqid);
+        struct msg_queue *q = find_locked(ipc_ns_of(t), msqid);
         struct msg_one *m, **prev;
 
         if (q == NULL) {
@@ -308,8 +302,6 @@ long ipc_msg_recv(struct task *t, int msqid, long msgtyp, int msgflg, size_t max
                 q->tail = prev;
             q->cbytes -= m->size;
             q->qnum--;
-            g_nr_msgs--;
-            g_nr_bytes -= (long)m->size;
             q->lrpid = t->tg->pid;
             q->rtime = ipc_now();
             wake_all_locked(q);
@@ -351,13 +343,20 @@ static void stat_locked(struct task *t, const struct msg_queue *q, struct msqid_
     ds->msg_lrpid = task_pid_vnr_locked(t, q->lrpid);
 }
 
-static int max_idx_locked(void)
+/* The highest index `ns` uses (0 when none), and its queues, messages and bytes. */
+static int max_idx_locked(const struct ipc_ns *ns, int *nq, long *nmsgs, long *nbytes)
 {
     int max = 0;
 
+    *nq = 0;
+    *nmsgs = *nbytes = 0;
     for (int i = 0; i < IPC_MSGMNI; i++) {
-        if (g_queues[i] != NULL)
+        if (g_queues[i] != NULL && g_queues[i]->ns == ns) {
             max = i;
+            (*nq)++;
+            *nmsgs += (long)g_queues[i]->qnum;
+            *nbytes += (long)g_queues[i]->cbytes;
+        }
     }
     return max;
 }
@@ -368,7 +367,9 @@ long ipc_msg_ctl(struct task *t, int msqid, int cmd, uint64_t ubuf)
     struct msqid_ds ds;
     struct msginfo info;
     struct msg_queue *q;
+    long nmsgs, nbytes;
     long ret = 0;
+    int nq;
 
     cmd &= ~IPC_CMD_64;
     switch (cmd) {
@@ -381,17 +382,17 @@ long ipc_msg_ctl(struct task *t, int msqid, int cmd, uint64_t ubuf)
         info.msgssz = MSG_MSGSSZ;
         info.msgseg = MSG_MSGSEG;
         pthread_mutex_lock(&k->mu);
+        ret = max_idx_locked(ipc_ns_of(t), &nq, &nmsgs, &nbytes);
+        pthread_mutex_unlock(&k->mu);
         if (cmd == MSG_INFO) {
-            info.msgpool = g_nr_queues;
-            info.msgmap = (int)g_nr_msgs;
-            info.msgtql = (int)g_nr_bytes;
+            info.msgpool = nq;
+            info.msgmap = (int)nmsgs;
+            info.msgtql = (int)nbytes;
         } else {
             info.msgpool = MSG_MSGPOOL;
             info.msgmap = MSG_MSGMAP;
             info.msgtql = MSG_MSGTQL;
         }
-        ret = max_idx_locked();
-        pthread_mutex_unlock(&k->mu);
         if (task_copy_out(t, ubuf, &info, sizeof(info)) < 0)
             return -EFAULT;
         return ret;
@@ -410,10 +411,13 @@ long ipc_msg_ctl(struct task *t, int msqid, int cmd, uint64_t ubuf)
     if (msqid < 0)
         return -EINVAL;
     pthread_mutex_lock(&k->mu);
-    if (cmd == MSG_STAT || cmd == MSG_STAT_ANY)
+    if (cmd == MSG_STAT || cmd == MSG_STAT_ANY) {
         q = msqid < IPC_MSGMNI ? g_queues[msqid] : NULL;
-    else
-        q = find_locked(msqid);
+        if (q != NULL && q->ns != ipc_ns_of(t))
+            q = NULL;
+    } else {
+        q = find_locked(ipc_ns_of(t), msqid);
+    }
     if (q == NULL) {
         ret = -EINVAL;
         goto out;
@@ -461,8 +465,18 @@ out:
     return ret;
 }
 
+void ipc_msg_ns_gone_locked(const struct ipc_ns *ns)
+{
+    for (int i = 0; i < IPC_MSGMNI; i++) {
+        if (g_queues[i] != NULL && g_queues[i]->ns == ns)
+            remove_locked(g_queues[i]);
+    }
+}
+
 void ipc_msg_proc_show(struct kernel *k, FILE *out)
 {
+    const struct ipc_ns *ns = ipc_ns_current();
+
     fputs("       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid"
           "      stime      rtime      ctime\n",
           out);
@@ -470,7 +484,7 @@ void ipc_msg_proc_show(struct kernel *k, FILE *out)
     for (int i = 0; i < IPC_MSGMNI; i++) {
         const struct msg_queue *q = g_queues[i];
 
-        if (q == NULL)
+        if (q == NULL || q->ns != ns)
             continue;
         fprintf(out, "%10d %10d  %4o  %10lu %10lu %5u %5u %5u %5u %5u %5u %10llu %10llu %10llu\n",
                 q->o.key, q->o.id, q->o.mode & 0777, (unsigned long)q->cbytes,

@@ -25,7 +25,8 @@ struct sem_one {
 };
 
 struct sem_set {
-    struct ipc_owner o; /* Protected by k->mu, as every field below */
+    const struct ipc_ns *ns; /* Immutable; not a reference (the set goes with it) */
+    struct ipc_owner o;      /* Protected by k->mu, as every field below */
     int idx;
     int nsems;
     time_t otime, ctime;
@@ -54,11 +55,10 @@ struct sem_undo {
 /* Protected by the kernel's mu. */
 static struct sem_set *g_sets[IPC_SEMMNI];
 static unsigned int g_seq[IPC_SEMMNI];
-static int g_nr_sets;
 static long g_nr_sems;
 static struct klist g_undos = { &g_undos, &g_undos };
 
-static struct sem_set *find_locked(int id)
+static struct sem_set *find_locked(const struct ipc_ns *ns, int id)
 {
     int slot = ipc_id_slot(id, IPC_SEMMNI);
     struct sem_set *s;
@@ -66,13 +66,13 @@ static struct sem_set *find_locked(int id)
     if (slot < 0)
         return NULL;
     s = g_sets[slot];
-    return s != NULL && s->o.id == id ? s : NULL;
+    return s != NULL && s->o.id == id && s->ns == ns ? s : NULL;
 }
 
-static struct sem_set *find_key_locked(int32_t key)
+static struct sem_set *find_key_locked(const struct ipc_ns *ns, int32_t key)
 {
     for (int i = 0; i < IPC_SEMMNI; i++) {
-        if (g_sets[i] != NULL && g_sets[i]->o.key == key)
+        if (g_sets[i] != NULL && g_sets[i]->ns == ns && g_sets[i]->o.key == key)
             return g_sets[i];
     }
     return NULL;
@@ -117,7 +117,6 @@ static void remove_locked(struct sem_set *s)
     }
     drop_undos_locked(s->o.id);
     g_sets[s->idx] = NULL;
-    g_nr_sets--;
     g_nr_sems -= s->nsems;
     free(s);
 }
@@ -139,12 +138,12 @@ static long create_locked(struct task *t, int32_t key, int nsems, int semflg)
     if (s == NULL)
         return -ENOMEM;
     ipc_owner_init(&s->o, t, key, ipc_make_id(idx, &g_seq[idx]), semflg);
+    s->ns = ipc_ns_of(t);
     s->idx = idx;
     s->nsems = nsems;
     s->ctime = ipc_now();
     klist_init(&s->waiters);
     g_sets[idx] = s;
-    g_nr_sets++;
     g_nr_sems += nsems;
     return s->o.id;
 }
@@ -162,7 +161,7 @@ long ipc_sem_get(struct task *t, int32_t key, int nsems, int semflg)
         ret = create_locked(t, key, nsems, semflg);
         goto out;
     }
-    s = find_key_locked(key);
+    s = find_key_locked(ipc_ns_of(t), key);
     if (s == NULL) {
         ret = (semflg & IPC_CREAT) ? create_locked(t, key, nsems, semflg) : -ENOENT;
         goto out;
@@ -275,7 +274,7 @@ long ipc_sem_op(struct task *t, int semid, struct sembuf *sops, size_t nsops,
         kernel_deadline_from_now(timeout, &deadline);
     pthread_mutex_lock(&k->mu);
     for (;;) {
-        struct sem_set *s = find_locked(semid);
+        struct sem_set *s = find_locked(ipc_ns_of(t), semid);
         struct sem_undo *u = NULL;
         struct sem_waiter w = { .t = t };
         bool changed = false;
@@ -350,7 +349,7 @@ void ipc_sem_exit_locked(struct thread_group *tg)
         if (u->tg != tg)
             continue;
         klist_del(&u->node);
-        s = find_locked(u->semid);
+        s = find_locked(tg->ipcns, u->semid);
         if (s != NULL) {
             /* Linux's exit_sem: clamp into [0, SEMVMX] and record the exiting pid. */
             for (int i = 0; i < u->nsems && i < s->nsems; i++) {
@@ -410,13 +409,18 @@ static void stat_locked(const struct sem_set *s, struct semid_ds *ds)
     ds->sem_nsems = (unsigned long)s->nsems;
 }
 
-static int max_idx_locked(void)
+/* The highest index `ns` uses (0 when none), and its sets and semaphores. */
+static int max_idx_locked(const struct ipc_ns *ns, int *nsets, int *nsems)
 {
     int max = 0;
 
+    *nsets = *nsems = 0;
     for (int i = 0; i < IPC_SEMMNI; i++) {
-        if (g_sets[i] != NULL)
+        if (g_sets[i] != NULL && g_sets[i]->ns == ns) {
             max = i;
+            (*nsets)++;
+            *nsems += g_sets[i]->nsems;
+        }
     }
     return max;
 }
@@ -435,15 +439,16 @@ static long sem_info(struct task *t, int cmd, uint64_t arg)
         .semvmx = IPC_SEMVMX,
         .semaem = SEM_SEMAEM,
     };
+    int nsets, nsems;
     long ret;
 
     pthread_mutex_lock(&t->k->mu);
-    if (cmd == SEM_INFO) {
-        info.semusz = g_nr_sets;
-        info.semaem = (int)g_nr_sems;
-    }
-    ret = max_idx_locked();
+    ret = max_idx_locked(ipc_ns_of(t), &nsets, &nsems);
     pthread_mutex_unlock(&t->k->mu);
+    if (cmd == SEM_INFO) {
+        info.semusz = nsets;
+        info.semaem = nsems;
+    }
     if (task_copy_out(t, arg, &info, sizeof(info)) < 0)
         return -EFAULT;
     return ret;
@@ -459,7 +464,7 @@ static long sem_all(struct task *t, int semid, int cmd, uint64_t arg)
     long ret = 0;
 
     pthread_mutex_lock(&k->mu);
-    s = find_locked(semid);
+    s = find_locked(ipc_ns_of(t), semid);
     if (s == NULL) {
         pthread_mutex_unlock(&k->mu);
         return -EINVAL;
@@ -486,7 +491,7 @@ static long sem_all(struct task *t, int semid, int cmd, uint64_t arg)
         }
     }
     pthread_mutex_lock(&k->mu);
-    s = find_locked(semid);
+    s = find_locked(ipc_ns_of(t), semid);
     if (s == NULL || s->nsems != nsems) {
         pthread_mutex_unlock(&k->mu);
         ret = -EIDRM;
@@ -551,8 +556,10 @@ long ipc_sem_ctl(struct task *t, int semid, int semnum, int cmd, uint64_t arg)
     if (cmd == SEM_STAT || cmd == SEM_STAT_ANY) {
         /* These take an index, not an id, and return the id. */
         s = semid < IPC_SEMMNI ? g_sets[semid] : NULL;
+        if (s != NULL && s->ns != ipc_ns_of(t))
+            s = NULL;
     } else {
-        s = find_locked(semid);
+        s = find_locked(ipc_ns_of(t), semid);
     }
     if (s == NULL) {
         ret = -EINVAL;
@@ -631,15 +638,25 @@ out:
     return ret;
 }
 
+void ipc_sem_ns_gone_locked(const struct ipc_ns *ns)
+{
+    for (int i = 0; i < IPC_SEMMNI; i++) {
+        if (g_sets[i] != NULL && g_sets[i]->ns == ns)
+            remove_locked(g_sets[i]);
+    }
+}
+
 void ipc_sem_proc_show(struct kernel *k, FILE *out)
 {
+    const struct ipc_ns *ns = ipc_ns_current();
+
     fputs("       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime\n",
           out);
     pthread_mutex_lock(&k->mu);
     for (int i = 0; i < IPC_SEMMNI; i++) {
         const struct sem_set *s = g_sets[i];
 
-        if (s == NULL)
+        if (s == NULL || s->ns != ns)
             continue;
         fprintf(out, "%10d %10d  %4o %10u %5u %5u %5u %5u %10llu %10llu\n", s->o.key, s->o.id,
                 s->o.mode & 0777, (unsigned int)s->nsems, s->o.uid, s->o.gid, s->o.cuid, s->o.cgid,

@@ -12,6 +12,7 @@
 
 #include "sentry/arch/arch.h"
 #include "sentry/ipc/ipc.h"
+#include "sentry/ipc/ipc_internal.h"
 #include "sentry/kernel/kernel.h"
 
 /* Linux's ipc ids: index + sequence * SEQ_MULTIPLIER (ipc/util.h, IPCMNI). */
@@ -24,12 +25,13 @@
 #define SHM_GID 0
 
 struct ipc_shm {
-    int id;            /* Immutable */
-    int idx;           /* slot in g_slots; Immutable */
-    size_t size;       /* Immutable */
-    int memfd;         /* the segment's bytes; Immutable, closed when freed */
-    int32_t key;       /* IPC_PRIVATE once removed. Protected by g_mu (all fields below) */
-    unsigned int mode; /* permission bits | SHM_DEST | SHM_LOCKED */
+    const struct ipc_ns *ns; /* Immutable; not a reference (removed when it ends) */
+    int id;                  /* Immutable */
+    int idx;                 /* slot in g_slots; Immutable */
+    size_t size;             /* Immutable */
+    int memfd;               /* the segment's bytes; Immutable, closed when freed */
+    int32_t key;             /* IPC_PRIVATE once removed. Protected by g_mu (all fields below) */
+    unsigned int mode;       /* permission bits | SHM_DEST | SHM_LOCKED */
     uid_t uid, gid, cuid, cgid;
     time_t atime, dtime, ctime;
     int cpid, lpid;
@@ -59,21 +61,22 @@ static uint64_t pages_of(size_t size)
 }
 
 /* Needs g_mu. */
-static struct ipc_shm *find_id_locked(int id)
+static struct ipc_shm *find_id_locked(const struct ipc_ns *ns, int id)
 {
     struct ipc_shm *s;
 
     if (id < 0)
         return NULL;
     s = g_slots[(unsigned int)id % SHM_SEQ_MULTIPLIER % IPC_SHMMNI];
-    return s != NULL && s->id == id ? s : NULL;
+    return s != NULL && s->id == id && s->ns == ns ? s : NULL;
 }
 
 /* Needs g_mu. */
-static struct ipc_shm *find_key_locked(int32_t key)
+static struct ipc_shm *find_key_locked(const struct ipc_ns *ns, int32_t key)
 {
     for (size_t i = 0; i < IPC_SHMMNI; i++) {
-        if (g_slots[i] != NULL && !g_slots[i]->removed && g_slots[i]->key == key)
+        if (g_slots[i] != NULL && !g_slots[i]->removed && g_slots[i]->ns == ns &&
+            g_slots[i]->key == key)
             return g_slots[i];
     }
     return NULL;
@@ -90,7 +93,7 @@ static void destroy_locked(struct ipc_shm *s)
 }
 
 /* Creates a segment. Needs g_mu. Returns the id or -Exxx. */
-static long create_locked(int32_t key, size_t size, int shmflg, int pid)
+static long create_locked(const struct ipc_ns *ns, int32_t key, size_t size, int shmflg, int pid)
 {
     struct ipc_shm *s;
     size_t idx;
@@ -120,6 +123,7 @@ static long create_locked(int32_t key, size_t size, int shmflg, int pid)
         free(s);
         return e == EFBIG ? -EINVAL : -ENOMEM;
     }
+    s->ns = ns;
     s->idx = (int)idx;
     s->id = (int)(g_seq[idx] * SHM_SEQ_MULTIPLIER + idx);
     /* Linux keeps ids positive: the sequence wraps before the id would. */
@@ -138,19 +142,19 @@ static long create_locked(int32_t key, size_t size, int shmflg, int pid)
     return s->id;
 }
 
-long ipc_shm_get(int32_t key, size_t size, int shmflg, int pid)
+long ipc_shm_get(const struct ipc_ns *ns, int32_t key, size_t size, int shmflg, int pid)
 {
     struct ipc_shm *s;
     long ret;
 
     pthread_mutex_lock(&g_mu);
     if (key == IPC_PRIVATE) {
-        ret = create_locked(key, size, shmflg, pid);
+        ret = create_locked(ns, key, size, shmflg, pid);
         goto out;
     }
-    s = find_key_locked(key);
+    s = find_key_locked(ns, key);
     if (s == NULL) {
-        ret = (shmflg & IPC_CREAT) ? create_locked(key, size, shmflg, pid) : -ENOENT;
+        ret = (shmflg & IPC_CREAT) ? create_locked(ns, key, size, shmflg, pid) : -ENOENT;
         goto out;
     }
     if ((shmflg & IPC_CREAT) && (shmflg & IPC_EXCL)) {
@@ -168,12 +172,13 @@ out:
     return ret;
 }
 
-long ipc_shm_attach_get(int id, struct ipc_shm **out, int *host_fd, size_t *size)
+long ipc_shm_attach_get(const struct ipc_ns *ns, int id, struct ipc_shm **out, int *host_fd,
+                        size_t *size)
 {
     struct ipc_shm *s;
 
     pthread_mutex_lock(&g_mu);
-    s = find_id_locked(id);
+    s = find_id_locked(ns, id);
     if (s == NULL) {
         pthread_mutex_unlock(&g_mu);
         return -EINVAL;
@@ -256,22 +261,30 @@ static void stat_locked(const struct ipc_shm *s, struct shmid_ds *ds)
     ds->shm_nattch = s->nattch;
 }
 
-/* The highest used index (IPC_INFO, SHM_INFO), 0 when none. Needs g_mu. */
-static long max_idx_locked(void)
+/* The highest index `ns` uses (IPC_INFO, SHM_INFO), 0 when none, and its segments and pages.
+ * Needs g_mu. */
+static long max_idx_locked(const struct ipc_ns *ns, int *nsegs, uint64_t *pages)
 {
     long max = 0;
 
+    *nsegs = 0;
+    *pages = 0;
     for (size_t i = 0; i < IPC_SHMMNI; i++) {
-        if (g_slots[i] != NULL)
+        if (g_slots[i] != NULL && g_slots[i]->ns == ns) {
             max = (long)i;
+            (*nsegs)++;
+            *pages += pages_of(g_slots[i]->size);
+        }
     }
     return max;
 }
 
-long ipc_shm_ctl(int id, int cmd, void *buf)
+long ipc_shm_ctl(const struct ipc_ns *ns, int id, int cmd, void *buf)
 {
     struct ipc_shm *s = NULL;
+    uint64_t pages;
     long ret = 0;
+    int nsegs;
 
     cmd &= ~SHM_IPC_64;
     pthread_mutex_lock(&g_mu);
@@ -285,23 +298,23 @@ long ipc_shm_ctl(int id, int cmd, void *buf)
         info->shmmni = IPC_SHMMNI;
         info->shmseg = IPC_SHMSEG;
         info->shmall = IPC_SHMALL;
-        ret = max_idx_locked();
+        ret = max_idx_locked(ns, &nsegs, &pages);
         goto out;
     }
     case SHM_INFO: {
         struct shm_info *info = buf;
 
         memset(info, 0, sizeof(*info));
-        info->used_ids = (int)g_nr;
-        info->shm_tot = g_total_pages;
-        info->shm_rss = g_total_pages;
-        ret = max_idx_locked();
+        ret = max_idx_locked(ns, &nsegs, &pages);
+        info->used_ids = nsegs;
+        info->shm_tot = pages;
+        info->shm_rss = pages;
         goto out;
     }
     case SHM_STAT:
     case SHM_STAT_ANY:
         /* These take an index, not an id, and return the id. */
-        if (id < 0 || id >= (int)IPC_SHMMNI || g_slots[id] == NULL) {
+        if (id < 0 || id >= (int)IPC_SHMMNI || g_slots[id] == NULL || g_slots[id]->ns != ns) {
             ret = -EINVAL;
             goto out;
         }
@@ -318,7 +331,7 @@ long ipc_shm_ctl(int id, int cmd, void *buf)
         ret = -EINVAL;
         goto out;
     }
-    s = find_id_locked(id);
+    s = find_id_locked(ns, id);
     if (s == NULL) {
         ret = -EINVAL;
         goto out;
@@ -362,8 +375,27 @@ struct shm_line {
     size_t rss;
 };
 
+void ipc_shm_ns_gone(const struct ipc_ns *ns)
+{
+    pthread_mutex_lock(&g_mu);
+    for (size_t i = 0; i < IPC_SHMMNI; i++) {
+        struct ipc_shm *s = g_slots[i];
+
+        if (s == NULL || s->ns != ns)
+            continue;
+        /* Attached segments stay until their last detach, as after IPC_RMID. */
+        s->removed = true;
+        s->key = IPC_PRIVATE;
+        s->mode |= SHM_DEST;
+        if (s->nattch == 0 && s->holds == 0)
+            destroy_locked(s);
+    }
+    pthread_mutex_unlock(&g_mu);
+}
+
 void ipc_shm_proc_show(struct kernel *k, FILE *out)
 {
+    const struct ipc_ns *ns = ipc_ns_current();
     struct shm_line *lines;
     size_t n = 0;
 
@@ -373,7 +405,7 @@ void ipc_shm_proc_show(struct kernel *k, FILE *out)
     pthread_mutex_lock(&g_mu);
     lines = calloc(g_nr > 0 ? g_nr : 1, sizeof(*lines));
     for (size_t i = 0; lines != NULL && i < IPC_SHMMNI; i++) {
-        if (g_slots[i] == NULL)
+        if (g_slots[i] == NULL || g_slots[i]->ns != ns)
             continue;
         stat_locked(g_slots[i], &lines[n].ds);
         lines[n].id = g_slots[i]->id;

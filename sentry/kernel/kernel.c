@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/xalloc.h"
+#include "sentry/ipc/ipc.h"
 #include "sentry/kernel/kernel_internal.h"
 #include "sentry/loader/loader.h"
 #include "sentry/mm/mm.h"
@@ -357,6 +358,7 @@ struct thread_group *thread_group_new_in_locked(struct kernel *k, struct thread_
         tg->sid = parent->sid;
         tg->umask = parent->umask;
         tg->personality = parent->personality;
+        tg->ipcns = get_ipc_ns(parent->ipcns);
         memcpy(tg->rlimits, parent->rlimits, sizeof(tg->rlimits));
         memcpy(tg->actions, parent->actions, sizeof(tg->actions));
         klist_add_tail(&parent->children, &tg->sibling);
@@ -378,6 +380,7 @@ void thread_group_free_locked(struct thread_group *tg)
     if (tg->pidns != NULL && tg->pidns->reaper == tg)
         tg->pidns->reaper = NULL;
     put_pid_ns_locked(tg->pidns);
+    put_ipc_ns_locked(tg->ipcns);
     put_kernel_pids_locked(tg->pids);
     free(tg);
 }

@@ -16,6 +16,7 @@
 
 struct mm;
 struct fd_table;
+struct ipc_ns;
 struct vfs_fs;
 struct mount_ns;
 struct ktimer;
@@ -168,6 +169,7 @@ struct thread_group {
     int pid;                     /* the sandbox's own pid (tgid): the root namespace's; Immutable */
     struct pid_ns *pidns;        /* the namespace it lives in: a reference; Immutable */
     int ns_pid;                  /* its pid in `pidns` (== pid in the root); Immutable */
+    struct ipc_ns *ipcns;        /* its IPC namespace: a reference, NULL: the sandbox's */
     struct thread_group *parent; /* NULL for init; Not owned */
     struct klist children;       /* thread_group.sibling */
     struct klist sibling;

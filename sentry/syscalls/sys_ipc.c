@@ -18,7 +18,7 @@
 
 long sys_shmget(struct task *t, const struct sys_args *a)
 {
-    return ipc_shm_get((int32_t)a->a[0], (size_t)a->a[1], (int)a->a[2], t->tg->pid);
+    return ipc_shm_get(t->tg->ipcns, (int32_t)a->a[0], (size_t)a->a[1], (int)a->a[2], t->tg->pid);
 }
 
 long sys_shmat(struct task *t, const struct sys_args *a)
@@ -48,7 +48,7 @@ long sys_shmat(struct task *t, const struct sys_args *a)
         prot |= PROT_WRITE;
     if (shmflg & SHM_EXEC)
         prot |= PROT_EXEC;
-    ret = ipc_shm_attach_get(id, &shm, &host_fd, &size);
+    ret = ipc_shm_attach_get(t->tg->ipcns, id, &shm, &host_fd, &size);
     if (ret < 0)
         return ret;
     /* A nonzero address rounded down to 0 is a fixed mapping at 0: below mmap_min_addr. */
@@ -102,9 +102,16 @@ long sys_shmctl(struct task *t, const struct sys_args *a)
     default:
         return -EINVAL;
     }
-    ret = ipc_shm_ctl(id, cmd, &buf);
+    ret = ipc_shm_ctl(t->tg->ipcns, id, cmd, &buf);
     if (ret < 0)
         return ret;
+    if (cmd == IPC_STAT || cmd == SHM_STAT || cmd == SHM_STAT_ANY) {
+        /* The segment keeps global pids: the caller sees its namespace's numbers. */
+        pthread_mutex_lock(&t->k->mu);
+        buf.ds.shm_cpid = task_pid_vnr_locked(t, buf.ds.shm_cpid);
+        buf.ds.shm_lpid = task_pid_vnr_locked(t, buf.ds.shm_lpid);
+        pthread_mutex_unlock(&t->k->mu);
+    }
     if (out_len > 0 && task_copy_out(t, ubuf, &buf, out_len) < 0)
         return -EFAULT;
     return ret;

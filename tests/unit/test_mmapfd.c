@@ -181,36 +181,37 @@ static void test_mm(const struct platform_ops *ops, struct platform_as *as)
     tap_ok(mm_mmap_file(mm, 0, PG, PROT_READ | PROT_WRITE, MAP_SHARED, rd, 0) == -EACCES,
            "mm: writable MAP_SHARED of a read-only file is EACCES");
 
-    id = ipc_shm_get(IPC_PRIVATE, 3 * PG, IPC_CREAT | 0600, 1);
+    id = ipc_shm_get(NULL, IPC_PRIVATE, 3 * PG, IPC_CREAT | 0600, 1);
     tap_ok(id >= 0, "shm: create (%ld)", id);
-    tap_ok(ipc_shm_attach_get((int)id, &shm, &host_fd, &size) == 0 && size == 3 * PG,
+    tap_ok(ipc_shm_attach_get(NULL, (int)id, &shm, &host_fd, &size) == 0 && size == 3 * PG,
            "shm: attach_get");
     a = mm_shmat(mm, 0, PROT_READ | PROT_WRITE, false, shm, host_fd, size);
     ipc_shm_attach_put(shm, a > 0, 7);
-    tap_ok(a > 0 && ipc_shm_ctl((int)id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 1 &&
+    tap_ok(a > 0 && ipc_shm_ctl(NULL, (int)id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 1 &&
                ds.shm_lpid == 7,
            "shm: attached once");
     tap_ok(mm_copy_out(mm, (uintptr_t)a + PG, "seg", 3) == 0 &&
                pread(host_fd, buf, 3, (off_t)PG) == 3 && memcmp(buf, "seg", 3) == 0,
            "shm: the memory is the segment");
     tap_ok(mm_mprotect(mm, (uintptr_t)a + PG, PG, PROT_READ) == 0 &&
-               ipc_shm_ctl((int)id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 3,
+               ipc_shm_ctl(NULL, (int)id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 3,
            "shm: a split counts every vma, as Linux does");
     tap_ok(mm_shmdt(mm, (uintptr_t)a + PG, 8) == -EINVAL, "shmdt inside is EINVAL");
-    tap_ok(ipc_shm_ctl((int)id, IPC_RMID, NULL) == 0 && ipc_shm_ctl((int)id, IPC_STAT, &ds) == 0 &&
-               (ds.shm_perm.mode & SHM_DEST) && ds.shm_perm.__key == IPC_PRIVATE,
+    tap_ok(ipc_shm_ctl(NULL, (int)id, IPC_RMID, NULL) == 0 &&
+               ipc_shm_ctl(NULL, (int)id, IPC_STAT, &ds) == 0 && (ds.shm_perm.mode & SHM_DEST) &&
+               ds.shm_perm.__key == IPC_PRIVATE,
            "shm: removed while attached stays until the last detach");
     tap_ok(mm_shmdt(mm, (uintptr_t)a, 8) == 0 && mm_copy_out(mm, (uintptr_t)a, "x", 1) == -EFAULT,
            "shm: shmdt unmaps every piece");
-    tap_ok(ipc_shm_ctl((int)id, IPC_STAT, &ds) == -EINVAL, "shm: gone after the last detach");
-    tap_ok(ipc_shm_get(0x1234, 0, 0, 1) == -ENOENT &&
-               ipc_shm_get(0x1234, 10, IPC_CREAT | 0600, 1) >= 0 &&
-               ipc_shm_get(0x1234, 10, IPC_CREAT | IPC_EXCL, 1) == -EEXIST &&
-               ipc_shm_get(0x1234, 11, 0, 1) == -EINVAL,
+    tap_ok(ipc_shm_ctl(NULL, (int)id, IPC_STAT, &ds) == -EINVAL, "shm: gone after the last detach");
+    tap_ok(ipc_shm_get(NULL, 0x1234, 0, 0, 1) == -ENOENT &&
+               ipc_shm_get(NULL, 0x1234, 10, IPC_CREAT | 0600, 1) >= 0 &&
+               ipc_shm_get(NULL, 0x1234, 10, IPC_CREAT | IPC_EXCL, 1) == -EEXIST &&
+               ipc_shm_get(NULL, 0x1234, 11, 0, 1) == -EINVAL,
            "shm: keys");
-    id = ipc_shm_get(0x1234, 0, 0, 1);
-    tap_ok(id >= 0 && ipc_shm_ctl((int)id, IPC_RMID, NULL) == 0 &&
-               ipc_shm_get(0x1234, 0, 0, 1) == -ENOENT,
+    id = ipc_shm_get(NULL, 0x1234, 0, 0, 1);
+    tap_ok(id >= 0 && ipc_shm_ctl(NULL, (int)id, IPC_RMID, NULL) == 0 &&
+               ipc_shm_get(NULL, 0x1234, 0, 0, 1) == -ENOENT,
            "shm: removal without attachments frees the key");
     put_file(rw);
     put_file(rd);
