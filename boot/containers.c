@@ -364,6 +364,12 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
 
         a.share_pid_ns = pidns == NULL || pidns->path != NULL;
     }
+    {
+        /* The same rule for the IPC namespace (System V IPC, POSIX message queues). */
+        const struct spec_namespace *ipcns = specutils_namespace_find(c->spec, "ipc");
+
+        a.share_ipc_ns = ipcns == NULL || ipcns->path != NULL;
+    }
     /* The sentry enforces the pids limit; the host cgroup's pids.max is only a backstop. */
     if (c->spec->has_linux && c->spec->linux_cfg.resources != NULL &&
         c->spec->linux_cfg.resources->pids != NULL && c->spec->linux_cfg.resources->pids->has_limit)

@@ -132,6 +132,13 @@ struct sentry_container_args {
      */
     bool share_pid_ns;
     /*
+     * A pod member that keeps the sandbox's IPC namespace (System V objects,
+     * POSIX queues): its spec's "ipc" namespace has a path (the pause
+     * container's) or is absent; one to create gets a namespace of its own.
+     * Ignored for the first container, whose namespace is the sandbox's.
+     */
+    bool share_ipc_ns;
+    /*
      * linux.resources.pids.limit, which the sentry enforces (as gVisor's
      * does): clone fails with EAGAIN once the container's tasks (threads
      * count), zombies included, would pass it. <= 0: no limit.

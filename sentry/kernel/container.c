@@ -17,6 +17,7 @@
 #include "sentry/fs/overlay/overlay.h"
 #include "sentry/fs/proc/procfs.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
+#include "sentry/ipc/ipc.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/kernel_internal.h"
 #include "sentry/loader/loader.h"
@@ -74,6 +75,8 @@ struct sentry_container {
     struct pid_ns *pidns;
     /* Its pids limit, which its processes carry (sentry/kernel/pids.c). A reference (k->mu). */
     struct kernel_pids *pids;
+    /* Its processes' IPC namespace: a reference (k->mu), NULL for the sandbox's; Immutable */
+    struct ipc_ns *ipcns;
 };
 
 /* kernel.c's task allocator (used by kernel_start_init; not in a header yet). */
@@ -641,6 +644,7 @@ static int load_process(struct sentry_process *p, struct task **out, rt_error_t 
     /* Not running yet: it and all it forks count against the container's pids limit. */
     pthread_mutex_lock(&k->mu);
     t->tg->pids = get_kernel_pids_locked(p->c->pids);
+    t->tg->ipcns = get_ipc_ns(p->c->ipcns);
     pthread_mutex_unlock(&k->mu);
     if (setup_process(t, a, err) < 0) {
         /* Not run yet: it leaves at once, as killed. */
@@ -807,9 +811,14 @@ int sentry_container_start(struct sentry *s, const struct sentry_container_args 
     else
         c->pidns = kernel_pidns_new_locked(s->k);
     c->pids = kernel_pids_new(args->pids_limit);
-    if (c->pidns == NULL || c->pids == NULL) {
+    /* The same for System V IPC and POSIX queues: a member may ask for a namespace of its own. */
+    if (!c->init.kernel_init && !args->share_ipc_ns)
+        c->ipcns = ipc_ns_new();
+    if (c->pidns == NULL || c->pids == NULL ||
+        (!c->init.kernel_init && !args->share_ipc_ns && c->ipcns == NULL)) {
         put_pid_ns_locked(c->pidns);
         put_kernel_pids_locked(c->pids);
+        put_ipc_ns_locked(c->ipcns);
         pthread_mutex_unlock(&s->k->mu);
         close(args->root_gofer_fd);
         free(c);
@@ -837,6 +846,7 @@ int sentry_container_start(struct sentry *s, const struct sentry_container_args 
         pthread_mutex_lock(&s->k->mu);
         put_pid_ns_locked(c->pidns);
         put_kernel_pids_locked(c->pids);
+        put_ipc_ns_locked(c->ipcns);
         pthread_mutex_unlock(&s->k->mu);
         free(c);
         return -1;
@@ -984,6 +994,7 @@ void sentry_container_free(struct sentry_container *c)
     pthread_mutex_lock(&c->init.s->k->mu);
     put_pid_ns_locked(c->pidns);
     put_kernel_pids_locked(c->pids);
+    put_ipc_ns_locked(c->ipcns);
     pthread_mutex_unlock(&c->init.s->k->mu);
     free(c);
 }

@@ -5,6 +5,7 @@
 #include "sentry/net/net.h"
 #include "sentry/ipc/ipc.h"
 #include "sentry/syscalls/sys_gaps.h"
+#include "sentry/syscalls/sys_mount.h"
 #include "sentry/syscalls/sys_sched.h"
 
 /* clang-format off */
@@ -166,18 +167,18 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [152] = { .name = "munlockall", .fn = sys_munlockall, .support = SYS_SUPPORT_FULL },
     [153] = { .name = "vhangup" },
     [154] = { .name = "modify_ldt", ARGS(SA_INT, SA_PTR, SA_LEN) },
-    [155] = { .name = "pivot_root", ARGS(SA_PATH, SA_PATH) },
+    [155] = { .name = "pivot_root", .fn = sys_pivot_root, .support = SYS_SUPPORT_FULL, ARGS(SA_PATH, SA_PATH) },
     [156] = { .name = "_sysctl", ARGS(SA_PTR) },
     [157] = { .name = "prctl", .fn = sys_prctl, .support = SYS_SUPPORT_PARTIAL, .note = "PR_SET/GET_NAME, PDEATHSIG (recorded), DUMPABLE, CHILD_SUBREAPER (recorded), NO_NEW_PRIVS, GET_SECCOMP, CAPBSET_READ/DROP, CAP_AMBIENT, KEEPCAPS, SECUREBITS, GET_TIMERSLACK", ARGS(SA_INT, SA_HEX, SA_HEX, SA_HEX, SA_HEX) },
     [158] = { .name = "arch_prctl", .fn = sys_arch_prctl, .support = SYS_SUPPORT_PARTIAL, .note = "ARCH_SET_FS, ARCH_GET_FS, ARCH_SET_GS, ARCH_GET_GS", ARGS(SA_HEX, SA_HEX) },
     [159] = { .name = "adjtimex", ARGS(SA_PTR) },
     [160] = { .name = "setrlimit", .fn = sys_setrlimit, .support = SYS_SUPPORT_FULL, ARGS(SA_INT, SA_PTR) },
-    [161] = { .name = "chroot", ARGS(SA_PATH) },
+    [161] = { .name = "chroot", .fn = sys_chroot, .support = SYS_SUPPORT_FULL, ARGS(SA_PATH) },
     [162] = { .name = "sync", .fn = sys_sync, .support = SYS_SUPPORT_FULL, .note = "the sentry caches no file data" },
     [163] = { .name = "acct", ARGS(SA_PATH) },
     [164] = { .name = "settimeofday", ARGS(SA_PTR, SA_PTR) },
-    [165] = { .name = "mount", ARGS(SA_PATH, SA_PATH, SA_PATH, SA_HEX, SA_PTR) },
-    [166] = { .name = "umount2", ARGS(SA_PATH, SA_HEX) },
+    [165] = { .name = "mount", .fn = sys_mount, .support = SYS_SUPPORT_PARTIAL, .note = "the sentry's own file systems only (tmpfs, proc, sysfs, devpts, mqueue, cgroup2; bind, move, remount); propagation flags accepted, every mount stays private", ARGS(SA_PATH, SA_PATH, SA_PATH, SA_HEX, SA_PTR) },
+    [166] = { .name = "umount2", .fn = sys_umount2, .support = SYS_SUPPORT_PARTIAL, .note = "MNT_EXPIRE always EAGAIN (nothing expires marked mounts)", ARGS(SA_PATH, SA_HEX) },
     [167] = { .name = "swapon", ARGS(SA_PATH, SA_HEX) },
     [168] = { .name = "swapoff", ARGS(SA_PATH) },
     [169] = { .name = "reboot", ARGS(SA_HEX, SA_HEX, SA_HEX, SA_PTR) },
@@ -283,7 +284,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [269] = { .name = "faccessat", .fn = sys_faccessat, .support = SYS_SUPPORT_FULL, ARGS(SA_FD, SA_PATH, SA_INT) },
     [270] = { .name = "pselect6", .fn = sys_pselect6, .support = SYS_SUPPORT_FULL, ARGS(SA_INT, SA_PTR, SA_PTR, SA_PTR, SA_PTR, SA_PTR) },
     [271] = { .name = "ppoll", .fn = sys_ppoll, .support = SYS_SUPPORT_FULL, ARGS(SA_PTR, SA_UINT, SA_PTR, SA_PTR, SA_LEN) },
-    [272] = { .name = "unshare", ARGS(SA_HEX) },
+    [272] = { .name = "unshare", .fn = sys_unshare, .support = SYS_SUPPORT_PARTIAL, .note = "CLONE_NEWNS, CLONE_FS, CLONE_FILES; other namespaces EPERM (as clone)", ARGS(SA_HEX) },
     [273] = { .name = "set_robust_list", .fn = sys_set_robust_list, .support = SYS_SUPPORT_FULL, ARGS(SA_PTR, SA_LEN) },
     [274] = { .name = "get_robust_list", .fn = sys_get_robust_list, .support = SYS_SUPPORT_FULL, ARGS(SA_INT, SA_PTR, SA_PTR) },
     [275] = { .name = "splice", .fn = sys_splice, .support = SYS_SUPPORT_PARTIAL, .note = "copies through a sentry buffer; SPLICE_F_MOVE/GIFT ignored", ARGS(SA_FD, SA_PTR, SA_FD, SA_PTR, SA_LEN, SA_HEX) },

@@ -254,6 +254,12 @@ struct mount_ns {
     struct mount *root;
     struct mount *list; /* owned references */
     char *init_cwd;     /* owned; where the first task starts (vfs_task_fs_init), or NULL */
+    /*
+     * The namespace this one was copied from (unshare/clone CLONE_NEWNS),
+     * transitively: the container's. NULL for an original. Not owned (the
+     * container keeps the original). Immutable.
+     */
+    struct mount_ns *origin;
 };
 
 /* Creates a namespace whose root mount is `sb` (a new reference is taken). NULL on OOM. */
@@ -279,6 +285,50 @@ void vfs_path_copy(struct vfs_path *dst, const struct vfs_path *src);
 long vfs_mount(struct mount_ns *ns, const struct vfs_path *at, struct super_block *sb,
                unsigned int flags);
 
+/*
+ * Changing a namespace (mount_ops.c; mount(2), umount2(2), pivot_root(2)).
+ * The caller holds references to the paths it passes. Mount flags are VFS_MNT_*.
+ */
+
+/* Whether `m` is in the list of `ns` (not unmounted, not another namespace's). */
+bool vfs_mount_is_attached(const struct mount_ns *ns, const struct mount *m);
+/* Replaces `p` with the root of the topmost mount stacked on it, if any. */
+void vfs_path_follow_mounts(struct mount_ns *ns, struct vfs_path *p);
+/* Whether `p` is `from` or below it, across mounts (Linux's is_path_reachable). */
+bool vfs_path_is_reachable(const struct vfs_path *p, const struct vfs_path *from);
+/*
+ * Mounts a new mount of `sb` (a reference is taken) on `at` (a directory on a
+ * directory, a file on a file). Returns 0, -ENOTDIR or -ENOMEM.
+ */
+long vfs_mount_new_at(struct mount_ns *ns, const struct vfs_path *at, struct super_block *sb,
+                      unsigned int flags);
+/*
+ * Bind mount: a mount of src's file system rooted at src's dentry, on `at`;
+ * with `recursive` (MS_REC) the mounts below `src` are copied onto it.
+ * Returns 0, -ENOTDIR (a directory on a non-directory or the reverse),
+ * -EINVAL (a mount not in `ns`) or -ENOMEM.
+ */
+long vfs_mount_bind(struct mount_ns *ns, const struct vfs_path *at, const struct vfs_path *src,
+                    unsigned int flags, bool recursive);
+/*
+ * Unmounts `m` and everything mounted below it. Without `lazy`
+ * (MNT_DETACH), -EBUSY when something is mounted on it or it has more
+ * users than the list and `holders` references the caller has. -EINVAL
+ * for the namespace's root or a mount not in `ns`. Users keep a detached
+ * mount alive.
+ */
+long vfs_umount(struct mount_ns *ns, struct mount *m, bool lazy, int holders);
+/* MS_MOVE: hangs `m` on `at`. Returns 0, -EINVAL, -ENOTDIR, -ELOOP (at is below m). */
+long vfs_mount_move(struct mount_ns *ns, struct mount *m, const struct vfs_path *at);
+/*
+ * pivot_root(2) for a task whose root is `root`: the mount of `new_root`
+ * becomes the namespace's root, the root's mount goes on `put_old`.
+ * Returns 0, -EBUSY, -EINVAL, -ENOENT with Linux's rules; the caller moves
+ * the roots and working directories that were at `root` (chroot_fs_refs).
+ */
+long vfs_pivot_root(struct mount_ns *ns, const struct vfs_path *root,
+                    const struct vfs_path *new_root, const struct vfs_path *put_old);
+
 /* The root, working directory and mount namespace of a task (CLONE_FS shares it). */
 struct vfs_fs {
     int refs;
@@ -293,6 +343,11 @@ struct vfs_fs *vfs_fs_new(struct mount_ns *ns);
 struct vfs_fs *vfs_fs_copy(const struct vfs_fs *fs);
 struct vfs_fs *get_vfs_fs(struct vfs_fs *fs);
 void put_vfs_fs(struct vfs_fs *fs);
+/*
+ * Gives `fs` (used by no one else yet) a copy of its mount namespace with
+ * its root and cwd moved into it (CLONE_NEWNS). Returns 0 or -ENOMEM.
+ */
+long vfs_fs_unshare_ns(struct vfs_fs *fs);
 
 /* ---- credentials and permissions ---- */
 
