@@ -672,7 +672,8 @@ static bool in_container_locked(struct thread_group *tg, const struct sentry_con
     {
         const struct task *t = klist_entry(pos, struct task, tg_node);
 
-        return t->fs != NULL && t->fs->ns == c->ns;
+        /* A copy of its namespace (unshare(CLONE_NEWNS)) stays in the container. */
+        return t->fs != NULL && (t->fs->ns == c->ns || t->fs->ns->origin == c->ns);
     }
     return false;
 }
