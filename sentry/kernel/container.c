@@ -82,6 +82,19 @@ struct sentry_container {
 /* kernel.c's task allocator (used by kernel_start_init; not in a header yet). */
 struct task *kernel_task_alloc(struct kernel *k);
 
+/* Makes this thread's malloc arena shrink its heap once (see sentry_new). */
+static void *shrink_arena_heap(void *arg)
+{
+    enum { N = 4, SIZE = 96 * 1024 }; /* below the mmap threshold: from the arena's heap */
+    void *p[N];
+
+    for (int i = 0; i < N; i++)
+        p[i] = xmalloc(SIZE);
+    for (int i = N - 1; i >= 0; i--)
+        free(p[i]);
+    return arg;
+}
+
 int sentry_new(const struct sentry_opts *opts, struct sentry **out, rt_error_t *err)
 {
     const char *name = opts->platform != NULL ? opts->platform : "ptrace";
@@ -105,6 +118,19 @@ int sentry_new(const struct sentry_opts *opts, struct sentry **out, rt_error_t *
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
         mallopt(M_ARENA_MAX, 8 * (int)(ncpu > 0 ? ncpu : 1));
+    }
+    /*
+     * Likewise, glibc reads /proc/sys/vm/overcommit_memory the first time it
+     * shrinks the heap of a thread's arena (check_may_shrink_heap), which the
+     * sentry does when many tasks end at once (a fork bomb killed): under the
+     * filter, the sandbox died before answering the container's Wait. One
+     * shrink on a thread of its own (a new arena) now makes glibc remember it.
+     */
+    {
+        pthread_t th;
+
+        if (pthread_create(&th, NULL, shrink_arena_heap, NULL) == 0)
+            pthread_join(th, NULL);
     }
     s = xmalloc0(sizeof(*s));
     s->pops = kopts.platform;
