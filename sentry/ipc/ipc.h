@@ -280,6 +280,17 @@ long ipc_mq_notify(struct task *t, int fd, const struct kernel_sigevent *ev);
 /* mq_getsetattr(2): fills `old`; `newattr` (may be NULL) sets O_NONBLOCK. 0, -EBADF, -EINVAL. */
 long ipc_mq_getsetattr(struct task *t, int fd, const struct mq_attr *newattr, struct mq_attr *old);
 
+/*
+ * For an mqueue mount (/dev/mqueue) of the calling task's namespace:
+ * ipc_mq_list calls `fn` with each queue's name until it returns false (0 or
+ * -ENOMEM); ipc_mq_lookup_ino gives the inode number of queue `name` (0:
+ * none); ipc_mq_show writes the status line of queue `ino` (read(2) of its
+ * file) or returns -ENOENT. Take the queues' lock themselves.
+ */
+long ipc_mq_list(bool (*fn)(void *arg, const char *name), void *arg);
+uint64_t ipc_mq_lookup_ino(const char *name);
+long ipc_mq_show(uint64_t ino, FILE *out);
+
 /* The POSIX message queue syscall handlers (sentry/syscalls/sys_mqueue.c). */
 long sys_mq_open(struct task *t, const struct sys_args *a);
 long sys_mq_unlink(struct task *t, const struct sys_args *a);

@@ -544,13 +544,11 @@ long ipc_mq_getsetattr(struct task *t, int fd, const struct mq_attr *newattr, st
     return 0;
 }
 
-/* read(2) of a queue: Linux's one status line. */
-static long mq_read(struct file *f, void *buf, size_t len)
+/* Linux's status line of a queue (mqueue_read_file), pids as the calling task sees them. */
+static int status_line(struct mq_queue *q, char *line, size_t size)
 {
-    struct mq_queue *q = f->priv;
     struct task *cur = g_kernel_current_task;
-    char line[MQ_FILENT_SIZE + 1];
-    int notify = 0, signo = 0, pid = 0, n;
+    int notify = 0, signo = 0, pid = 0;
     unsigned long qsize;
 
     pthread_mutex_lock(&g_mu);
@@ -566,8 +564,16 @@ static long mq_read(struct file *f, void *buf, size_t len)
         pid = task_pid_vnr_locked(cur, pid);
         pthread_mutex_unlock(&cur->k->mu);
     }
-    n = snprintf(line, sizeof(line), "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n", qsize,
-                 notify, signo, pid);
+    return snprintf(line, size, "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n", qsize,
+                    notify, signo, pid);
+}
+
+/* read(2) of a queue: the status line. */
+static long mq_read(struct file *f, void *buf, size_t len)
+{
+    char line[MQ_FILENT_SIZE + 1];
+    int n = status_line(f->priv, line, sizeof(line));
+
     if (n < 0)
         return -EIO;
     if (f->pos >= n)
@@ -577,6 +583,80 @@ static long mq_read(struct file *f, void *buf, size_t len)
     memcpy(buf, line + f->pos, len);
     f->pos += (int64_t)len;
     return (long)len;
+}
+
+long ipc_mq_list(bool (*fn)(void *arg, const char *name), void *arg)
+{
+    const struct ipc_ns *ns = ipc_ns_current();
+    char(*names)[NAME_MAX + 1] = NULL;
+    size_t n = 0;
+    struct klist *pos;
+
+    pthread_mutex_lock(&g_mu);
+    names = calloc((size_t)g_nr_queues + 1, sizeof(*names));
+    if (names == NULL) {
+        pthread_mutex_unlock(&g_mu);
+        return -ENOMEM;
+    }
+    klist_for_each(pos, &g_queues)
+    {
+        struct mq_queue *q = klist_entry(pos, struct mq_queue, node);
+
+        if (q->ns == ns)
+            memcpy(names[n++], q->name, sizeof(q->name));
+    }
+    pthread_mutex_unlock(&g_mu);
+    /* Emitted without the lock: the reader's callback copies into its buffer. */
+    for (size_t i = 0; i < n && fn(arg, names[i]); i++)
+        ;
+    free(names);
+    return 0;
+}
+
+uint64_t ipc_mq_lookup_ino(const char *name)
+{
+    struct mq_queue *q;
+    uint64_t ino;
+
+    pthread_mutex_lock(&g_mu);
+    q = lookup_locked(ipc_ns_current(), name);
+    ino = q != NULL ? q->ino : 0;
+    pthread_mutex_unlock(&g_mu);
+    return ino;
+}
+
+long ipc_mq_show(uint64_t ino, FILE *out)
+{
+    const struct ipc_ns *ns = ipc_ns_current();
+    char line[MQ_FILENT_SIZE + 1];
+    struct mq_queue *q = NULL;
+    struct klist *pos;
+
+    pthread_mutex_lock(&g_mu);
+    klist_for_each(pos, &g_queues)
+    {
+        struct mq_queue *c = klist_entry(pos, struct mq_queue, node);
+
+        if (c->ns == ns && c->ino == ino) {
+            q = c;
+            /* Held like an open file while its line is made. */
+            q->refs++;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&g_mu);
+    if (q == NULL)
+        return -ENOENT;
+    if (status_line(q, line, sizeof(line)) > 0)
+        fputs(line, out);
+    pthread_mutex_lock(&g_mu);
+    if (put_queue_locked(q)) {
+        pthread_mutex_unlock(&g_mu);
+        free_queue(q);
+        return 0;
+    }
+    pthread_mutex_unlock(&g_mu);
+    return 0;
 }
 
 static unsigned int mq_poll(struct file *f)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sysfs: the little of /sys common programs read (CPU lists, THP mode, the cgroup mount point). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "sentry/fs/proc/kernfs.h"
 #include "sentry/fs/sys/sysfs.h"
+#include "sentry/ipc/ipc.h"
 #include "sentry/kernel/kernel.h"
 
 #define SYSFS_MAGIC  0x62656572
@@ -181,10 +183,59 @@ struct super_block *sysfs_new(void)
     return kfs_new("sysfs", SYSFS_MAGIC, &g_sys_root);
 }
 
+/* /dev/mqueue: the POSIX queues of the reader's IPC namespace (sentry/ipc/mqueue.c). */
+struct mqueue_emit {
+    kfs_emit_fn emit;
+    void *arg;
+};
+
+static bool mqueue_emit_one(void *arg, const char *name)
+{
+    struct mqueue_emit *m = arg;
+
+    return m->emit(m->arg, name, DT_REG);
+}
+
+static long mqueue_list(const struct kfs_ctx *c, kfs_emit_fn emit, void *arg)
+{
+    struct mqueue_emit m = { .emit = emit, .arg = arg };
+
+    (void)c;
+    return ipc_mq_list(mqueue_emit_one, &m);
+}
+
+/* A queue's file: its status line ("QSIZE:... NOTIFY:..."); the context's fd is its inode. */
+static long show_mqueue_file(const struct kfs_ctx *c, FILE *out)
+{
+    return ipc_mq_show((uint64_t)(unsigned int)c->fd, out);
+}
+
+static const struct kfs_entry g_mqueue_file = {
+    .mode = S_IFREG | 0600,
+    .show = show_mqueue_file,
+};
+
+static long mqueue_lookup(const struct kfs_ctx *c, const char *name, const struct kfs_entry **entry,
+                          struct kfs_ctx *child)
+{
+    uint64_t ino = ipc_mq_lookup_ino(name);
+
+    (void)c;
+    if (ino == 0 || ino > INT32_MAX)
+        return -ENOENT;
+    *entry = &g_mqueue_file;
+    memset(child, 0, sizeof(*child));
+    child->fd = (int)ino;
+    return 0;
+}
+
+static const struct kfs_dyn_dir g_mqueue_dyn = { .list = mqueue_list, .lookup = mqueue_lookup };
+
 static const struct kfs_entry g_mqueue_root = {
     .name = "/",
     .mode = S_IFDIR | S_ISVTX | 0777,
     .children = g_empty,
+    .dyn = &g_mqueue_dyn,
 };
 
 struct super_block *mqueuefs_new(void)

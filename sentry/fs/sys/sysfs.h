@@ -30,9 +30,10 @@ long sysfs_fs_new(const char *type, const char *data, struct mount_ns *ns,
 struct super_block *sysfs_new(void);
 
 /*
- * Creates an mqueue file system instance for a mount (type "mqueue"): an
- * empty directory; the queues themselves live in the sentry's IPC
- * namespace (mq_open), which this mount does not list. NULL on OOM.
+ * Creates an mqueue file system instance for a mount (type "mqueue"): a
+ * directory listing the POSIX queues of the reader's IPC namespace, each a
+ * file whose read shows its status line (sentry/ipc/mqueue.c); queues are
+ * made and removed with mq_open / mq_unlink only. NULL on OOM.
  */
 struct super_block *mqueuefs_new(void);
 
