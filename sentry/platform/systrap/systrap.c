@@ -107,12 +107,26 @@ struct fpx_sw_bytes {
 #define USER_CS               0x33
 #define USER_SS               0x2b
 
+/* Records the vCPUs the sentry may run on (none if unknown): ctx_attach spreads pairs over them. */
+static void collect_cpus(struct platform *p)
+{
+    cpu_set_t set;
+
+    if (sched_getaffinity(0, sizeof(set), &set) < 0)
+        return;
+    for (int c = 0; c < CPU_SETSIZE && p->nr_allowed < (int)ARRAY_SIZE(p->allowed); c++) {
+        if (CPU_ISSET(c, &set))
+            p->allowed[p->nr_allowed++] = c;
+    }
+}
+
 static int systrap_init(const struct platform_opts *opts, struct platform **out, rt_error_t *err)
 {
     struct platform *p = xmalloc0(sizeof(*p));
 
     p->opts = *opts;
     p->nr_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    collect_cpus(p);
     if (systrap_stub_prepare(p, err) < 0) {
         free(p);
         return rt_error_wrap(err, "preparing the systrap stub");
@@ -1056,7 +1070,8 @@ static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind
         goto fail;
     }
     nctx = xmalloc0(sizeof(*nctx));
-    nctx->cpu = -1;
+    /* A process starts on its parent's vCPU (see ctx_attach), a thread anywhere. */
+    nctx->cpu = kind == PLATFORM_CLONE_THREAD ? -1 : ctx->cpu;
     nctx->tid = (pid_t)tid;
     nctx->msg = cm;
     nctx->slot = slot;
@@ -1128,10 +1143,26 @@ static long systrap_ctx_attach(struct platform_ctx *ctx)
         count_active(ctx);
         return 0;
     }
-    /* Unlike ptrace, any thread may serve a context: only the vCPU matters. */
-    cpu = sched_getcpu();
-    if (cpu < 0)
-        return -errno;
+    /*
+     * Unlike ptrace, any thread may serve a context: only the vCPU matters.
+     * The calling thread was created by a pinned thread and inherited its
+     * one vCPU. A new process stays on its parent's (ctx->cpu from
+     * ctx_clone): it mostly runs while the parent waits (fork+exec+wait on
+     * another vCPU cost 1.2 ms more, bench/forkexec). New threads are spread
+     * over the sentry's vCPUs in turn: all on one vCPU, hostile_threads took
+     * twice as long as on ptrace, which spreads them too.
+     */
+    if (ctx->cpu >= 0) {
+        cpu = ctx->cpu;
+    } else if (ctx->as->p->nr_allowed > 0) {
+        unsigned int n = __atomic_fetch_add(&ctx->as->p->next_cpu, 1, __ATOMIC_RELAXED);
+
+        cpu = ctx->as->p->allowed[n % (unsigned int)ctx->as->p->nr_allowed];
+    } else {
+        cpu = sched_getcpu();
+        if (cpu < 0)
+            return -errno;
+    }
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
     if (sched_setaffinity(0, sizeof(set), &set) < 0)

@@ -123,6 +123,10 @@ struct platform {
     size_t nr_common;
     uintptr_t vdso_base;
     int nr_cpus; /* Immutable */
+    /* The vCPUs the sentry may run on (Immutable), and the next one ctx_attach takes (atomic). */
+    int allowed[256];
+    int nr_allowed;
+    unsigned int next_cpu;
     /* Contexts being run by a sentry thread (see choose_mode). Atomic. */
     int active;
     /* The window of all regions (PROT_NONE where unused). Immutable. */
