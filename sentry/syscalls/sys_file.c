@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <linux/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,6 +333,51 @@ long sys_dup3(struct task *t, const struct sys_args *a)
                                task_nofile_limit(t));
 }
 
+/*
+ * F_SETOWN/F_GETOWN, their _EX forms and F_SETSIG/F_GETSIG: the owner and
+ * signal are kept in the file and read back as Linux does (F_GETOWN of a
+ * process group is negative). The owner is not checked to exist and no
+ * SIGIO/SIGURG is sent yet: programs that set them up (nginx's channels) run.
+ */
+static long fcntl_owner(struct task *t, struct file *f, int cmd, uint64_t arg)
+{
+    struct f_owner_ex ex;
+    long ret;
+
+    switch (cmd) {
+    case F_SETOWN:
+        if ((int)arg == INT_MIN)
+            return -EINVAL;
+        f->owner = (int)arg;
+        f->owner_type = (int)arg < 0 ? F_OWNER_PGRP : F_OWNER_PID;
+        return 0;
+    case F_GETOWN:
+        return f->owner;
+    case F_SETOWN_EX:
+        ret = task_copy_in(t, &ex, arg, sizeof(ex));
+        if (ret < 0)
+            return ret;
+        if (ex.type != F_OWNER_TID && ex.type != F_OWNER_PID && ex.type != F_OWNER_PGRP)
+            return -EINVAL;
+        if (ex.pid < 0)
+            return -ESRCH;
+        f->owner = ex.type == F_OWNER_PGRP ? -ex.pid : ex.pid;
+        f->owner_type = ex.type;
+        return 0;
+    case F_GETOWN_EX:
+        ex.type = f->owner_type;
+        ex.pid = f->owner < 0 ? -f->owner : f->owner;
+        return task_copy_out(t, arg, &ex, sizeof(ex));
+    case F_SETSIG:
+        if (arg > _NSIG)
+            return -EINVAL;
+        f->owner_sig = (int)arg;
+        return 0;
+    default: /* F_GETSIG */
+        return f->owner_sig;
+    }
+}
+
 /* The status flags F_SETFL may change (Linux's SETFL_MASK). */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
@@ -363,6 +409,13 @@ long sys_fcntl(struct task *t, const struct sys_args *a)
         return pipe_is_pipe(f) ? pipe_get_size(f) : -EBADF;
     case F_SETPIPE_SZ:
         return pipe_is_pipe(f) ? pipe_set_size(f, a->a[2]) : -EBADF;
+    case F_SETOWN:
+    case F_GETOWN:
+    case F_SETOWN_EX:
+    case F_GETOWN_EX:
+    case F_SETSIG:
+    case F_GETSIG:
+        return fcntl_owner(t, f, (int)a->a[1], a->a[2]);
     default:
         return -EINVAL;
     }
@@ -377,6 +430,15 @@ long sys_ioctl(struct task *t, const struct sys_args *a)
         return -EBADF;
     if (cmd == FIOCLEX || cmd == FIONCLEX)
         return fd_table_set_cloexec(t->fdt, (int)a->a[0], cmd == FIOCLEX);
+    if (cmd == FIOASYNC) { /* O_ASYNC as F_SETFL sets it (no SIGIO is sent yet) */
+        int on;
+        long ret = task_copy_in(t, &on, a->a[2], sizeof(on));
+
+        if (ret < 0)
+            return ret;
+        f->flags = on ? f->flags | O_ASYNC : f->flags & ~(unsigned int)O_ASYNC;
+        return 0;
+    }
     if (f->ops->ioctl == NULL) {
         struct inode *ino = file_inode(f);
 

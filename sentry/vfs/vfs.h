@@ -66,6 +66,10 @@ struct file {
     struct mount *mnt;          /* owned reference; NULL for anonymous files (stdio, pipes) */
     struct dentry *dentry;      /* owned reference; NULL for anonymous files */
     void *priv;                 /* owned by the ops */
+    /* F_SETOWN(_EX)/F_SETSIG: kept and reported back; no SIGIO/SIGURG is sent yet. */
+    int owner;      /* pid (> 0), -pgid (< 0) or 0 */
+    int owner_type; /* F_OWNER_TID, F_OWNER_PID or F_OWNER_PGRP */
+    int owner_sig;  /* F_SETSIG's signal; 0: SIGIO */
 };
 
 /* Allocates a file with one reference. Returns NULL on OOM. */
