@@ -2,6 +2,7 @@
 // `runsc-c boot`: the sandbox process sets itself up, drops privileges and serves the control
 // socket.
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <net/if.h>
@@ -21,6 +22,7 @@
 #include "common/caps.h"
 #include "common/common.h"
 #include "common/syscalls.h"
+#include "sentry/fs/proc/procfs.h"
 #include "sentry/sentry.h"
 #include "specutils/specutils.h"
 
@@ -259,6 +261,12 @@ static int boot_setup(const struct boot_options *o, struct spec **spec, struct s
     /* 5b. The network namespace's loopback is up (a new one starts down). */
     if (loopback_up(err) < 0)
         return rt_error_wrap(err, "bringing up the loopback interface");
+    /*
+     * 5c. The namespace's counters for /proc/net/snmp and netstat: files kept
+     *     open (the filter allows no open); missing ones leave those absent.
+     */
+    procfs_set_net_counters(open("/proc/self/net/snmp", O_RDONLY | O_CLOEXEC),
+                            open("/proc/self/net/netstat", O_RDONLY | O_CLOEXEC));
     /* 6. An empty, read-only root: no host path is reachable from here on. */
     if (enter_empty_root(err) < 0)
         return rt_error_wrap(err, "entering the empty root");

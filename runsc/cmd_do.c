@@ -264,6 +264,9 @@ static int __attribute__((noreturn)) run_sentry(struct runsc_global_opts *g, con
         args.stdio[0] = args.stdio[1] = args.stdio[2] = -1; /* the console, below */
     if (sentry_setup_privileges(&err) < 0)
         goto fail;
+    /* /proc/net/snmp and netstat: this network namespace's counters (as boot does). */
+    procfs_set_net_counters(open("/proc/self/net/snmp", O_RDONLY | O_CLOEXEC),
+                            open("/proc/self/net/netstat", O_RDONLY | O_CLOEXEC));
     if (kopts.platform == NULL) {
         rt_make_error(&err, 0, "unknown platform");
         goto fail;

@@ -309,5 +309,7 @@ const struct kfs_entry g_proc_net_entries[] = {
     { .name = "udp", .mode = S_IFREG | 0444, .show = proc_show_net_udp },
     { .name = "udp6", .mode = S_IFREG | 0444, .show = proc_show_net_udp6 },
     { .name = "unix", .mode = S_IFREG | 0444, .show = proc_show_net_unix },
+    { .name = "snmp", .mode = S_IFREG | 0444, .show = proc_show_net_snmp },
+    { .name = "netstat", .mode = S_IFREG | 0444, .show = proc_show_net_netstat },
     { .name = NULL },
 };

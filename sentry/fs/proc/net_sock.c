@@ -6,6 +6,8 @@
  * sandbox's network namespace, so their state, timers and windows come from
  * the host's TCP_INFO and SO_MEMINFO; unix sockets are the sentry's. Sockets
  * no process holds (TIME_WAIT, in flight in SCM_RIGHTS) are not listed.
+ * snmp and netstat are the host's counters of that namespace, read through
+ * files boot opened before the seccomp filter.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,9 +18,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/common.h"
 #include "sentry/fs/proc/proc_internal.h"
+#include "sentry/fs/proc/procfs.h"
 #include "sentry/net/net.h"
 #include "sentry/vfs/vfs.h"
 
@@ -377,4 +381,42 @@ long proc_show_net_unix(const struct kfs_ctx *c, FILE *out)
     }
     sock_list_free(&l);
     return ret;
+}
+
+/* ---- /proc/net/snmp and /proc/net/netstat: the host's counters of the sandbox's netns ---- */
+
+static int g_snmp_fd = -1, g_netstat_fd = -1;
+
+void procfs_set_net_counters(int snmp_fd, int netstat_fd)
+{
+    g_snmp_fd = snmp_fd;
+    g_netstat_fd = netstat_fd;
+}
+
+/* Copies host procfs file `fd` from its start (pread: a fresh snapshot each time). */
+static long copy_host_file(int fd, FILE *out)
+{
+    char buf[4096];
+    off_t off = 0;
+    ssize_t n;
+
+    if (fd < 0)
+        return -ENOENT;
+    while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
+        fwrite(buf, 1, (size_t)n, out);
+        off += n;
+    }
+    return n < 0 ? -EIO : 0;
+}
+
+long proc_show_net_snmp(const struct kfs_ctx *c, FILE *out)
+{
+    (void)c;
+    return copy_host_file(g_snmp_fd, out);
+}
+
+long proc_show_net_netstat(const struct kfs_ctx *c, FILE *out)
+{
+    (void)c;
+    return copy_host_file(g_netstat_fd, out);
 }

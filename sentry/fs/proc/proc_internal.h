@@ -44,3 +44,5 @@ long proc_show_net_tcp6(const struct kfs_ctx *c, FILE *out);
 long proc_show_net_udp(const struct kfs_ctx *c, FILE *out);
 long proc_show_net_udp6(const struct kfs_ctx *c, FILE *out);
 long proc_show_net_unix(const struct kfs_ctx *c, FILE *out);
+long proc_show_net_snmp(const struct kfs_ctx *c, FILE *out);
+long proc_show_net_netstat(const struct kfs_ctx *c, FILE *out);
