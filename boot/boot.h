@@ -55,6 +55,8 @@ struct control_handlers {
     int (*restore)(void *ctx, const struct control_create *c, int *fds, size_t nfds,
                    rt_error_t *err);
     int (*destroy)(void *ctx, const char *container_id, rt_error_t *err);
+    /* New limits (`runsc-c update`): the pids limit goes to the sentry. */
+    int (*update)(void *ctx, const struct control_update *u, rt_error_t *err);
     /*
      * Called before the reply; returning 0 makes the server answer success,
      * stop accepting, and control_server_run return 0. NULL: shutdown is

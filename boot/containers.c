@@ -46,6 +46,9 @@ struct boot_container {
     int exit_status;           /* wait(2) status once stopped. Protected by g_mu. */
     int exited_fd;             /* eventfd, readable once stopped; Immutable. */
     struct boot_exec *execs;   /* Protected by g_mu. */
+    /* An Update's pids limit for a container not started yet (start uses it). g_mu */
+    bool has_pids_limit;
+    int64_t pids_limit;
 };
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -374,6 +377,8 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
     if (c->spec->has_linux && c->spec->linux_cfg.resources != NULL &&
         c->spec->linux_cfg.resources->pids != NULL && c->spec->linux_cfg.resources->pids->has_limit)
         a.pids_limit = c->spec->linux_cfg.resources->pids->limit;
+    if (c->has_pids_limit)
+        a.pids_limit = c->pids_limit;
     /* The rootfs connection belongs to the sentry's mount from here on. */
     a.root_gofer_fd = take_fd(&c->fds[nstdio]);
     if (sentry_container_start(g_sentry, &a, &c->sc, err) < 0)
@@ -703,6 +708,47 @@ static int ctr_destroy(void *ctx, const char *id, rt_error_t *err)
     return 0;
 }
 
+/* `runsc-c update`: the sentry enforces the pids limit (the host cgroup only backs it up). */
+static int ctr_update(void *ctx, const struct control_update *u, rt_error_t *err)
+{
+    struct boot_container *c;
+    int ret = 0;
+
+    (void)ctx;
+    pthread_mutex_lock(&g_mu);
+    c = find_locked(u->container_id);
+    if (c == NULL) {
+        ret = rt_make_error(err, ENOENT, "no container `%s` in this sandbox", u->container_id);
+    } else if (u->has_pids_limit) {
+        c->has_pids_limit = true;
+        c->pids_limit = u->pids_limit;
+        if (c->state == CTR_RUNNING)
+            sentry_container_set_pids_limit(c->sc, u->pids_limit);
+    }
+    pthread_mutex_unlock(&g_mu);
+    return ret;
+}
+
+/* What the sentry counts: pids.current and its limit (the rest is the host cgroup's). */
+static int ctr_stats(void *ctx, const char *id, struct control_stats *out, rt_error_t *err)
+{
+    struct boot_container *c;
+    int64_t limit = 0;
+    int ret = 0;
+
+    (void)ctx;
+    memset(out, 0, sizeof(*out));
+    pthread_mutex_lock(&g_mu);
+    c = find_locked(id);
+    if (c == NULL)
+        ret = rt_make_error(err, ENOENT, "no container `%s` in this sandbox", id);
+    else if (c->state == CTR_RUNNING)
+        sentry_container_pids(c->sc, &out->pids_current, &limit);
+    pthread_mutex_unlock(&g_mu);
+    out->pids_limit = limit > 0 ? (uint64_t)limit : 0;
+    return ret;
+}
+
 void boot_containers_handlers(struct control_handlers *h)
 {
     h->create = ctr_create;
@@ -712,4 +758,6 @@ void boot_containers_handlers(struct control_handlers *h)
     h->signal = ctr_signal;
     h->processes = ctr_processes;
     h->destroy = ctr_destroy;
+    h->update = ctr_update;
+    h->stats = ctr_stats;
 }

@@ -236,6 +236,9 @@ static bool dispatch(struct control_conn *conn, struct control_request *req,
     case CONTROL_REQ_SHUTDOWN:
         ret = h->shutdown ? h->shutdown(h->ctx, &e) : 0;
         break;
+    case CONTROL_REQ_UPDATE:
+        ret = h->update ? h->update(h->ctx, &req->update, &e) : not_supported(req->kind, &e);
+        break;
     case CONTROL_REQ_COUNT_:
         ret = not_supported(req->kind, &e);
         break;

@@ -16,7 +16,7 @@ static const char *const g_kind_names[CONTROL_REQ_COUNT_] = {
     [CONTROL_REQ_RESUME] = "resume",     [CONTROL_REQ_PROCESSES] = "processes",
     [CONTROL_REQ_STATS] = "stats",       [CONTROL_REQ_CHECKPOINT] = "checkpoint",
     [CONTROL_REQ_RESTORE] = "restore",   [CONTROL_REQ_DESTROY] = "destroy",
-    [CONTROL_REQ_SHUTDOWN] = "shutdown",
+    [CONTROL_REQ_SHUTDOWN] = "shutdown", [CONTROL_REQ_UPDATE] = "update",
 };
 
 const char *control_request_kind_name(enum control_request_kind kind)
@@ -224,6 +224,8 @@ static int validate_request(const struct control_request *req, rt_error_t *err)
     case CONTROL_REQ_CHECKPOINT:
     case CONTROL_REQ_SHUTDOWN:
         return 0;
+    case CONTROL_REQ_UPDATE:
+        return check_id("update.container_id", req->update.container_id, err);
     case CONTROL_REQ_COUNT_:
         break;
     }
@@ -364,6 +366,7 @@ int control_request_encode(const struct control_request *req, uint8_t **out, siz
     Control__Checkpoint ckpt = CONTROL__CHECKPOINT__INIT;
     Control__Destroy destroy = CONTROL__DESTROY__INIT;
     Control__Shutdown shutdown = CONTROL__SHUTDOWN__INIT;
+    Control__Update update = CONTROL__UPDATE__INIT;
 
     if (control_request_validate(req, err) < 0)
         return rt_error_wrap(err, "encoding control request");
@@ -437,6 +440,13 @@ int control_request_encode(const struct control_request *req, uint8_t **out, siz
         destroy.container_id = (char *)req->container_id;
         msg.req_case = CONTROL__REQUEST__REQ_DESTROY;
         msg.destroy = &destroy;
+        break;
+    case CONTROL_REQ_UPDATE:
+        update.container_id = (char *)req->update.container_id;
+        update.has_pids_limit = req->update.has_pids_limit;
+        update.pids_limit = req->update.pids_limit;
+        msg.req_case = CONTROL__REQUEST__REQ_UPDATE;
+        msg.update = &update;
         break;
     case CONTROL_REQ_SHUTDOWN:
     case CONTROL_REQ_COUNT_:
@@ -639,6 +649,12 @@ static int request_from_pb(const Control__Request *pb, struct control_request *r
     case CONTROL__REQUEST__REQ_SHUTDOWN:
         r->kind = CONTROL_REQ_SHUTDOWN;
         return 0;
+    case CONTROL__REQUEST__REQ_UPDATE:
+        r->kind = CONTROL_REQ_UPDATE;
+        r->update.container_id = dup_str(pb->update->container_id);
+        r->update.has_pids_limit = pb->update->has_pids_limit != 0;
+        r->update.pids_limit = pb->update->pids_limit;
+        return 0;
     default:
         break;
     }
@@ -706,6 +722,9 @@ void control_request_free(struct control_request *req)
         break;
     case CONTROL_REQ_SIGNAL:
         free_const(req->signal.container_id);
+        break;
+    case CONTROL_REQ_UPDATE:
+        free_const(req->update.container_id);
         break;
     default:
         break;

@@ -75,6 +75,13 @@ enum control_signal_target {
     CONTROL_SIGNAL_FOREGROUND = 4,
 };
 
+/* New limits for a container; only the pids limit reaches the sentry. */
+struct control_update {
+    const char *container_id;
+    bool has_pids_limit;
+    int64_t pids_limit; /* <= 0: none */
+};
+
 struct control_signal {
     const char *container_id;
     int32_t signo; /* 0 (existence check) .. CONTROL_SIGNAL_MAX */
@@ -100,6 +107,7 @@ enum control_request_kind {
     CONTROL_REQ_RESTORE,
     CONTROL_REQ_DESTROY,
     CONTROL_REQ_SHUTDOWN,
+    CONTROL_REQ_UPDATE,
     CONTROL_REQ_COUNT_,
 };
 
@@ -119,6 +127,7 @@ struct control_request {
         struct control_wait wait;       /* WAIT */
         struct control_signal signal;   /* SIGNAL */
         struct control_checkpoint ckpt; /* CHECKPOINT */
+        struct control_update update;   /* UPDATE */
     };
     /*
      * Decoded requests only: the descriptors that came with the message, in

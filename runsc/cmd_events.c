@@ -46,6 +46,28 @@ static int print_stats(const char *root, const char *id, rt_error_t *err)
         return -1;
     }
     cgroup_free(cg);
+    /*
+     * The sentry enforces the pids limit and counts the app's tasks; the
+     * cgroup's pids counts the sandbox's host tasks against a backstop.
+     */
+    {
+        struct control_request req = { .kind = CONTROL_REQ_STATS, .container_id = id };
+        struct control_response resp = { 0 };
+        struct container_meta *m = NULL;
+        rt_error_t e = NULL;
+
+        if (container_meta_load(root, id, &m, &e) == 0 &&
+            control_call(m->control_socket, &req, NULL, 0, &resp, &e) == 0 &&
+            resp.kind == CONTROL_RESULT_STATS) {
+            s.pids_current = resp.stats.pids_current;
+            s.pids_limit = resp.stats.pids_limit;
+        } else if (e != NULL) {
+            log_debug("events: the sandbox's pids count: %s", rt_error_msg(e));
+        }
+        control_response_free(&resp);
+        container_meta_free(m);
+        rt_error_release(&e);
+    }
     printf(
         "{\"type\":\"stats\",\"id\":\"%s\",\"data\":{"
         "\"cpu\":{\"usage\":{\"total\":%" PRIu64 ",\"kernel\":%" PRIu64 ",\"user\":%" PRIu64 "}},"

@@ -153,6 +153,22 @@ int cmd_update(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *e
                                  (1u << CONTAINER_PAUSED),
                              "update", &m, err) < 0)
         goto out;
+    /* The sentry enforces the pids limit; the cgroup's pids.max (apply) is its backstop. */
+    if (r->pids != NULL && r->pids->has_limit) {
+        struct control_request req = {
+            .kind = CONTROL_REQ_UPDATE,
+            .update = { .container_id = m->id,
+                        .has_pids_limit = true,
+                        .pids_limit = r->pids->limit },
+        };
+        struct control_response resp = { 0 };
+
+        if (control_call(m->control_socket, &req, NULL, 0, &resp, err) < 0) {
+            rt_error_wrap(err, "update `%s`: the pids limit", m->id);
+            goto out;
+        }
+        control_response_free(&resp);
+    }
     if (runsc_container_cgroup(g->root, m->id, &cg, err) < 0 || cg->ops->apply(cg, r, err) < 0) {
         rt_error_wrap(err, "update `%s`", m->id);
         goto out;

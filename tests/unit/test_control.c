@@ -181,6 +181,20 @@ static void test_round_trips(void)
     }
     rt_error_release(&err);
 
+    in = (struct control_request){ .id = 6, .kind = CONTROL_REQ_UPDATE };
+    in.update = (struct control_update){ "abc", true, 64 };
+    if (tap_ok(round_trip(&in, 0, &out, &err) == 0, "update round trip")) {
+        tap_ok(strcmp(out.update.container_id, "abc") == 0 && out.update.has_pids_limit &&
+                   out.update.pids_limit == 64,
+               "update fields");
+        control_request_free(&out);
+    }
+    rt_error_release(&err);
+    in = (struct control_request){ .id = 6, .kind = CONTROL_REQ_UPDATE };
+    in.update = (struct control_update){ "", true, 64 };
+    tap_ok(round_trip(&in, 0, &out, &err) < 0, "update without a container id is refused");
+    rt_error_release(&err);
+
     static const enum control_request_kind empty_kinds[] = { CONTROL_REQ_PAUSE, CONTROL_REQ_RESUME,
                                                              CONTROL_REQ_SHUTDOWN };
     for (size_t i = 0; i < ARRAY_SIZE(empty_kinds); i++) {
