@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "sentry/fs/anon/anon.h"
@@ -44,6 +45,9 @@ struct mq_queue {
     long maxmsg, msgsize;
     long curmsgs;
     unsigned long qsize; /* bytes queued: Linux's QSIZE */
+    /* RLIMIT_MSGQUEUE: what the creator's real uid was charged for the queue. */
+    uint32_t charged_uid;
+    unsigned long charged;
     struct mq_msg *head;
     /* mq_notify: the registered process (its global pid; 0: none) and what it asked for. */
     int notify_pid;
@@ -72,8 +76,60 @@ static struct mq_queue *lookup_locked(const struct ipc_ns *ns, const char *name)
     return NULL;
 }
 
+/*
+ * RLIMIT_MSGQUEUE accounting per real uid (Linux's user_struct.mq_bytes):
+ * a queue costs its messages' room plus Linux's per-message and
+ * per-priority bookkeeping (a struct msg_msg and a posix_msg_tree_node, 48
+ * bytes each on x86-64).
+ * Protected by g_mu.
+ */
+#define MQ_MSG_MSG_SIZE   48
+#define MQ_TREE_NODE_SIZE 48
+
+struct mq_user {
+    uint32_t uid;
+    unsigned long bytes;
+};
+static struct mq_user *g_users;
+static size_t g_nusers;
+
+static unsigned long queue_cost(long maxmsg, long msgsize)
+{
+    unsigned long tree =
+        (unsigned long)maxmsg * MQ_MSG_MSG_SIZE +
+        (unsigned long)(maxmsg < MQ_PRIO_MAX ? maxmsg : MQ_PRIO_MAX) * MQ_TREE_NODE_SIZE;
+
+    return tree + (unsigned long)maxmsg * (unsigned long)msgsize;
+}
+
+static struct mq_user *user_locked(uint32_t uid, bool create)
+{
+    struct mq_user *n;
+
+    for (size_t i = 0; i < g_nusers; i++) {
+        if (g_users[i].uid == uid)
+            return &g_users[i];
+    }
+    if (!create)
+        return NULL;
+    n = realloc(g_users, (g_nusers + 1) * sizeof(*n));
+    if (n == NULL)
+        return NULL;
+    g_users = n;
+    g_users[g_nusers] = (struct mq_user){ .uid = uid };
+    return &g_users[g_nusers++];
+}
+
 static void free_queue(struct mq_queue *q)
 {
+    pthread_mutex_lock(&g_mu);
+    if (q->charged > 0) {
+        struct mq_user *u = user_locked(q->charged_uid, /*create=*/false);
+
+        if (u != NULL)
+            u->bytes -= q->charged;
+    }
+    pthread_mutex_unlock(&g_mu);
     while (q->head != NULL) {
         struct mq_msg *m = q->head;
 
@@ -181,6 +237,26 @@ long ipc_mq_open(struct task *t, const char *name, int oflag, unsigned int mode,
         if (g_nr_queues >= IPC_MQ_QUEUES_MAX && !task_capable(t, CAP_SYS_RESOURCE)) {
             ret = -ENOSPC;
             goto unlock;
+        }
+        {
+            long maxmsg = attr != NULL ? attr->mq_maxmsg : IPC_MQ_MSG_DEFAULT;
+            long msgsize = attr != NULL ? attr->mq_msgsize : IPC_MQ_MSGSIZE_DEFAULT;
+            unsigned long cost = queue_cost(maxmsg, msgsize);
+            struct mq_user *u = user_locked(t->cred.uid, /*create=*/true);
+
+            if (u == NULL) {
+                ret = -ENOMEM;
+                goto unlock;
+            }
+            /* Linux charges even root: past RLIMIT_MSGQUEUE the open is EMFILE. */
+            if (u->bytes + cost < u->bytes ||
+                u->bytes + cost > t->tg->rlimits[RLIMIT_MSGQUEUE].rlim_cur) {
+                ret = -EMFILE;
+                goto unlock;
+            }
+            u->bytes += cost;
+            fresh->charged_uid = t->cred.uid;
+            fresh->charged = cost;
         }
         q = steal_pointer(&fresh);
         q->ns = ipc_ns_of(t);
