@@ -136,13 +136,17 @@ load_known_failures() {
     fi
 }
 
-# parse_tap PREFIX OUTPUT_FILE: reports every TAP line of OUTPUT_FILE as
-# PREFIX/N (displayed "PREFIX/N - name"); a failure's output is every non-TAP
-# line between the previous test line and the next one. Sets tap_plan (-1
-# when none), tap_lines and tap_fails.
+# parse_tap PREFIX OUTPUT_FILE [slug]: reports every TAP line of OUTPUT_FILE
+# as PREFIX/N (displayed "PREFIX/N - name"), or with "slug" as PREFIX/<the
+# name in lower case, each run of other characters than [a-z0-9] one "-">
+# ("-2", "-3" added to a repeated one), which stays the same when tests are
+# added before it; a failure's output is every non-TAP line between the
+# previous test line and the next one. Sets tap_plan (-1 when none),
+# tap_lines and tap_fails.
 parse_tap() {
-    local prefix=$1 file=$2 line num name status i j
+    local prefix=$1 file=$2 ids=${3:-num} line num name status i j id
     local -a lines=()
+    local -A slug_seen=()
     mapfile -t lines <"$file"
     tap_plan=-1
     tap_lines=0
@@ -157,6 +161,14 @@ parse_tap() {
         [[ $line =~ ^(not\ )?ok\ ([0-9]+)(\ +-?\ *(.*))?$ ]] || continue
         num=${BASH_REMATCH[2]}
         name=${BASH_REMATCH[4]}
+        id=$prefix/$num
+        if [ "$ids" = slug ]; then
+            id=$(printf '%s' "$name" | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//')
+            id=${id:-$num}
+            slug_seen[$id]=$((${slug_seen[$id]:-0} + 1))
+            [ "${slug_seen[$id]}" -gt 1 ] && id=$id-${slug_seen[$id]}
+            id=$prefix/$id
+        fi
         status=pass
         [ -n "${BASH_REMATCH[1]}" ] && status=fail
         tap_lines=$((tap_lines + 1))
@@ -169,9 +181,9 @@ parse_tap() {
                 [[ ${lines[$j]} =~ ^1\.\.[0-9]+ ]] && continue
                 printf '%s\n' "${lines[$j]}" >>"$WORK/tapout"
             done
-            report "$prefix/$num" "$prefix/$num${name:+ - $name}" fail "$WORK/tapout"
+            report "$id" "$id${name:+ - $name}" fail "$WORK/tapout"
         else
-            report "$prefix/$num" "$prefix/$num${name:+ - $name}" pass
+            report "$id" "$id${name:+ - $name}" pass
         fi
         prev=$i
     done
@@ -286,14 +298,15 @@ tier_syscalls() {
     check_tap_run syscalls/run.sh "$rc" "$WORK/sysout"
 }
 
-# Each client script of tests/e2e prints TAP: e2e/docker/N, e2e/podman/N, ...
+# Each client script of tests/e2e prints TAP; a check's id is the slug of its
+# name (e2e/docker/run-rm-echo-hi-exits-0), so adding checks moves no id.
 tier_e2e() {
     local name rc
     for name in docker podman containerd; do
         rc=0
         { (cd "$REPO" && timeout -k 30 "$E2E_TIER_TIMEOUT" bash "tests/e2e/$name.sh") \
             </dev/null >"$WORK/out" 2>&1; } 2>/dev/null || rc=$?
-        parse_tap "e2e/$name" "$WORK/out"
+        parse_tap "e2e/$name" "$WORK/out" slug
         check_tap_run "e2e/$name" "$rc" "$WORK/out"
     done
 }
