@@ -268,7 +268,8 @@ static struct sentry_tmpfs_mount *tmpfs_mounts_of(const struct spec *spec, size_
         *t = (struct sentry_tmpfs_mount){ .destination = m->destination,
                                           .mode = 01777,
                                           .options = m->options.v,
-                                          .n_options = m->options.n };
+                                          .n_options = m->options.n,
+                                          .order = i };
         for (size_t j = 0; j < m->options.n; j++) {
             const char *o = m->options.v[j];
 
@@ -308,8 +309,10 @@ static struct sentry_bind_mount *bind_mounts_of(const struct boot_container *c,
         *b = (struct sentry_bind_mount){ .destination = c->gofer_mounts[i],
                                          .gofer_fd = gofer_fds[i] };
         for (size_t j = 0; j < c->spec->n_mounts; j++) {
-            if (strcmp(c->spec->mounts[j].destination, b->destination) == 0)
+            if (strcmp(c->spec->mounts[j].destination, b->destination) == 0) {
                 m = &c->spec->mounts[j];
+                b->order = j;
+            }
         }
         for (size_t j = 0; m != NULL && j < m->options.n; j++) {
             const char *o = m->options.v[j];
@@ -330,6 +333,67 @@ static struct sentry_bind_mount *bind_mounts_of(const struct boot_container *c,
     return v;
 }
 
+/*
+ * The spec's mounts of the sentry's own file systems (proc, sysfs, devpts,
+ * mqueue, cgroup, cgroup2) with their options ro, nosuid, nodev, noexec.
+ */
+static struct sentry_fs_mount *fs_mounts_of(const struct spec *spec, size_t *n)
+{
+    static const char *const types[] = { "proc", "sysfs", "devpts", "mqueue", "cgroup", "cgroup2" };
+    struct sentry_fs_mount *v = xcalloc(spec->n_mounts + 1, sizeof(*v));
+
+    *n = 0;
+    for (size_t i = 0; i < spec->n_mounts; i++) {
+        const struct spec_mount *m = &spec->mounts[i];
+        struct sentry_fs_mount *f = &v[*n];
+        bool known = false;
+
+        for (size_t j = 0; m->type != NULL && j < ARRAY_SIZE(types); j++)
+            known |= strcmp(m->type, types[j]) == 0;
+        if (!known)
+            continue;
+        *f = (struct sentry_fs_mount){ .type = m->type, .destination = m->destination, .order = i };
+        for (size_t j = 0; j < m->options.n; j++) {
+            const char *o = m->options.v[j];
+
+            if (strcmp(o, "ro") == 0)
+                f->readonly = true;
+            else if (strcmp(o, "rw") == 0)
+                f->readonly = false;
+            else if (strcmp(o, "nosuid") == 0)
+                f->nosuid = true;
+            else if (strcmp(o, "nodev") == 0)
+                f->nodev = true;
+            else if (strcmp(o, "noexec") == 0)
+                f->noexec = true;
+        }
+        (*n)++;
+    }
+    return v;
+}
+
+/* What the container's cgroup view shows: linux.resources' memory and cpu limits. */
+static void cgroup_limits_of(const struct spec *spec, struct sentry_container_args *a)
+{
+    const struct spec_resources *r = spec->has_linux ? spec->linux_cfg.resources : NULL;
+
+    a->memory_limit = a->memory_swap_limit = a->cpu_quota = -1;
+    if (r != NULL && r->memory != NULL && r->memory->has_limit && r->memory->limit > 0) {
+        a->memory_limit = r->memory->limit;
+        /* OCI's swap is memory plus swap; cgroup2's memory.swap.max is the swap alone. */
+        if (r->memory->has_swap && r->memory->swap >= r->memory->limit)
+            a->memory_swap_limit = r->memory->swap - r->memory->limit;
+    }
+    if (r != NULL && r->cpu != NULL) {
+        if (r->cpu->has_quota)
+            a->cpu_quota = r->cpu->quota;
+        if (r->cpu->has_period)
+            a->cpu_period = r->cpu->period;
+        if (r->cpu->has_shares)
+            a->cpu_shares = r->cpu->shares;
+    }
+}
+
 /* Starts the init of `c` from its spec and the descriptors create gave. Needs g_mu. */
 static int start_locked(struct boot_container *c, rt_error_t *err)
 {
@@ -338,6 +402,7 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
     cleanup_free struct sentry_rlimit *rl = NULL;
     cleanup_free struct sentry_tmpfs_mount *tmpfs = NULL;
     cleanup_free struct sentry_bind_mount *binds = NULL;
+    cleanup_free struct sentry_fs_mount *fs_mounts = NULL;
     struct sentry_container_args a = { .root_readonly = c->spec->root.readonly,
                                        .root_no_overlay = g_no_overlay };
 
@@ -356,6 +421,15 @@ static int start_locked(struct boot_container *c, rt_error_t *err)
     /* The bind connections stay ours (closed when the container stops); the mounts dup them. */
     binds = bind_mounts_of(c, c->fds + nstdio + 1, &a.n_binds);
     a.binds = binds;
+    fs_mounts = fs_mounts_of(c->spec, &a.n_fs_mounts);
+    a.fs_mounts = fs_mounts;
+    if (c->spec->has_linux) {
+        a.masked_paths = c->spec->linux_cfg.masked_paths.v;
+        a.n_masked_paths = c->spec->linux_cfg.masked_paths.n;
+        a.readonly_paths = c->spec->linux_cfg.readonly_paths.v;
+        a.n_readonly_paths = c->spec->linux_cfg.readonly_paths.n;
+    }
+    cgroup_limits_of(c->spec, &a);
     {
         /*
          * A pod member whose pid namespace is a path (the pause container's,

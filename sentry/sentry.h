@@ -98,6 +98,7 @@ struct sentry_tmpfs_mount {
      */
     char *const *options;
     size_t n_options;
+    size_t order; /* its index among the spec's mounts: every kind is mounted in this order */
 };
 
 /* A bind mount: a tree the gofer serves on a connection of its own (the spec's bind mounts). */
@@ -105,6 +106,19 @@ struct sentry_bind_mount {
     const char *destination; /* absolute; created (mode 0755) when missing and the parent allows */
     int gofer_fd;            /* the connection; not taken (the mount uses a duplicate) */
     bool readonly, nosuid, nodev, noexec;
+    size_t order; /* as sentry_tmpfs_mount's */
+};
+
+/*
+ * A mount of one of the sentry's own file systems (the spec's proc, sysfs,
+ * devpts, mqueue, cgroup and cgroup2 mounts; the last two are the
+ * container's read-only cgroup2 view). Everything is borrowed for the call.
+ */
+struct sentry_fs_mount {
+    const char *type;        /* "proc", "sysfs", "devpts", "mqueue", "cgroup", "cgroup2" */
+    const char *destination; /* absolute; created (mode 0755) when missing and the parent allows */
+    bool readonly, nosuid, nodev, noexec;
+    size_t order; /* as sentry_tmpfs_mount's */
 };
 
 /* What a container is made of. */
@@ -125,6 +139,32 @@ struct sentry_container_args {
     /* Mounted after the tmpfs mounts, in order; a bind at /tmp (/dev/shm) keeps its tmpfs away. */
     const struct sentry_bind_mount *binds;
     size_t n_binds;
+    /*
+     * The sentry's own file systems the spec mounts. The tmpfs, bind and
+     * these mounts are made in the order of their `order` fields (ties:
+     * these, tmpfs, binds). /dev is always the sentry's devfs (a spec's tmpfs
+     * there is that); /dev/pts and /proc get a devpts and a proc unless
+     * these mount one there.
+     */
+    const struct sentry_fs_mount *fs_mounts;
+    size_t n_fs_mounts;
+    /*
+     * linux.maskedPaths (a directory gets an empty read-only tmpfs, a file
+     * /dev/null bound over it, as runc does) and linux.readonlyPaths (a
+     * read-only recursive bind onto itself), applied after every mount; a
+     * path that does not exist is skipped. Not owned.
+     */
+    char *const *masked_paths;
+    size_t n_masked_paths;
+    char *const *readonly_paths;
+    size_t n_readonly_paths;
+    /*
+     * What the cgroup view shows (linux.resources): memory.max and
+     * memory.swap.max in bytes, cpu.max's quota and period in microseconds,
+     * cpu.weight from the shares; <= 0: none.
+     */
+    int64_t memory_limit, memory_swap_limit, cpu_quota;
+    uint64_t cpu_period, cpu_shares;
     /*
      * A pod member that joins the sandbox's root pid namespace (the first
      * container's, where every process is visible) instead of getting one of

@@ -16,6 +16,7 @@
 #include "sentry/fs/gofer/goferfs.h"
 #include "sentry/fs/overlay/overlay.h"
 #include "sentry/fs/proc/procfs.h"
+#include "sentry/fs/sys/sysfs.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/ipc/ipc.h"
 #include "sentry/kernel/kernel.h"
@@ -263,12 +264,24 @@ static bool has_tmpfs_at(const struct sentry_container_args *a, const char *path
     return false;
 }
 
+/* Whether the spec mounts one of the sentry's own file systems at `path`. */
+static bool has_fs_mount_at(const struct sentry_container_args *a, const char *path)
+{
+    for (size_t i = 0; i < a->n_fs_mounts; i++) {
+        if (strcmp(a->fs_mounts[i].destination, path) == 0)
+            return true;
+    }
+    return false;
+}
+
 /*
  * The sentry's own /dev (devfs, devpts at /dev/pts) and /proc, as gVisor
- * serves them: the spec's proc and devpts mounts, and a tmpfs at /dev, are
- * these. A read-only root without the mount point goes without (warned).
+ * serves them: a tmpfs at /dev is this devfs; /dev/pts and /proc are left
+ * to the spec's own mounts there (sentry_container_args.fs_mounts). A
+ * read-only root without the mount point goes without (warned).
  */
-static long mount_special(struct task *scratch, struct mount_ns *ns)
+static long mount_special(struct task *scratch, struct mount_ns *ns,
+                          const struct sentry_container_args *a)
 {
     static const struct {
         const char *path;
@@ -282,8 +295,11 @@ static long mount_special(struct task *scratch, struct mount_ns *ns)
 
     for (size_t i = 0; i < ARRAY_SIZE(special); i++) {
         struct super_block *sb;
-        long ret = make_dirs(scratch, special[i].path);
+        long ret;
 
+        if (i > 0 && has_fs_mount_at(a, special[i].path))
+            continue;
+        ret = make_dirs(scratch, special[i].path);
         if (ret == -EROFS) {
             log_warning("sentry: no %s: the read-only root has no such directory", special[i].path);
             continue;
@@ -301,44 +317,145 @@ static long mount_special(struct task *scratch, struct mount_ns *ns)
     return 0;
 }
 
-/* The spec's tmpfs mounts, then /tmp and /dev/shm where the spec has none and the image has the
- * directory. */
+/* One of the sentry's own file systems where the spec says (the cgroup ones: the limits view). */
+static long mount_fs(struct task *scratch, struct mount_ns *ns,
+                     const struct sentry_container_args *a, const struct sentry_fs_mount *m)
+{
+    unsigned int flags = (m->readonly ? VFS_MNT_RDONLY : 0) | (m->nosuid ? VFS_MNT_NOSUID : 0) |
+                         (m->nodev ? VFS_MNT_NODEV : 0) | (m->noexec ? VFS_MNT_NOEXEC : 0);
+    struct super_block *sb = NULL;
+    long ret;
+
+    if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0) {
+        struct cgroupfs_limits l = {
+            .memory_max = a->memory_limit > 0 ? a->memory_limit : -1,
+            .memory_swap_max =
+                a->memory_swap_limit >= 0 && a->memory_limit > 0 ? a->memory_swap_limit : -1,
+            .cpu_quota = a->cpu_quota > 0 ? a->cpu_quota : -1,
+            .cpu_period = (int64_t)a->cpu_period,
+            /* Linux's shares to weight conversion (runc's ConvertCPUSharesToCgroupV2Value). */
+            .cpu_weight = a->cpu_shares >= 2 ? 1 + ((a->cpu_shares - 2) * 9999) / 262142 : 0,
+            .pids_max = -1,
+        };
+
+        sb = cgroupfs_new(&l);
+        ret = sb == NULL ? -ENOMEM : 0;
+    } else {
+        ret = sysfs_fs_new(m->type, NULL, ns, &sb);
+    }
+    if (ret < 0)
+        return ret;
+    ret = make_dirs(scratch, m->destination);
+    if (ret == 0)
+        ret = vfs_mount_at(ns, m->destination, sb, flags);
+    put_super_block(sb);
+    return ret;
+}
+
+/* The error of a spec mount: a read-only root without the mount point goes without (warned). */
+static long spec_mount_result(long ret, const char *what, const char *dest, rt_error_t *err)
+{
+    if (ret == -EROFS) {
+        log_warning("sentry: no %s at %s: the read-only root has no such directory", what, dest);
+        return 0;
+    }
+    if (ret < 0)
+        rt_make_error(err, (int)-ret, "mounting %s at %s", what, dest);
+    return ret;
+}
+
+/*
+ * linux.maskedPaths and linux.readonlyPaths, as runc applies them: a
+ * masked directory gets an empty read-only tmpfs, a masked file /dev/null
+ * bound over it; a read-only path a read-only recursive bind onto itself.
+ * Paths that do not exist are skipped.
+ */
+static long mask_paths(struct task *scratch, struct mount_ns *ns,
+                       const struct sentry_container_args *a, rt_error_t *err)
+{
+    for (size_t i = 0; i < a->n_masked_paths; i++) {
+        struct vfs_path p = { 0 }, null = { 0 };
+        const char *path = a->masked_paths[i];
+        long ret = vfs_walk(scratch, AT_FDCWD, path, VFS_WALK_FOLLOW, &p);
+
+        if (ret == -ENOENT || ret == -ENOTDIR)
+            continue;
+        if (ret < 0)
+            return rt_make_error(err, (int)-ret, "masking %s", path);
+        vfs_path_follow_mounts(ns, &p);
+        if (S_ISDIR(p.d->inode->st.st_mode)) {
+            struct super_block *sb = tmpfs_new(0755, 0, 0);
+
+            ret = sb == NULL ? -ENOMEM : vfs_mount_new_at(ns, &p, sb, VFS_MNT_RDONLY);
+            put_super_block(sb);
+        } else {
+            ret = vfs_walk(scratch, AT_FDCWD, "/dev/null", VFS_WALK_FOLLOW, &null);
+            if (ret == 0)
+                ret = vfs_mount_bind(ns, &p, &null, VFS_MNT_RDONLY, /*recursive=*/false);
+            vfs_path_put(&null);
+        }
+        vfs_path_put(&p);
+        if (ret < 0)
+            return rt_make_error(err, (int)-ret, "masking %s", path);
+    }
+    for (size_t i = 0; i < a->n_readonly_paths; i++) {
+        struct vfs_path p = { 0 };
+        const char *path = a->readonly_paths[i];
+        long ret = vfs_walk(scratch, AT_FDCWD, path, VFS_WALK_FOLLOW, &p);
+
+        if (ret == -ENOENT || ret == -ENOTDIR)
+            continue;
+        if (ret < 0)
+            return rt_make_error(err, (int)-ret, "making %s read-only", path);
+        vfs_path_follow_mounts(ns, &p);
+        ret = vfs_mount_bind(ns, &p, &p, p.mnt->flags | VFS_MNT_RDONLY, /*recursive=*/true);
+        vfs_path_put(&p);
+        if (ret < 0)
+            return rt_make_error(err, (int)-ret, "making %s read-only", path);
+    }
+    return 0;
+}
+
+/*
+ * The spec's mounts in its order (the sentry's own file systems, tmpfs,
+ * binds), then /tmp and /dev/shm where the spec has none and the image has
+ * the directory, then the masked and read-only paths.
+ */
 static int mount_tmpfs_all(struct kernel *k, struct mount_ns *ns,
                            const struct sentry_container_args *a, rt_error_t *err)
 {
     static const char *const defaults[] = { "/tmp", "/dev/shm" };
     cleanup_free struct task *scratch = xmalloc0(sizeof(*scratch));
+    size_t fi = 0, ti = 0, bi = 0;
     long ret = 0;
 
     scratch->k = k;
     scratch->fs = vfs_fs_new(ns);
     if (scratch->fs == NULL)
         return rt_make_error(err, ENOMEM, "fs context");
-    ret = mount_special(scratch, ns);
+    ret = mount_special(scratch, ns, a);
     if (ret < 0)
         rt_make_error(err, (int)-ret, "mounting /dev and /proc");
-    for (size_t i = 0; i < a->n_tmpfs && ret == 0; i++) {
-        /* /dev is the sentry's devfs (mount_special). */
-        if (strcmp(a->tmpfs[i].destination, "/dev") == 0)
-            continue;
-        ret = mount_tmpfs(scratch, ns, &a->tmpfs[i]);
-        if (ret == -EROFS) {
-            /* No mount point and no way to make one in a read-only root: as without it. */
-            log_warning("sentry: no tmpfs at %s: the read-only root has no such directory",
-                        a->tmpfs[i].destination);
-            ret = 0;
-        } else if (ret < 0) {
-            rt_make_error(err, (int)-ret, "mounting tmpfs at %s", a->tmpfs[i].destination);
-        }
-    }
-    for (size_t i = 0; i < a->n_binds && ret == 0; i++) {
-        ret = mount_bind(scratch, ns, &a->binds[i]);
-        if (ret == -EROFS) {
-            log_warning("sentry: no bind mount at %s: the read-only root has no such directory",
-                        a->binds[i].destination);
-            ret = 0;
-        } else if (ret < 0) {
-            rt_make_error(err, (int)-ret, "bind mount at %s", a->binds[i].destination);
+    while (ret == 0 && (fi < a->n_fs_mounts || ti < a->n_tmpfs || bi < a->n_binds)) {
+        size_t fo = fi < a->n_fs_mounts ? a->fs_mounts[fi].order : SIZE_MAX;
+        size_t to = ti < a->n_tmpfs ? a->tmpfs[ti].order : SIZE_MAX;
+        size_t bo = bi < a->n_binds ? a->binds[bi].order : SIZE_MAX;
+
+        if (fi < a->n_fs_mounts && fo <= to && fo <= bo) {
+            const struct sentry_fs_mount *m = &a->fs_mounts[fi++];
+
+            ret = spec_mount_result(mount_fs(scratch, ns, a, m), m->type, m->destination, err);
+        } else if (ti < a->n_tmpfs && to <= bo) {
+            const struct sentry_tmpfs_mount *m = &a->tmpfs[ti++];
+
+            /* /dev is the sentry's devfs (mount_special). */
+            if (strcmp(m->destination, "/dev") == 0)
+                continue;
+            ret = spec_mount_result(mount_tmpfs(scratch, ns, m), "tmpfs", m->destination, err);
+        } else {
+            const struct sentry_bind_mount *m = &a->binds[bi++];
+
+            ret = spec_mount_result(mount_bind(scratch, ns, m), "bind mount", m->destination, err);
         }
     }
     for (size_t i = 0; i < ARRAY_SIZE(defaults) && ret == 0; i++) {
@@ -346,7 +463,7 @@ static int mount_tmpfs_all(struct kernel *k, struct mount_ns *ns,
         struct sentry_tmpfs_mount m = { .destination = defaults[i], .mode = 01777 };
 
         /* Optional: an image without the directory goes without. */
-        if (has_tmpfs_at(a, defaults[i]) ||
+        if (has_tmpfs_at(a, defaults[i]) || has_fs_mount_at(a, defaults[i]) ||
             vfs_walk(scratch, AT_FDCWD, defaults[i], VFS_WALK_FOLLOW | VFS_WALK_DIRECTORY, &p) < 0)
             continue;
         vfs_path_put(&p);
@@ -354,6 +471,8 @@ static int mount_tmpfs_all(struct kernel *k, struct mount_ns *ns,
         if (ret < 0)
             rt_make_error(err, (int)-ret, "mounting tmpfs at %s", defaults[i]);
     }
+    if (ret == 0 && mask_paths(scratch, ns, a, err) < 0)
+        ret = -1;
     put_vfs_fs(scratch->fs);
     return ret < 0 ? -1 : 0;
 }

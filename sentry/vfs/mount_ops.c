@@ -113,7 +113,8 @@ static bool is_mount_under(const struct mount *m, const struct mount *anc)
 
 /*
  * Copies the mounts of `ns` hanging below (src_mnt, src_root) onto `copy`,
- * recursively (MS_REC binds). The new mounts go into `ns`.
+ * recursively (MS_REC binds). The new mounts go into `ns`; `copy` and what
+ * is below it (a bind onto itself or below its source) are not copied.
  */
 static long copy_submounts(struct mount_ns *ns, struct mount *src_mnt, struct dentry *src_root,
                            struct mount *copy)
@@ -124,7 +125,7 @@ static long copy_submounts(struct mount_ns *ns, struct mount *src_mnt, struct de
     long ret = 0;
 
     for (struct mount *x = ns->list; x != NULL; x = x->next) {
-        if (x->parent == src_mnt && is_subdir(x->mountpoint, src_root))
+        if (x->parent == src_mnt && is_subdir(x->mountpoint, src_root) && !is_mount_under(x, copy))
             n++;
     }
     if (n == 0)
@@ -134,7 +135,7 @@ static long copy_submounts(struct mount_ns *ns, struct mount *src_mnt, struct de
         return -ENOMEM;
     i = n;
     for (struct mount *x = ns->list; x != NULL; x = x->next) {
-        if (x->parent == src_mnt && is_subdir(x->mountpoint, src_root))
+        if (x->parent == src_mnt && is_subdir(x->mountpoint, src_root) && !is_mount_under(x, copy))
             kids[--i] = get_mount(x);
     }
     for (i = 0; i < n; i++) {
