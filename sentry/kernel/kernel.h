@@ -291,6 +291,8 @@ struct task {
     bool regs_replaced;
     /* The syscall just served returned a restart code (see task_deliver_signals). */
     bool in_syscall;
+    /* Running app code (inside the platform's switch): /proc shows it 'R', else 'S'. Atomic */
+    bool in_app;
     /* restart_syscall(2): what ERESTART_RESTARTBLOCK resumes. */
     long (*restart_fn)(struct task *t);
     uint64_t restart_args[6];
@@ -552,13 +554,20 @@ long kernel_futex_requeue(struct task *t, uint64_t addr, uint64_t addr2, bool sh
 /* Wakes waiters of `addr` for FUTEX_WAKE_OP; `op_result` says whether `addr2`'s get `nwake2`. */
 long kernel_futex_wake_op(struct task *t, uint64_t addr, uint64_t addr2, bool shared, int nwake,
                           int nwake2, bool op_result);
+/*
+ * FUTEX_WAKE_OP's operation (Linux's futex_atomic_op_inuser): FUTEX_OP_SET,
+ * ADD, OR, ANDN or XOR (`op`, FUTEX_OP_OPARG_SHIFT already applied) with
+ * `oparg` on the word at `addr`, one atomic update against app code; *old
+ * gets the previous value. Returns 0, -EFAULT or -ENOSYS (unknown op).
+ */
+long kernel_futex_atomic_op(struct task *t, uint64_t addr, int op, uint32_t oparg, uint32_t *old);
 
 /*
  * PI futexes (futex.c). The word holds the owner's tid, FUTEX_WAITERS and
  * FUTEX_OWNER_DIED; ownership passes to the first waiter on unlock and on
- * the owner's death (then with FUTEX_OWNER_DIED). The sentry reads and
- * writes the word with two copies, not one atomic operation: an owner
- * releasing it in user space exactly between them loses that release.
+ * the owner's death (then with FUTEX_OWNER_DIED). Every update of the word
+ * is an atomic compare-and-exchange run by the calling app thread
+ * (platform ctx_cmpxchg32), so user-space fast paths never lose one.
  * kernel_futex_lock_pi: 0, -EDEADLK, -ESRCH (no such owner), -ETIMEDOUT
  * (absolute monotonic `deadline`), -EAGAIN (`trylock` on a held lock),
  * -ERESTARTNOINTR after a signal. kernel_futex_unlock_pi: 0 or -EPERM (not

@@ -359,7 +359,9 @@ void task_run_and_exit(struct task *t)
             if (t->exited)
                 break;
         }
+        __atomic_store_n(&t->in_app, true, __ATOMIC_RELAXED);
         ret = t->k->pops->ctx_switch(t->ctx, &t->regs, &ev);
+        __atomic_store_n(&t->in_app, false, __ATOMIC_RELAXED);
         if (ret < 0) {
             log_error("sentry: task %d: platform switch failed: %s", t->tid, strerror((int)-ret));
             task_exit_group(t, SIGKILL);

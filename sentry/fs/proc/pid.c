@@ -101,8 +101,9 @@ static long snap_get(const struct kfs_ctx *c, struct proc_snap *s, struct mm_vma
         s->state = 'Z';
     else if (tg->stopped)
         s->state = 'T';
-    else if (t != NULL && t == g_kernel_current_task)
-        s->state = 'R';
+    else if (t != NULL &&
+             (t == g_kernel_current_task || __atomic_load_n(&t->in_app, __ATOMIC_RELAXED)))
+        s->state = 'R'; /* the reader itself, or a task running app code */
     else
         s->state = 'S';
     if (t != NULL) {
