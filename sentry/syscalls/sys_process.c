@@ -161,12 +161,40 @@ long sys_uname(struct task *t, const struct sys_args *a)
 
     memset(&u, 0, sizeof(u));
     snprintf(u.sysname, sizeof(u.sysname), "%s", KERNEL_UNAME_SYSNAME);
+    pthread_mutex_lock(&t->k->mu);
     snprintf(u.nodename, sizeof(u.nodename), "%s", t->k->hostname);
+    pthread_mutex_unlock(&t->k->mu);
     snprintf(u.release, sizeof(u.release), "%s", KERNEL_UNAME_RELEASE);
     snprintf(u.version, sizeof(u.version), "%s", KERNEL_UNAME_VERSION);
     snprintf(u.machine, sizeof(u.machine), "%s", KERNEL_UNAME_MACHINE);
     snprintf(u.domainname, sizeof(u.domainname), "(none)");
     return task_copy_out(t, a->a[0], &u, sizeof(u));
+}
+
+/*
+ * sethostname(name, len): the sandbox's hostname (uname's nodename,
+ * /proc/sys/kernel/hostname), shared by the pod's containers as their UTS
+ * namespace is. Linux's checks in its order: EPERM without CAP_SYS_ADMIN,
+ * EINVAL for a len outside 0..64, EFAULT.
+ */
+long sys_sethostname(struct task *t, const struct sys_args *a)
+{
+    char name[sizeof(t->k->hostname)];
+    int len = (int)a->a[1];
+    long ret;
+
+    if (!task_capable(t, CAP_SYS_ADMIN))
+        return -EPERM;
+    if (len < 0 || (size_t)len >= sizeof(name))
+        return -EINVAL;
+    ret = task_copy_in(t, name, a->a[0], (size_t)len);
+    if (ret < 0)
+        return ret;
+    name[len] = '\0';
+    pthread_mutex_lock(&t->k->mu);
+    memcpy(t->k->hostname, name, (size_t)len + 1);
+    pthread_mutex_unlock(&t->k->mu);
+    return 0;
 }
 
 long sys_arch_prctl(struct task *t, const struct sys_args *a)

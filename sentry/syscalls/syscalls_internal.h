@@ -123,6 +123,7 @@ long sys_getpgrp(struct task *t, const struct sys_args *a);
 long sys_getpgid(struct task *t, const struct sys_args *a);
 long sys_getsid(struct task *t, const struct sys_args *a);
 long sys_uname(struct task *t, const struct sys_args *a);
+long sys_sethostname(struct task *t, const struct sys_args *a);
 long sys_arch_prctl(struct task *t, const struct sys_args *a);
 long sys_set_tid_address(struct task *t, const struct sys_args *a);
 long sys_set_robust_list(struct task *t, const struct sys_args *a);

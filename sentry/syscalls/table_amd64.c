@@ -182,7 +182,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [167] = { .name = "swapon", ARGS(SA_PATH, SA_HEX) },
     [168] = { .name = "swapoff", ARGS(SA_PATH) },
     [169] = { .name = "reboot", ARGS(SA_HEX, SA_HEX, SA_HEX, SA_PTR) },
-    [170] = { .name = "sethostname", ARGS(SA_BUF_IN, SA_LEN) },
+    [170] = { .name = "sethostname", .fn = sys_sethostname, .support = SYS_SUPPORT_FULL, .note = "the sandbox's hostname (one UTS namespace per sandbox)", ARGS(SA_BUF_IN, SA_LEN) },
     [171] = { .name = "setdomainname", ARGS(SA_BUF_IN, SA_LEN) },
     [172] = { .name = "iopl", ARGS(SA_INT) },
     [173] = { .name = "ioperm", ARGS(SA_HEX, SA_HEX, SA_INT) },
