@@ -69,6 +69,14 @@ bool inet_is_socket(const struct file *f)
 static pthread_once_t g_watch_once = PTHREAD_ONCE_INIT;
 static int g_watch_ep = -1;
 
+/*
+ * Host fds below WATCH_SEQ_FDS: how many edges the watcher saw on each
+ * (inet_event_seq). Indexed by fd rather than kept in the socket, so that an
+ * event read just before the socket is freed touches nothing freed.
+ */
+#define WATCH_SEQ_FDS 65536
+static uint32_t g_watch_seq[WATCH_SEQ_FDS];
+
 static void *watch_main(void *arg)
 {
     struct epoll_event evs[64];
@@ -77,6 +85,10 @@ static void *watch_main(void *arg)
     for (;;) {
         int n = epoll_wait(g_watch_ep, evs, 64, -1);
 
+        for (int i = 0; i < n; i++) {
+            if (evs[i].data.fd >= 0 && evs[i].data.fd < WATCH_SEQ_FDS)
+                __atomic_add_fetch(&g_watch_seq[evs[i].data.fd], 1, __ATOMIC_RELEASE);
+        }
         if (n > 0)
             anon_notify();
         else if (n < 0 && errno != EINTR)
@@ -119,6 +131,18 @@ static void watch_fd(int fd)
         return;
     ev.data.fd = fd;
     epoll_ctl(g_watch_ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+uint64_t inet_event_seq(const struct file *f)
+{
+    const struct hsock *s = f->ops == &g_hsock_ops ? f->priv : NULL;
+
+    if (s == NULL || s->fd < 0)
+        return 0;
+    /* Past the table (or with no watcher): any wake-up may be this socket's edge. */
+    if (s->fd >= WATCH_SEQ_FDS || g_watch_ep < 0)
+        return anon_wait_gen();
+    return __atomic_load_n(&g_watch_seq[s->fd], __ATOMIC_ACQUIRE);
 }
 
 struct hsock *hsock_new(int fd, int domain, int type, int protocol)

@@ -140,6 +140,13 @@ long net_setsockopt(struct task *t, struct file *f, int level, int name, const v
 /* Returns true when `f` is an inet or netlink socket. */
 bool inet_is_socket(const struct file *f);
 
+/*
+ * A count of the readiness events the host reported for inet socket `f` (0
+ * for any other file): when it moves, something happened on the socket, which
+ * epoll's edge-triggered items report again even if it was ready before.
+ */
+uint64_t inet_event_seq(const struct file *f);
+
 /* socket(2) for AF_INET, AF_INET6 and AF_NETLINK, as net_socket. */
 long inet_socket(struct task *t, int domain, int type, int protocol, struct file **out);
 

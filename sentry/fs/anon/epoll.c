@@ -12,6 +12,7 @@
 #include "sentry/fs/anon/anon.h"
 #include "sentry/fs/anon/anon_internal.h"
 #include "sentry/kernel/kernel.h"
+#include "sentry/net/net.h"
 #include "sentry/vfs/vfs.h"
 
 /* Nested epoll sets deeper than this are refused (Linux's EP_MAX_NESTS). */
@@ -24,6 +25,7 @@ struct epitem {
     uint32_t events; /* what was asked (EPOLLIN ... | EPOLLET | EPOLLONESHOT ...) */
     uint64_t data;
     unsigned int last; /* edge-triggered: readiness already reported */
+    uint64_t seq;      /* edge-triggered: the file's inet_event_seq when `last` was last kept */
     bool disabled;     /* one-shot: reported once, waits for EPOLL_CTL_MOD */
 };
 
@@ -89,6 +91,15 @@ int epoll_file_collect(struct file *f, struct task *t, struct epoll_event *out, 
 
         if (it->disabled)
             continue;
+        if (it->events & EPOLLET) {
+            /* A host socket's new event is a new edge, also when it stayed ready (Linux's ET). */
+            uint64_t seq = inet_event_seq(it->file);
+
+            if (seq != it->seq) {
+                it->seq = seq;
+                it->last = 0;
+            }
+        }
         ready = item_ready(it);
         if (it->events & EPOLLET) {
             /* Forget what is no longer ready, so that it becoming ready again is an edge. */
