@@ -746,6 +746,7 @@ static int start_process(struct kernel *k, struct mount_ns *ns, struct pid_ns *p
         kernel_task_free(t);
         return rt_make_error(err, (int)-ret, "loading `%s`", prog);
     }
+    platform_as_set_argv(k->pops, t->mm->as, a->argv);
     pthread_mutex_lock(&k->mu);
     task_link_locked(t, tg);
     pthread_mutex_unlock(&k->mu);

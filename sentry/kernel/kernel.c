@@ -520,6 +520,7 @@ int kernel_start_init(struct kernel *k, const struct kernel_exec_args *args, str
         kernel_task_free(t);
         return rt_make_error(err, (int)-ret, "loading `%s`", args->host_path);
     }
+    platform_as_set_argv(k->pops, t->mm->as, args->argv);
     pthread_mutex_lock(&k->mu);
     task_link_locked(t, tg);
     pthread_mutex_unlock(&k->mu);
@@ -677,5 +678,6 @@ long kernel_task_exec(struct task *t, const char *host_path, char *const argv[],
     base = strrchr(host_path, '/');
     snprintf(t->comm, sizeof(t->comm), "%s", base != NULL ? base + 1 : host_path);
     platform_ctx_set_name(k->pops, t->ctx, t->comm);
+    platform_as_set_argv(k->pops, t->mm->as, argv);
     return 0;
 }

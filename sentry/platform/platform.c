@@ -53,6 +53,31 @@ bool platform_name_take(struct platform_name *n, char out[16])
     return true;
 }
 
+void platform_as_set_argv(const struct platform_ops *ops, struct platform_as *as,
+                          char *const argv[])
+{
+    char buf[PLATFORM_CMDLINE_MAX];
+    size_t len = 0;
+
+    if (ops->as_set_cmdline == NULL || as == NULL || argv == NULL)
+        return;
+    for (size_t i = 0; argv[i] != NULL && len < sizeof(buf); i++) {
+        size_t n = strlen(argv[i]) + 1;
+
+        if (n > sizeof(buf) - len) {
+            /* Cut: the last byte stays a NUL, as /proc/PID/cmdline ends. */
+            memcpy(buf + len, argv[i], sizeof(buf) - len - 1);
+            buf[sizeof(buf) - 1] = '\0';
+            len = sizeof(buf);
+            break;
+        }
+        memcpy(buf + len, argv[i], n);
+        len += n;
+    }
+    if (len > 0)
+        ops->as_set_cmdline(as, buf, len);
+}
+
 int platform_find_vdso(struct platform_range *ranges, size_t *n, size_t max, uintptr_t *vdso_base,
                        rt_error_t *err)
 {

@@ -210,6 +210,15 @@ struct platform_ops {
      * Optional (NULL); callers use platform_ctx_set_name.
      */
     void (*ctx_set_name)(struct platform_ctx *ctx, const char *name);
+    /*
+     * Makes `args` (`len` bytes: the app's argv, NUL-terminated strings, at
+     * most PLATFORM_CMDLINE_MAX; copied) the command line of the host
+     * process(es) of `as` (/proc/PID/cmdline: the host's ps -ef, docker top's
+     * CMD). A fork's address space keeps its parent's. Callable from any
+     * thread; applied before a context of `as` next runs app code. Best
+     * effort. Optional (NULL); callers use platform_as_set_argv.
+     */
+    void (*as_set_cmdline)(struct platform_as *as, const char *args, size_t len);
     /* Reads the current registers of a stopped context (used once, to seed a new task). */
     long (*ctx_get_regs)(struct platform_ctx *ctx, struct arch_regs *regs);
     /*
@@ -231,6 +240,18 @@ static inline void platform_ctx_set_name(const struct platform_ops *ops, struct 
     if (ops->ctx_set_name != NULL && ctx != NULL)
         ops->ctx_set_name(ctx, name);
 }
+
+/* The longest command line as_set_cmdline keeps (longer ones are cut). */
+#define PLATFORM_CMDLINE_MAX 2048
+
+/*
+ * Calls ops->as_set_cmdline with `argv` (a NULL-terminated vector) joined as
+ * /proc/PID/cmdline shows it, cut to PLATFORM_CMDLINE_MAX bytes. Does nothing
+ * when the backend lacks the op or `as` is NULL: the kernel's hook after an
+ * execve loaded its image.
+ */
+void platform_as_set_argv(const struct platform_ops *ops, struct platform_as *as,
+                          char *const argv[]);
 
 /* A host thread name waiting to be applied by its context's thread (ctx_set_name). */
 struct platform_name {

@@ -3,7 +3,7 @@
 # `runsc-c ps`: the table of the container's processes (sandbox pids), and
 # `--format json` with the HOST pids of their stub processes, which docker top
 # hands to the host's `ps -ef` (as with runc), on both platforms; the host's ps
-# names them as the app does.
+# shows them with the app's names and command lines.
 # shellcheck source=tests/lib/tap.sh
 source "$(dirname "$0")/../lib/tap.sh"
 
@@ -78,6 +78,11 @@ for plat in systrap ptrace; do
     tap_run ps -o comm= -p "$(IFS=,; echo "${pids[*]}")"
     tap_is "$(printf '%s\n' "$T_OUT" | sort | tr '\n' ' ')" "sh sleep sleep " \
         "$plat: the host's ps shows the app's names"
+    # ... and ps -ef's CMD: the app's argv (each stub's /proc/PID/cmdline).
+    tap_run ps -o args= -p "$(IFS=,; echo "${pids[*]}")"
+    tap_is "$(printf '%s\n' "$T_OUT" | sort | tr '\n' '|')" \
+        "/bin/sh -c sleep 100 & sleep 101; wait|sleep 100|sleep 101|" \
+        "$plat: the host's ps shows the app's command lines"
 
     tap_ok "$plat: delete --force" "${R[@]}" delete --force "$id"
 done

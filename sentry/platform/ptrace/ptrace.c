@@ -126,6 +126,7 @@ static void ptrace_as_release(struct platform_as *as)
         as->main->dead = true;
         as->main->as = NULL;
     }
+    free(as->cmd_pending);
     free(as);
 }
 
@@ -646,6 +647,72 @@ static long apply_name(struct platform_ctx *ctx)
     return ret == -ESRCH ? ret : 0;
 }
 
+static void ptrace_as_set_cmdline(struct platform_as *as, const char *args, size_t len)
+{
+    struct ptrace_cmdline *c, *old;
+
+    if (len == 0 || len > PLATFORM_CMDLINE_MAX)
+        return;
+    c = xmalloc(sizeof(*c) + len);
+    c->len = len;
+    memcpy(c->buf, args, len);
+    old = __atomic_exchange_n(&as->cmd_pending, c, __ATOMIC_ACQ_REL);
+    free(old);
+}
+
+/*
+ * Points the stub's command line (its mm's arg_start/arg_end) at the app's
+ * argv with an injected prctl(PR_SET_MM_MAP), which needs no capability
+ * when it leaves the exe file alone. The map's other fields (code, data,
+ * brk, stack) mean nothing for a stub: they point into the same page. A
+ * fork's child inherits the page and the fields, as on Linux.
+ */
+static long apply_cmdline(struct platform_ctx *ctx)
+{
+    uintptr_t page = PTRACE_STUB_CMDLINE_PAGE(ctx->as->p);
+    uintptr_t at = page + ARCH_PAGE_SIZE - sizeof(struct prctl_mm_map);
+    struct ptrace_cmdline *c;
+    struct prctl_mm_map map = { 0 };
+    struct iovec local[2], remote[2];
+    long ret;
+
+    _Static_assert(PLATFORM_CMDLINE_MAX + sizeof(struct prctl_mm_map) <= ARCH_PAGE_SIZE,
+                   "a command line and its map fit the page");
+    if (__atomic_load_n(&ctx->as->cmd_pending, __ATOMIC_RELAXED) == NULL)
+        return 0;
+    c = __atomic_exchange_n(&ctx->as->cmd_pending, NULL, __ATOMIC_ACQ_REL);
+    if (c == NULL)
+        return 0;
+    map.start_code = page;
+    map.end_code = page + 1;
+    map.start_data = page;
+    map.end_data = page;
+    map.start_brk = page;
+    map.brk = page;
+    map.start_stack = page;
+    map.arg_start = page;
+    map.arg_end = page + c->len;
+    map.env_start = page + c->len;
+    map.env_end = page + c->len;
+    map.exe_fd = (uint32_t)-1;
+    local[0] = (struct iovec){ .iov_base = c->buf, .iov_len = c->len };
+    local[1] = (struct iovec){ .iov_base = &map, .iov_len = sizeof(map) };
+    remote[0] = (struct iovec){ .iov_base = (void *)page, .iov_len = c->len };
+    remote[1] = (struct iovec){ .iov_base = (void *)at, .iov_len = sizeof(map) };
+    /* The threads of one stub share the page. */
+    pthread_mutex_lock(&g_name_page_mu);
+    ret =
+        inject_at(ctx, ctx->as->p->syscall_ip, SYS_mmap, page, ARCH_PAGE_SIZE,
+                  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, 0);
+    if (ret == (long)page &&
+        process_vm_writev(ctx->tid, local, 2, remote, 2, 0) == (ssize_t)(c->len + sizeof(map)))
+        ret = inject_at(ctx, ctx->as->p->syscall_ip, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, at,
+                        sizeof(map), 0, 0);
+    pthread_mutex_unlock(&g_name_page_mu);
+    free(c);
+    return ret == -ESRCH ? ret : 0;
+}
+
 static long ptrace_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
                               struct platform_event *ev)
 {
@@ -658,7 +725,7 @@ static long ptrace_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
         ev->kind = PLATFORM_EVENT_DEAD;
         return 0;
     }
-    if (apply_name(ctx) == -ESRCH)
+    if (apply_name(ctx) == -ESRCH || apply_cmdline(ctx) == -ESRCH)
         goto dead;
     if (ctx->has_pending) {
         *ev = ctx->pending;
@@ -749,6 +816,7 @@ const struct platform_ops g_platform_ptrace_ops = {
     .ctx_cpu_time = ptrace_ctx_cpu_time,
     .ctx_host_pid = ptrace_ctx_host_pid,
     .ctx_set_name = ptrace_ctx_set_name,
+    .as_set_cmdline = ptrace_as_set_cmdline,
     .ctx_get_regs = ptrace_ctx_get_regs,
     .ctx_switch = ptrace_ctx_switch,
 };

@@ -93,6 +93,17 @@ struct platform_as {
     struct sockaddr_un sock_addr;
     socklen_t sock_addr_len;
     uint64_t seq; /* the last fd message sent to `sock_fd` */
+    /*
+     * A command line waiting for the host (as_set_cmdline): a struct
+     * ptrace_cmdline, owned; exchanged atomically, so whoever takes it owns it.
+     */
+    struct ptrace_cmdline *cmd_pending;
+};
+
+/* A command line for the stub's /proc/PID/cmdline (as_set_cmdline). */
+struct ptrace_cmdline {
+    size_t len;
+    char buf[];
 };
 
 /*
@@ -101,6 +112,14 @@ struct platform_as {
  * the page) for an injected prctl(PR_SET_NAME).
  */
 #define PTRACE_STUB_NAME_SIZE 16
+
+/*
+ * as_set_cmdline: the data page's address (unmapped by the stub at start-up,
+ * reserved for the platform like the code page) gets a private anonymous
+ * page holding the app's argv (Linux reads a command line only from
+ * anonymous memory) and, at its end, the prctl(PR_SET_MM_MAP) argument.
+ */
+#define PTRACE_STUB_CMDLINE_PAGE(p) ((p)->data_page)
 
 /* The host signal ctx_interrupt sends (nothing else uses SIGSTKFLT). */
 #define PTRACE_INTERRUPT_SIGNAL SIGSTKFLT

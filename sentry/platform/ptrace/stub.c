@@ -172,8 +172,9 @@ int ptrace_stub_prepare(struct platform *p, rt_error_t *err)
     if (platform_find_vdso(p->info.reserved, &p->info.nr_reserved, PLATFORM_MAX_RANGES - 1,
                            &p->info.vdso_base, err) < 0)
         return -1;
+    /* The code page and the data page's address (the command line's, see as_set_cmdline). */
     p->info.reserved[p->info.nr_reserved++] = (struct platform_range){
-        .start = p->code_page, .end = p->code_page + ARCH_PAGE_SIZE, .name = "[stub]"
+        .start = p->code_page, .end = p->data_page + ARCH_PAGE_SIZE, .name = "[stub]"
     };
     if (compute_gaps(p, err) < 0)
         return -1;

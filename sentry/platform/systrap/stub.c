@@ -209,7 +209,8 @@ _Static_assert(
         offsetof(struct systrap_msg, spin) == 264 && offsetof(struct systrap_msg, name) == 272,
     "the stub asm hard-codes the message layout");
 _Static_assert(sizeof(struct systrap_msg) <= ARCH_PAGE_SIZE, "the message is one page");
-_Static_assert(sizeof(struct systrap_header) <= SYSTRAP_SLOT_SIZE, "the header is one slot");
+_Static_assert(sizeof(struct systrap_header) <= ARCH_PAGE_SIZE,
+               "the header is one page: an idle address space touches no more");
 _Static_assert(SYSTRAP_SOCK_FD == 0, "the stub asm dup3s the socket to fd 0");
 
 /*
@@ -220,8 +221,12 @@ _Static_assert(SYSTRAP_SOCK_FD == 0, "the stub asm dup3s the socket to fd 0");
  * App code can jump into the page, but then only gets those calls on its own
  * address space, and the stub holds no file descriptor but its socket.
  *
- * prctl(PR_SET_NAME) names a stub thread after its app thread (ps on the
- * host shows the app's names).
+ * prctl(PR_SET_NAME) names a stub thread after its app thread, and
+ * prctl(PR_SET_MM, PR_SET_MM_MAP) points the stub's command line at the
+ * app's argv in the header (ps on the host shows the app's names and
+ * arguments). PR_SET_MM_MAP needs no capability unless it changes the exe
+ * file, which the sentry never asks for; app code calling it from the page
+ * only relabels its own stub's /proc entries.
  *
  * For clones the handler also needs clone (with exactly the flags of the
  * three kinds of ctx_clone), recvmsg on its socket, dup3 onto the socket's
@@ -324,7 +329,12 @@ static void build_filter(struct platform *p)
         place(&b, L_ARG1);
         emit_arg_is(&b, arg1, SYSTRAP_SOCK_FD);
         place(&b, L_PRCTL);
-        emit_arg_is(&b, arg0, PR_SET_NAME);
+        emit(&b, BPF_LD | BPF_W | BPF_ABS, (uint32_t)arg0 + 4, 0, 0);
+        emit(&b, BPF_JMP | BPF_JEQ | BPF_K, 0, L_NEXT, L_TRAP);
+        emit(&b, BPF_LD | BPF_W | BPF_ABS, (uint32_t)arg0, 0, 0);
+        emit(&b, BPF_JMP | BPF_JEQ | BPF_K, PR_SET_NAME, L_ALLOW, L_NEXT);
+        emit(&b, BPF_JMP | BPF_JEQ | BPF_K, PR_SET_MM, L_NEXT, L_TRAP);
+        emit_arg_is(&b, arg1, PR_SET_MM_MAP);
         place(&b, L_ALLOW);
         emit(&b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
         place(&b, L_TRAP);

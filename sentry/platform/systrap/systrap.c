@@ -457,6 +457,8 @@ static void as_put(struct platform_as *as)
     if (as->region != 0)
         systrap_region_free(as->p, as->region);
     pthread_mutex_destroy(&as->fd_mu);
+    pthread_mutex_destroy(&as->cmd_mu);
+    free(as->cmd);
     free(as);
 }
 
@@ -491,6 +493,7 @@ static int systrap_as_new(struct platform *p, struct platform_as **out_as,
     as->refs = 1; /* the caller's; the first context takes its own on success */
     as->sock = -1;
     pthread_mutex_init(&as->fd_mu, NULL);
+    pthread_mutex_init(&as->cmd_mu, NULL);
     pid = systrap_stub_spawn(p, as, err);
     if (pid < 0) {
         systrap_as_release(as);
@@ -833,6 +836,74 @@ static long apply_name(struct platform_ctx *ctx)
     return ret == -ESRCH ? ret : 0;
 }
 
+static void systrap_as_set_cmdline(struct platform_as *as, const char *args, size_t len)
+{
+    char *copy;
+
+    if (len == 0 || len > PLATFORM_CMDLINE_MAX)
+        return;
+    copy = xmalloc(len);
+    memcpy(copy, args, len);
+    pthread_mutex_lock(&as->cmd_mu);
+    free(as->cmd);
+    as->cmd = copy;
+    as->cmd_len = len;
+    __atomic_store_n(&as->cmd_pending, true, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&as->cmd_mu);
+}
+
+/*
+ * Points the stub process's command line (its mm's arg_start/arg_end) at a
+ * copy of the app's argv, with prctl(PR_SET_MM_MAP). Linux reads a command
+ * line from anonymous memory only, so the copy goes to a private anonymous
+ * page the stub maps over the last page of the header slot (its own; the
+ * sentry's view there stays the untouched memfd, and a fork's child unmaps
+ * it with its parent's region). The map's other fields (code, data, brk,
+ * stack) mean nothing for a stub: they point into that page.
+ */
+static long apply_cmdline(struct platform_ctx *ctx)
+{
+    struct platform_as *as = ctx->as;
+    struct systrap_header *h = (struct systrap_header *)as->region;
+    uintptr_t page = as->region + SYSTRAP_SLOT_SIZE - ARCH_PAGE_SIZE;
+    struct iovec local, remote = { .iov_base = (void *)page };
+    long ret = 0;
+
+    _Static_assert(PLATFORM_CMDLINE_MAX <= ARCH_PAGE_SIZE, "a command line fits its page");
+    if (!__atomic_load_n(&as->cmd_pending, __ATOMIC_ACQUIRE))
+        return 0;
+    pthread_mutex_lock(&as->cmd_mu);
+    if (!as->cmd_pending || as->cmd == NULL)
+        goto out;
+    ret = stub_syscall(ctx, SYS_mmap, page, ARCH_PAGE_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, 0);
+    if (ret != (long)page)
+        goto out;
+    local = (struct iovec){ .iov_base = as->cmd, .iov_len = as->cmd_len };
+    remote.iov_len = as->cmd_len;
+    if (process_vm_writev(ctx->tid, &local, 1, &remote, 1, 0) != (ssize_t)as->cmd_len)
+        goto out;
+    memset(&h->mm_map, 0, sizeof(h->mm_map));
+    h->mm_map.start_code = page;
+    h->mm_map.end_code = page + 1;
+    h->mm_map.start_data = page;
+    h->mm_map.end_data = page;
+    h->mm_map.start_brk = page;
+    h->mm_map.brk = page;
+    h->mm_map.start_stack = page;
+    h->mm_map.arg_start = page;
+    h->mm_map.arg_end = page + as->cmd_len;
+    h->mm_map.env_start = page + as->cmd_len;
+    h->mm_map.env_end = page + as->cmd_len;
+    h->mm_map.exe_fd = (uint32_t)-1;
+    ret = stub_syscall(ctx, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, (uintptr_t)&h->mm_map,
+                       sizeof(h->mm_map), 0, 0);
+out:
+    __atomic_store_n(&as->cmd_pending, false, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&as->cmd_mu);
+    return ret == -ESRCH ? ret : 0;
+}
+
 static long systrap_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
                                struct platform_event *ev)
 {
@@ -850,6 +921,8 @@ static long systrap_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
     ret = sync_bases(ctx, regs);
     if (ret == 0)
         ret = apply_name(ctx);
+    if (ret == 0)
+        ret = apply_cmdline(ctx);
     if (ret == -ESRCH)
         goto dead;
     if (ret < 0)
@@ -1088,6 +1161,16 @@ static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind
         nas->p = p;
         nas->refs = 2; /* the caller's and nctx's */
         pthread_mutex_init(&nas->fd_mu, NULL);
+        pthread_mutex_init(&nas->cmd_mu, NULL);
+        /* A forked child shows its parent's command line, as on Linux. */
+        pthread_mutex_lock(&as->cmd_mu);
+        if (as->cmd != NULL) {
+            nas->cmd = xmalloc(as->cmd_len);
+            memcpy(nas->cmd, as->cmd, as->cmd_len);
+            nas->cmd_len = as->cmd_len;
+            nas->cmd_pending = true;
+        }
+        pthread_mutex_unlock(&as->cmd_mu);
         nas->pid = (pid_t)tid;
         nas->proc = proc_get(nctx->proc);
         nas->region = region;
@@ -1210,6 +1293,7 @@ const struct platform_ops g_platform_systrap_ops = {
     .ctx_cpu_time = systrap_ctx_cpu_time,
     .ctx_host_pid = systrap_ctx_host_pid,
     .ctx_set_name = systrap_ctx_set_name,
+    .as_set_cmdline = systrap_as_set_cmdline,
     .ctx_get_regs = systrap_ctx_get_regs,
     .ctx_switch = systrap_ctx_switch,
 };

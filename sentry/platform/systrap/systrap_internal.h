@@ -3,6 +3,7 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <linux/prctl.h>
 #include <linux/sched.h>
 #include <pthread.h>
 #include <signal.h>
@@ -107,6 +108,8 @@ struct systrap_header {
         uint64_t addr;
         uint64_t len;
     } gaps[SYSTRAP_MAX_GAPS];
+    /* as_set_cmdline: the prctl(PR_SET_MM_MAP) argument. */
+    struct prctl_mm_map mm_map;
 };
 
 struct platform {
@@ -175,7 +178,16 @@ struct platform_as {
     /* The caller's (as_new, ctx_clone) and one per context; the last frees it. Atomic. */
     int refs;
     pthread_mutex_t fd_mu; /* serialises fd passing over `sock` (send and the stub's recv) */
-    bool from_factory;     /* the stub came from the factory (not a child of the sentry) */
+    /*
+     * The command line of the stub process (as_set_cmdline; a fork copies
+     * it), and whether the host has yet to see it. Protected by cmd_mu;
+     * cmd_pending is also read atomically without it.
+     */
+    pthread_mutex_t cmd_mu;
+    char *cmd;
+    size_t cmd_len;
+    bool cmd_pending;
+    bool from_factory; /* the stub came from the factory (not a child of the sentry) */
     struct platform_as_info info;
     /* Slots in use (bit i: slot i; slot 0 is the header). Atomic. */
     uint64_t slots[SYSTRAP_NR_SLOTS / 64];
