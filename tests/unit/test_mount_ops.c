@@ -138,6 +138,12 @@ int main(void)
     vfs_path_put(&q);
     tap_ok(sb_at(t, "/old") == root && sb_at(t, "/old/a/sub") == sub, "the old root is at /old");
 
+    put_vfs_fs(t->fs);
+    put_fd_table(t->fdt);
+    put_mount_ns(ns);
+    free(t->tg);
+    free(t->k);
+    free(t);
     put_super_block(root);
     put_super_block(sub);
     put_super_block(other);
