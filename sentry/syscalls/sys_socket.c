@@ -3,6 +3,7 @@
  * shutdown, names and options. The sockets themselves live in sentry/net. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -295,6 +296,22 @@ long sys_getsockopt(struct task *t, const struct sys_args *a)
 
 /* ---- send ---- */
 
+/*
+ * Whether `t` may send SCM_CREDENTIALS `u` (pid already global): its own pid
+ * or CAP_SYS_ADMIN, one of its real/effective/saved uids or CAP_SETUID, and
+ * likewise for the gid with CAP_SETGID.
+ */
+static bool creds_allowed(struct task *t, const struct ucred *u)
+{
+    const struct kernel_cred *c = &t->cred;
+
+    return (u->pid == t->tg->pid || task_capable(t, CAP_SYS_ADMIN)) &&
+           (u->uid == c->uid || u->uid == c->euid || u->uid == c->suid ||
+            task_capable(t, CAP_SETUID)) &&
+           (u->gid == c->gid || u->gid == c->egid || u->gid == c->sgid ||
+            task_capable(t, CAP_SETGID));
+}
+
 /* Parses SCM_RIGHTS / SCM_CREDENTIALS of a sendmsg; `ctl->files` is owned by the caller. */
 static long parse_control(struct task *t, uint64_t uctl, uint64_t ctllen, struct net_send_ctl *ctl)
 {
@@ -346,6 +363,9 @@ static long parse_control(struct task *t, uint64_t uctl, uint64_t ctllen, struct
                 found = kernel_find_tg_locked(t->k, u.pid) != NULL;
                 u.pid = task_pid_from_vnr_locked(t, u.pid);
                 pthread_mutex_unlock(&t->k->mu);
+                /* Linux's scm_check_creds (before the pid lookup): no forged credentials. */
+                if (!creds_allowed(t, &u))
+                    return -EPERM;
                 if (!found)
                     return -ESRCH;
                 ctl->has_cred = true;
