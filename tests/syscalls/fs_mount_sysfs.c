@@ -78,6 +78,12 @@ static void test_sysfs(void)
     }
     snprintf(path, sizeof(path), "%s/fs/cgroup", g_d);
     CHECK(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+    read_file("class/net/lo/mtu", buf, sizeof(buf));
+    CHECK(strcmp(buf, "65536\n") == 0);
+    read_file("class/net/lo/address", buf, sizeof(buf));
+    CHECK(strcmp(buf, "00:00:00:00:00:00\n") == 0);
+    read_file("class/net/lo/ifindex", buf, sizeof(buf));
+    CHECK(strcmp(buf, "1\n") == 0);
     read_file("kernel/mm/transparent_hugepage/enabled", buf, sizeof(buf));
     CHECK(strchr(buf, '[') != NULL && strstr(buf, "never") != NULL);
     snprintf(path, sizeof(path), "%s/new", g_d);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "sentry/fs/proc/kernfs.h"
+#include "sentry/fs/sys/sys_internal.h"
 #include "sentry/fs/sys/sysfs.h"
 #include "sentry/ipc/ipc.h"
 #include "sentry/kernel/kernel.h"
@@ -169,8 +170,13 @@ static const struct kfs_entry g_kernel[] = {
     { .name = NULL },
 };
 
+static const struct kfs_entry g_class[] = {
+    { .name = "net", .mode = S_IFDIR | 0755, .children = g_empty, .dyn = &g_sys_class_net_dyn },
+    { .name = NULL },
+};
+
 static const struct kfs_entry g_root_entries[] = {
-    DIR("block", g_empty), DIR("bus", g_empty),       DIR("class", g_empty),
+    DIR("block", g_empty), DIR("bus", g_empty),       DIR("class", g_class),
     DIR("dev", g_empty),   DIR("devices", g_devices), DIR("firmware", g_empty),
     DIR("fs", g_fs),       DIR("kernel", g_kernel),   DIR("module", g_empty),
     { .name = NULL },
