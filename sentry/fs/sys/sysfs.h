@@ -21,11 +21,12 @@ long sysfs_fs_new(const char *type, const char *data, struct mount_ns *ns,
 
 /*
  * Creates a sysfs instance: /sys/devices/system/cpu/{online,possible,
- * present,cpuN/}, the empty /sys/fs/cgroup mount point,
- * /sys/kernel/mm/transparent_hugepage/{enabled,defrag} and empty
- * block, bus, class, dev, firmware, module directories. Read-only; the
- * CPU count is the sandbox kernel's. Returns the super block (one
- * reference) or NULL on OOM.
+ * present,kernel_max,cpuN/online}, /sys/class/net/<if>/{address,carrier,
+ * flags,ifindex,mtu,operstate,type} of the sandbox's interfaces, the empty
+ * /sys/fs/cgroup mount point, /sys/kernel/mm/transparent_hugepage/
+ * {enabled,defrag} and empty block, bus, dev, firmware, module
+ * directories. Read-only; the CPU count is the sandbox kernel's. Returns
+ * the super block (one reference) or NULL on OOM.
  */
 struct super_block *sysfs_new(void);
 
