@@ -34,6 +34,7 @@ struct unix_msg {
     size_t len, off; /* `off`: bytes of a stream segment already read */
     struct file **files;
     int nfiles;
+    uint32_t files_uid; /* whose in-flight count the files add to (the sender's real uid) */
     struct net_cred cred;
     struct net_addr from;
     struct unix_sock *sender; /* a reference while `charge` is counted in its wmem */
@@ -105,6 +106,14 @@ struct unix_sock *unix_sock_of(struct file *f);
 /* References on sockets; g_unix_mu held. */
 struct unix_sock *unix_sock_get_locked(struct unix_sock *s);
 void unix_sock_put_locked(struct unix_sock *s);
+
+/*
+ * Descriptors in flight in unix messages per user (Linux's
+ * user->unix_inflight): `n` more (or fewer, negative) for real uid `uid`;
+ * unix_inflight() reads the count.
+ */
+void unix_inflight_add(uint32_t uid, int n);
+long unix_inflight(uint32_t uid);
 
 /* Frees a message / a list of them with their files (without g_unix_mu). */
 void unix_msg_free(struct unix_msg *m);

@@ -146,8 +146,62 @@ void unix_sock_put_locked(struct unix_sock *s)
     free(s);
 }
 
+/* In-flight descriptor counts per real uid; a user with none has no entry. */
+struct inflight {
+    struct inflight *next;
+    uint32_t uid;
+    long n;
+};
+static pthread_mutex_t g_inflight_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct inflight *g_inflight; /* Protected by g_inflight_mu */
+
+void unix_inflight_add(uint32_t uid, int n)
+{
+    struct inflight **pp, *e;
+
+    pthread_mutex_lock(&g_inflight_mu);
+    for (pp = &g_inflight; *pp != NULL && (*pp)->uid != uid; pp = &(*pp)->next)
+        ;
+    e = *pp;
+    if (e == NULL && n > 0) {
+        e = calloc(1, sizeof(*e));
+        if (e != NULL) { /* without memory the user goes uncounted, as if it had none */
+            e->uid = uid;
+            e->next = g_inflight;
+            g_inflight = e;
+        }
+    }
+    if (e != NULL) {
+        e->n += n;
+        if (e->n <= 0) {
+            for (pp = &g_inflight; *pp != e; pp = &(*pp)->next)
+                ;
+            *pp = e->next;
+            free(e);
+        }
+    }
+    pthread_mutex_unlock(&g_inflight_mu);
+}
+
+long unix_inflight(uint32_t uid)
+{
+    long n = 0;
+
+    pthread_mutex_lock(&g_inflight_mu);
+    for (struct inflight *e = g_inflight; e != NULL; e = e->next) {
+        if (e->uid == uid) {
+            n = e->n;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&g_inflight_mu);
+    return n;
+}
+
 void unix_msg_free(struct unix_msg *m)
 {
+    if (m->nfiles > 0)
+        unix_inflight_add(m->files_uid, -m->nfiles);
     for (int i = 0; i < m->nfiles; i++)
         put_file(m->files[i]);
     free(m->files);

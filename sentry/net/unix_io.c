@@ -2,6 +2,7 @@
 /* Unix socket data: stream segments and records, SCM_RIGHTS/SCM_CREDENTIALS, send and receive. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,21 @@ static void send_sigpipe(struct task *t)
     info.si_code = SI_USER;
     info.si_pid = t->tg->pid;
     task_send_signal(t, &info);
+}
+
+/*
+ * Linux's too_many_unix_fds: a sender without CAP_SYS_RESOURCE and
+ * CAP_SYS_ADMIN whose user already has more descriptors in flight than its
+ * RLIMIT_NOFILE may not pass more (checked before they are added).
+ */
+static long inflight_check(struct task *t, const struct net_send_ctl *ctl)
+{
+    if (ctl == NULL || ctl->nfiles == 0 || t == NULL)
+        return 0;
+    if (unix_inflight(t->cred.uid) > (long)task_nofile_limit(t) &&
+        !task_capable(t, CAP_SYS_RESOURCE) && !task_capable(t, CAP_SYS_ADMIN))
+        return -ETOOMANYREFS;
+    return 0;
 }
 
 /* Builds a message of `len` bytes; files get new references. NULL on OOM. */
@@ -51,6 +67,8 @@ static struct unix_msg *msg_new(struct task *t, const void *buf, size_t len,
         for (int i = 0; i < ctl->nfiles; i++)
             m->files[i] = get_file(ctl->files[i]);
         m->nfiles = ctl->nfiles;
+        m->files_uid = t->cred.uid;
+        unix_inflight_add(m->files_uid, m->nfiles);
     }
     if (ctl != NULL && ctl->has_cred)
         m->cred = ctl->cred;
@@ -118,6 +136,11 @@ static long stream_send(struct task *t, struct file *f, struct unix_sock *s, con
         }
         if (chunk > max)
             chunk = max;
+        if (sent == 0) {
+            ret = inflight_check(t, ctl);
+            if (ret < 0)
+                break;
+        }
         m = msg_new(t, buf + sent, chunk, sent == 0 ? ctl : NULL);
         if (m == NULL) {
             ret = -ENOMEM;
@@ -148,6 +171,9 @@ static long record_send(struct task *t, struct file *f, struct unix_sock *s, con
 
     if (len > (size_t)s->sndbuf - 32)
         return -EMSGSIZE;
+    ret = inflight_check(t, ctl);
+    if (ret < 0)
+        return ret;
     m = msg_new(t, buf, len, ctl);
     if (m == NULL)
         return -ENOMEM;
@@ -270,6 +296,8 @@ static void take_files(struct unix_msg *m, bool peek, struct net_recv_ctl *ctl)
     for (int i = 0; i < m->nfiles && ctl->nfiles < NET_SCM_MAX_FD; i++)
         ctl->files[ctl->nfiles++] = peek ? get_file(m->files[i]) : m->files[i];
     if (!peek) {
+        if (m->nfiles > 0)
+            unix_inflight_add(m->files_uid, -m->nfiles);
         free(m->files);
         m->files = NULL;
         m->nfiles = 0;
