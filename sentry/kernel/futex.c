@@ -219,6 +219,68 @@ static long word_set(struct task *t, uint64_t addr, uint32_t v)
 }
 
 /*
+ * Linux's futex_atomic_cmpxchg_inatomic on the word at `addr` of `t`'s
+ * memory: if it holds `old` it becomes `nv`; *cur gets the value it had.
+ * Returns 0 or -EFAULT. When `t` is the task this sentry thread serves, its
+ * stopped app thread runs the locked instruction (platform ctx_cmpxchg32),
+ * atomic against every app thread. Otherwise (another task's thread, a dead
+ * host thread) it falls back to a read and a write, which an app thread's
+ * own cmpxchg between them can undo.
+ */
+static long word_cmpxchg(struct task *t, uint64_t addr, uint32_t old, uint32_t nv, uint32_t *cur)
+{
+    const struct platform_ops *ops = t->k->pops;
+    long ret;
+
+    if (ops->ctx_cmpxchg32 != NULL && t == g_kernel_current_task && t->ctx != NULL) {
+        ret = ops->ctx_cmpxchg32(t->ctx, (uintptr_t)addr, old, nv, cur);
+        if (ret != -ESRCH)
+            return ret;
+    }
+    ret = word_get(t, addr, cur);
+    if (ret == 0 && *cur == old)
+        ret = word_set(t, addr, nv);
+    return ret;
+}
+
+long kernel_futex_atomic_op(struct task *t, uint64_t addr, int op, uint32_t oparg, uint32_t *old)
+{
+    uint32_t cur, nv;
+    long ret;
+
+    if (addr & 3)
+        return -EINVAL;
+    ret = word_get(t, addr, &cur);
+    /* A compare-and-exchange loop, as Linux has on architectures without the op itself. */
+    while (ret == 0) {
+        switch (op) {
+        case FUTEX_OP_SET:
+            nv = oparg;
+            break;
+        case FUTEX_OP_ADD:
+            nv = cur + oparg;
+            break;
+        case FUTEX_OP_OR:
+            nv = cur | oparg;
+            break;
+        case FUTEX_OP_ANDN:
+            nv = cur & ~oparg;
+            break;
+        case FUTEX_OP_XOR:
+            nv = cur ^ oparg;
+            break;
+        default:
+            return -ENOSYS;
+        }
+        *old = cur;
+        ret = word_cmpxchg(t, addr, *old, nv, &cur);
+        if (ret == 0 && cur == *old)
+            return 0;
+    }
+    return ret;
+}
+
+/*
  * Whether the app's tid `tid` names a live task (a PI futex's owner must
  * exist), in the pid namespace of `t`. Needs k->mu.
  */
@@ -245,14 +307,9 @@ static struct futex_waiter *pi_top_locked(struct kernel *k, const struct mm_fute
     return NULL;
 }
 
-/*
- * Makes PI waiter `w` the owner: its tid | FUTEX_WAITERS | `extra` goes in
- * the word (Linux always leaves FUTEX_WAITERS to a handed-over lock, so the
- * next unlock comes to the kernel) and it wakes. Needs k->mu.
- */
-static void pi_handover_locked(struct futex_waiter *w, uint32_t extra)
+/* Makes PI waiter `w` (dequeued) the owner and wakes it. Needs k->mu. */
+static void pi_wake_owner_locked(struct futex_waiter *w)
 {
-    word_set(w->t, w->addr, (uint32_t)app_tid(w->t) | FUTEX_WAITERS_ | extra);
     klist_del(&w->node);
     w->woken = true;
     w->got_lock = true;
@@ -260,37 +317,51 @@ static void pi_handover_locked(struct futex_waiter *w, uint32_t extra)
 }
 
 /*
- * Linux's futex_lock_pi_atomic for `tid` on the word at `addr` (read and
- * written through `t`): takes a free word (keeping FUTEX_OWNER_DIED),
- * else marks it FUTEX_WAITERS. Returns 1 (taken), 0 (held: wait), or
- * -EDEADLK (held by `tid`), -ESRCH (the owner does not exist), -EFAULT.
- * The read and the write are not atomic against app code: an owner that
- * releases the word in user space between them loses that release. Needs k->mu.
+ * The word of PI waiter `w` as the new owner writes it: its tid |
+ * FUTEX_WAITERS | `extra` (Linux always leaves FUTEX_WAITERS to a
+ * handed-over lock, so the next unlock comes to the kernel).
+ */
+static uint32_t pi_owner_word(const struct futex_waiter *w, uint32_t extra)
+{
+    return (uint32_t)app_tid(w->t) | FUTEX_WAITERS_ | extra;
+}
+
+/*
+ * Linux's futex_lock_pi_atomic for `tid` on the word at `addr` (updated
+ * through `t` with word_cmpxchg, retried whenever app code changed the word
+ * in between): takes a free word (keeping FUTEX_OWNER_DIED), else marks it
+ * FUTEX_WAITERS, so the owner's user-space unlock fails and comes to the
+ * kernel. Returns 1 (taken), 0 (held: wait), or -EDEADLK (held by `tid`),
+ * -ESRCH (the owner does not exist), -EFAULT. Needs k->mu.
  */
 static long pi_acquire_locked(struct task *t, uint64_t addr, const struct mm_futex_key *key,
                               int tid)
 {
-    uint32_t word, owner;
+    uint32_t word, owner, nv, cur;
     long ret = word_get(t, addr, &word);
 
-    if (ret < 0)
-        return ret;
-    owner = word & FUTEX_TID_MASK_;
-    if (owner == (uint32_t)tid)
-        return -EDEADLK;
-    if (owner == 0) {
-        uint32_t nv = (uint32_t)tid | (word & FUTEX_OWNER_DIED_);
-
-        if (pi_top_locked(t->k, key) != NULL)
-            nv |= FUTEX_WAITERS_;
-        ret = word_set(t, addr, nv);
-        return ret < 0 ? ret : 1;
+    for (; ret == 0; word = cur) {
+        owner = word & FUTEX_TID_MASK_;
+        if (owner == (uint32_t)tid)
+            return -EDEADLK;
+        if (owner == 0) {
+            nv = (uint32_t)tid | (word & FUTEX_OWNER_DIED_);
+            if (pi_top_locked(t->k, key) != NULL)
+                nv |= FUTEX_WAITERS_;
+            ret = word_cmpxchg(t, addr, word, nv, &cur);
+            if (ret == 0 && cur == word)
+                return 1;
+            continue;
+        }
+        if (!tid_alive_locked(t, (int)owner))
+            return -ESRCH;
+        if (word & FUTEX_WAITERS_)
+            return 0;
+        ret = word_cmpxchg(t, addr, word, word | FUTEX_WAITERS_, &cur);
+        if (ret == 0 && cur == word)
+            return 0;
     }
-    if (!tid_alive_locked(t, (int)owner))
-        return -ESRCH;
-    if (!(word & FUTEX_WAITERS_) && (ret = word_set(t, addr, word | FUTEX_WAITERS_)) < 0)
-        return ret;
-    return 0;
+    return ret;
 }
 
 /* Waits as PI waiter `w` (queued) for ownership. Returns 0, -ETIMEDOUT or -EINTR. Needs k->mu. */
@@ -349,14 +420,19 @@ long kernel_futex_unlock_pi(struct task *t, uint64_t addr, bool shared)
     mm_futex_key(t->mm, addr, shared, &key);
     pthread_mutex_lock(&k->mu);
     ret = word_get(t, addr, &word);
-    if (ret == 0 && (word & FUTEX_TID_MASK_) != (uint32_t)app_tid(t))
-        ret = -EPERM;
-    if (ret == 0) {
+    /* Linux's futex_unlock_pi: the word changes only if it still names us (cmpxchg, retried). */
+    for (uint32_t cur; ret == 0; word = cur) {
+        if ((word & FUTEX_TID_MASK_) != (uint32_t)app_tid(t)) {
+            ret = -EPERM;
+            break;
+        }
         top = pi_top_locked(k, &key);
-        if (top != NULL)
-            pi_handover_locked(top, 0);
-        else
-            ret = word_set(t, addr, 0);
+        ret = word_cmpxchg(t, addr, word, top != NULL ? pi_owner_word(top, 0) : 0, &cur);
+        if (ret == 0 && cur == word) {
+            if (top != NULL)
+                pi_wake_owner_locked(top);
+            break;
+        }
     }
     pthread_mutex_unlock(&k->mu);
     return ret;
@@ -439,9 +515,12 @@ long kernel_futex_cmp_requeue_pi(struct task *t, uint64_t addr, uint64_t addr2, 
             goto out;
         }
         if (first) {
-            /* Linux's futex_proxy_trylock_atomic: the top waiter may take the lock at once. */
+            /*
+             * Linux's futex_proxy_trylock_atomic: the top waiter may take the
+             * lock at once. The word is `addr2` of our memory (same key).
+             */
             first = false;
-            ret = pi_acquire_locked(w->t, w->pi_addr, &key2, app_tid(w->t));
+            ret = pi_acquire_locked(t, addr2, &key2, app_tid(w->t));
             if (ret < 0)
                 goto out;
             if (ret == 1) {
@@ -456,9 +535,14 @@ long kernel_futex_cmp_requeue_pi(struct task *t, uint64_t addr, uint64_t addr2, 
         if (count >= nrequeue + 1)
             break;
         /* Requeued: now a PI waiter of addr2 (the word is marked FUTEX_WAITERS). */
-        ret = word_get(w->t, w->pi_addr, &cur);
-        if (ret == 0 && !(cur & FUTEX_WAITERS_))
-            ret = word_set(w->t, w->pi_addr, cur | FUTEX_WAITERS_);
+        ret = word_get(t, addr2, &cur);
+        while (ret == 0 && !(cur & FUTEX_WAITERS_)) {
+            uint32_t seen = cur;
+
+            ret = word_cmpxchg(t, addr2, seen, seen | FUTEX_WAITERS_, &cur);
+            if (ret == 0 && cur == seen)
+                break;
+        }
         if (ret < 0)
             goto out;
         klist_del(&w->node);
@@ -545,15 +629,26 @@ static void handle_futex_death(struct task *t, uint64_t uaddr, int tid)
         return;
     mm_futex_key(t->mm, uaddr, /*shared=*/true, &key);
     pthread_mutex_lock(&k->mu);
-    if (task_copy_in(t, &val, uaddr, sizeof(val)) < 0 || (val & FUTEX_TID_MASK_) != (uint32_t)tid)
+    if (word_get(t, uaddr, &val) < 0)
         goto out;
-    nval = (val & FUTEX_WAITERS_) | FUTEX_OWNER_DIED_;
-    if (task_copy_out(t, uaddr, &nval, sizeof(nval)) < 0 || !(val & FUTEX_WAITERS_))
-        goto out;
-    top = pi_top_locked(k, &key);
+    /* One cmpxchg, retried while app code changes the word and it still names `tid`. */
+    for (;;) {
+        uint32_t cur;
+
+        if ((val & FUTEX_TID_MASK_) != (uint32_t)tid)
+            goto out;
+        top = (val & FUTEX_WAITERS_) ? pi_top_locked(k, &key) : NULL;
+        nval = top != NULL ? pi_owner_word(top, FUTEX_OWNER_DIED_)
+                           : (val & FUTEX_WAITERS_) | FUTEX_OWNER_DIED_;
+        if (word_cmpxchg(t, uaddr, val, nval, &cur) < 0)
+            goto out;
+        if (cur == val)
+            break;
+        val = cur;
+    }
     if (top != NULL)
-        pi_handover_locked(top, FUTEX_OWNER_DIED_);
-    else
+        pi_wake_owner_locked(top);
+    else if (val & FUTEX_WAITERS_)
         wake_key_locked(k, &key, 1, FUTEX_BITSET_MATCH_ANY);
 out:
     pthread_mutex_unlock(&k->mu);
@@ -573,12 +668,21 @@ static void exit_pi_futexes(struct task *t, int tid)
     klist_for_each_safe(pos, tmp, &k->futex_waiters)
     {
         struct futex_waiter *w = klist_entry(pos, struct futex_waiter, node);
-        uint32_t word;
+        /* Through our own thread (atomic) when the waiter shares our memory. */
+        struct task *via = w->t->mm == t->mm ? t : w->t;
+        uint32_t word, cur;
 
-        if (!w->pi || word_get(w->t, w->addr, &word) < 0)
+        if (!w->pi || w->t == t || word_get(via, w->addr, &word) < 0)
             continue;
-        if ((word & FUTEX_TID_MASK_) == (uint32_t)tid && w->t != t)
-            pi_handover_locked(w, FUTEX_OWNER_DIED_);
+        while ((word & FUTEX_TID_MASK_) == (uint32_t)tid) {
+            if (word_cmpxchg(via, w->addr, word, pi_owner_word(w, FUTEX_OWNER_DIED_), &cur) < 0)
+                break;
+            if (cur == word) {
+                pi_wake_owner_locked(w);
+                break;
+            }
+            word = cur;
+        }
     }
     pthread_mutex_unlock(&k->mu);
 }

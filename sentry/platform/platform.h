@@ -227,6 +227,21 @@ struct platform_ops {
      * or -Exxx when the host failed in a way that makes the context unusable.
      */
     long (*ctx_switch)(struct platform_ctx *ctx, struct arch_regs *regs, struct platform_event *ev);
+    /*
+     * Linux's futex_atomic_cmpxchg_inatomic: one locked compare-and-exchange
+     * of the 32-bit app word at `addr` (4-byte aligned), atomic against app
+     * code on every CPU: if it holds `old` it becomes `new`. The stopped app
+     * thread of `ctx` runs the instruction from the platform's code page with
+     * its registers saved and restored (nothing of the app's state changes).
+     * Stores the word's previous value in *cur and returns 0, or -EFAULT when
+     * the page is unmapped or not writable (like x86, a read-only page faults
+     * even when the values differ), or -ESRCH when the context cannot run
+     * (dead; callers may fall back to as_read/as_write). Called on the
+     * context's thread between switches. Costs about one ctx_switch.
+     * Optional (NULL).
+     */
+    long (*ctx_cmpxchg32)(struct platform_ctx *ctx, uintptr_t addr, uint32_t old, uint32_t new_val,
+                          uint32_t *cur);
 };
 
 /*

@@ -14,13 +14,6 @@
 
 #define FUTEX_CMD_MASK_ALL (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
 
-static long read_word(struct task *t, uint64_t addr, uint32_t *val)
-{
-    if (addr & 3)
-        return -EINVAL;
-    return task_copy_in(t, val, addr, sizeof(*val));
-}
-
 /* Converts a CLOCK_REALTIME absolute time into a CLOCK_MONOTONIC one. */
 static void realtime_to_monotonic(struct timespec *ts)
 {
@@ -92,58 +85,40 @@ static long futex_wait(struct task *t, const struct sys_args *a, int cmd, bool r
     return ret;
 }
 
-/* Applies FUTEX_WAKE_OP's operation to the word at uaddr2; returns the old value's comparison. */
+/*
+ * Applies FUTEX_WAKE_OP's operation to the word at uaddr2 (one atomic update,
+ * kernel_futex_atomic_op); returns the old value's comparison. As Linux's
+ * futex_atomic_op_inuser: both arguments are signed 12-bit fields, a shift
+ * count outside 0..31 is masked, and an unknown comparison is -ENOSYS after
+ * the operation was applied.
+ */
 static long wake_op(struct task *t, uint64_t uaddr2, uint32_t encoded)
 {
-    int op = (encoded >> 28) & 0xf, cmp = (encoded >> 24) & 0xf;
-    uint32_t oparg = (encoded >> 12) & 0xfff, cmparg = encoded & 0xfff;
-    uint32_t old, new;
+    int op = (int)((encoded >> 28) & 0xf), cmp = (int)((encoded >> 24) & 0xf);
+    int oparg = (int)(encoded << 8) >> 20, cmparg = (int)(encoded << 20) >> 20;
+    uint32_t old;
     long ret;
 
     if (op & FUTEX_OP_OPARG_SHIFT) {
-        if (oparg > 31)
-            return -EINVAL;
-        oparg = 1U << oparg;
+        oparg = (int)(1U << (oparg & 31));
         op &= ~FUTEX_OP_OPARG_SHIFT;
     }
-    ret = read_word(t, uaddr2, &old);
-    if (ret < 0)
-        return ret;
-    switch (op) {
-    case FUTEX_OP_SET:
-        new = oparg;
-        break;
-    case FUTEX_OP_ADD:
-        new = old + oparg;
-        break;
-    case FUTEX_OP_OR:
-        new = old | oparg;
-        break;
-    case FUTEX_OP_ANDN:
-        new = old & ~oparg;
-        break;
-    case FUTEX_OP_XOR:
-        new = old ^ oparg;
-        break;
-    default:
-        return -ENOSYS;
-    }
-    ret = task_copy_out(t, uaddr2, &new, sizeof(new));
+    ret = kernel_futex_atomic_op(t, uaddr2, op, (uint32_t)oparg, &old);
     if (ret < 0)
         return ret;
     switch (cmp) {
     case FUTEX_OP_CMP_EQ:
-        return (int)old == (int)cmparg;
+        return (int)old == cmparg;
     case FUTEX_OP_CMP_NE:
-        return (int)old != (int)cmparg;
+        return (int)old != cmparg;
     case FUTEX_OP_CMP_LT:
-        return (int)old < (int)cmparg;
+        return (int)old < cmparg;
     case FUTEX_OP_CMP_LE:
-        return (int)old <= (int)cmparg;
+        return (int)old <= cmparg;
     case FUTEX_OP_CMP_GT:
-        return (int)old > (int)cmparg;
+        return (int)old > cmparg;
     case FUTEX_OP_CMP_GE:
-        return (int)old >= (int)cmparg;
+        return (int)old >= cmparg;
     default:
         return -ENOSYS;
     }

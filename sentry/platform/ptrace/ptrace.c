@@ -792,6 +792,76 @@ dead:
     return 0;
 }
 
+/* The stub page's `lock cmpxchg %edx, (%rdi); int3` (stub.c). */
+extern const char sentry_ptrace_stub_begin[] __attribute__((visibility("hidden")));
+extern const char sentry_ptrace_stub_cmpxchg[] __attribute__((visibility("hidden")));
+
+/*
+ * The ctx_cmpxchg32 op: like an injected syscall, the stopped thread runs the
+ * stub's cmpxchg with saved registers and traps on the int3. A fault of the
+ * app address (SIGSEGV, SIGBUS) stops the thread at the instruction: the
+ * signal is dropped (the next resume passes none) and the registers restored.
+ */
+static long ptrace_ctx_cmpxchg32(struct platform_ctx *ctx, uintptr_t addr, uint32_t old,
+                                 uint32_t new_val, uint32_t *cur)
+{
+    struct user_regs_struct r;
+    bool fault = false;
+    int status, sig;
+    long ret;
+
+    if (ctx == NULL || ctx->dead || ctx->as == NULL)
+        return -ESRCH;
+    ret = load_regs(ctx);
+    if (ret < 0)
+        return ret;
+    r = ctx->host;
+    r.rip =
+        ctx->as->p->code_page + (uintptr_t)(sentry_ptrace_stub_cmpxchg - sentry_ptrace_stub_begin);
+    r.orig_rax = (unsigned long long)-1;
+    r.rdi = addr;
+    r.rax = old;
+    r.rdx = new_val;
+    if (ptrace(PTRACE_SETREGS, ctx->tid, NULL, &r) < 0)
+        return -errno;
+    for (;;) {
+        if (ptrace(PTRACE_CONT, ctx->tid, NULL, NULL) < 0)
+            return -errno;
+        ret = wait_stop(ctx->tid, &status);
+        if (ret < 0)
+            return ret;
+        if (!WIFSTOPPED(status)) {
+            ctx->dead = true;
+            return -ESRCH;
+        }
+        sig = WSTOPSIG(status);
+        if (sig == SIGTRAP)
+            break;
+        if (sig == PTRACE_INTERRUPT_SIGNAL)
+            continue;
+        if (sig == SIGSEGV || sig == SIGBUS) {
+            fault = true;
+            break;
+        }
+        if (is_fault_signal(sig)) {
+            kill(ctx->tid, SIGKILL);
+            ctx->dead = true;
+            return -EFAULT;
+        }
+        stash_signal(ctx, sig);
+    }
+    if (!fault) {
+        errno = 0;
+        ret = ptrace(PTRACE_PEEKUSER, ctx->tid, offsetof(struct user_regs_struct, rax), NULL);
+        if (ret == -1 && errno != 0)
+            return -errno;
+        *cur = (uint32_t)ret;
+    }
+    if (ptrace(PTRACE_SETREGS, ctx->tid, NULL, &ctx->host) < 0)
+        return -errno;
+    return fault ? -EFAULT : 0;
+}
+
 const struct platform_ops g_platform_ptrace_ops = {
     .name = "ptrace",
     .init = ptrace_init,
@@ -819,4 +889,5 @@ const struct platform_ops g_platform_ptrace_ops = {
     .as_set_cmdline = ptrace_as_set_cmdline,
     .ctx_get_regs = ptrace_ctx_get_regs,
     .ctx_switch = ptrace_ctx_switch,
+    .ctx_cmpxchg32 = ptrace_ctx_cmpxchg32,
 };

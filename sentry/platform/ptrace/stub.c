@@ -72,6 +72,13 @@ __asm__(".pushsection .rodata\n"
         "    jmp 1b\n"
         "2:  int3\n"
         "    ud2\n"
+        /* ctx_cmpxchg32: %eax = the word's old value; a fault stops the thread here. */
+        ".globl sentry_ptrace_stub_cmpxchg\n"
+        ".hidden sentry_ptrace_stub_cmpxchg\n"
+        "sentry_ptrace_stub_cmpxchg:\n"
+        "    lock cmpxchg %edx, (%rdi)\n"
+        "    int3\n"
+        "    ud2\n"
         "sentry_ptrace_stub_end:\n"
         ".popsection\n");
 

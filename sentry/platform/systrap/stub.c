@@ -190,6 +190,22 @@ __asm__(".pushsection .rodata\n"
         "    mov $127, %edi\n"
         "    syscall\n"
         "    ud2\n"
+        /*
+         * ctx_cmpxchg32, entered through a resumed frame with the app's own
+         * signal state: the word's old value goes to %esi, then getppid
+         * (trapped) parks the thread again. A fault arrives as a signal.
+         */
+        ".globl sentry_systrap_stub_cmpxchg\n"
+        ".hidden sentry_systrap_stub_cmpxchg\n"
+        ".globl sentry_systrap_stub_cmpxchg_done\n"
+        ".hidden sentry_systrap_stub_cmpxchg_done\n"
+        "sentry_systrap_stub_cmpxchg:\n"
+        "    lock cmpxchg %edx, (%rdi)\n"
+        "    mov %eax, %esi\n"
+        "    mov $110, %eax\n"
+        "    syscall\n"
+        "sentry_systrap_stub_cmpxchg_done:\n"
+        "    ud2\n"
         "sentry_systrap_stub_end:\n"
         ".popsection\n");
 

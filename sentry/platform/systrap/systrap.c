@@ -1269,6 +1269,73 @@ static void systrap_ctx_interrupt(struct platform_ctx *ctx)
         syscall(SYS_tgkill, ctx->proc->pid, ctx->tid, SYSTRAP_SIG_INTERRUPT);
 }
 
+/* The stub page's cmpxchg snippet and the address after its trapped syscall (stub.c). */
+extern const char sentry_systrap_stub_begin[] __attribute__((visibility("hidden")));
+extern const char sentry_systrap_stub_cmpxchg[] __attribute__((visibility("hidden")));
+extern const char sentry_systrap_stub_cmpxchg_done[] __attribute__((visibility("hidden")));
+
+/*
+ * The ctx_cmpxchg32 op: the parked thread resumes into the code page's
+ * `lock cmpxchg` with the app's registers otherwise unchanged, and its
+ * trapped getppid parks it again (the frame is then a new one; the kernel's
+ * next switch writes the app's registers into it). A fault of the app address
+ * comes back as SIGSEGV/SIGBUS at the instruction: -EFAULT. An interrupt on
+ * the way resumes where it stopped; another host signal is sent again once
+ * the snippet is done, so it reaches the kernel at the next switch.
+ */
+static long systrap_ctx_cmpxchg32(struct platform_ctx *ctx, uintptr_t addr, uint32_t old,
+                                  uint32_t new_val, uint32_t *cur)
+{
+    uintptr_t base = ctx != NULL && ctx->as != NULL ? ctx->as->p->code_page : 0;
+    uintptr_t start = base + (uintptr_t)(sentry_systrap_stub_cmpxchg - sentry_systrap_stub_begin);
+    uintptr_t done =
+        base + (uintptr_t)(sentry_systrap_stub_cmpxchg_done - sentry_systrap_stub_begin);
+    struct platform_event ev;
+    struct arch_regs r;
+    int resend = 0;
+    long ret;
+
+    if (base == 0 || ctx->dead || ctx->uc == 0)
+        return -ESRCH;
+    regs_from_frame(ctx, &r);
+    r.r.rip = start;
+    r.r.rdi = addr;
+    r.r.rax = old;
+    r.r.rdx = new_val;
+    for (;;) {
+        ret = systrap_ctx_switch(ctx, &r, &ev);
+        if (ret < 0)
+            break;
+        if (ev.kind == PLATFORM_EVENT_DEAD) {
+            ret = -ESRCH;
+            break;
+        }
+        if (ev.kind == PLATFORM_EVENT_SYSCALL && r.r.rip == done) {
+            *cur = (uint32_t)r.r.rsi;
+            ret = 0;
+            break;
+        }
+        if (ev.kind == PLATFORM_EVENT_SIGNAL && (ev.signo == SIGSEGV || ev.signo == SIGBUS) &&
+            ev.info.si_code > 0 && r.r.rip == start) {
+            ret = -EFAULT;
+            break;
+        }
+        if (ev.kind == PLATFORM_EVENT_SIGNAL && ev.info.si_code > 0 &&
+            (ev.signo == SIGSEGV || ev.signo == SIGBUS || ev.signo == SIGILL ||
+             ev.signo == SIGFPE || ev.signo == SIGSYS || ev.signo == SIGTRAP)) {
+            /* Not the snippet's instruction: the app scribbled on what it runs. */
+            ret = -EFAULT;
+            break;
+        }
+        if (ev.kind == PLATFORM_EVENT_SIGNAL)
+            resend = ev.signo;
+        /* An interrupt or an asynchronous signal: carry on from where it stopped. */
+    }
+    if (resend != 0 && !ctx->dead)
+        syscall(SYS_tgkill, ctx->proc->pid, ctx->tid, resend);
+    return ret;
+}
+
 const struct platform_ops g_platform_systrap_ops = {
     .name = "systrap",
     .init = systrap_init,
@@ -1296,4 +1363,5 @@ const struct platform_ops g_platform_systrap_ops = {
     .as_set_cmdline = systrap_as_set_cmdline,
     .ctx_get_regs = systrap_ctx_get_regs,
     .ctx_switch = systrap_ctx_switch,
+    .ctx_cmpxchg32 = systrap_ctx_cmpxchg32,
 };
