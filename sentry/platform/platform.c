@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "sentry/platform/platform.h"
@@ -76,6 +77,29 @@ void platform_as_set_argv(const struct platform_ops *ops, struct platform_as *as
     }
     if (len > 0)
         ops->as_set_cmdline(as, buf, len);
+}
+
+uintptr_t platform_find_argv(pid_t tid, uintptr_t sp, const char *args, size_t len)
+{
+    uint64_t head[2];
+    char buf[PLATFORM_CMDLINE_MAX];
+    struct iovec local = { .iov_base = head, .iov_len = sizeof(head) };
+    struct iovec remote = { .iov_base = (void *)sp, .iov_len = sizeof(head) };
+    uint64_t argc = 0;
+
+    if (len == 0 || len > sizeof(buf) || args[len - 1] != '\0')
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        argc += args[i] == '\0';
+    if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != (ssize_t)sizeof(head) ||
+        head[0] != argc || head[1] == 0)
+        return 0;
+    local = (struct iovec){ .iov_base = buf, .iov_len = len };
+    remote = (struct iovec){ .iov_base = (void *)(uintptr_t)head[1], .iov_len = len };
+    if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != (ssize_t)len ||
+        memcmp(buf, args, len) != 0)
+        return 0;
+    return (uintptr_t)head[1];
 }
 
 int platform_find_vdso(struct platform_range *ranges, size_t *n, size_t max, uintptr_t *vdso_base,

@@ -268,6 +268,16 @@ static inline void platform_ctx_set_name(const struct platform_ops *ops, struct 
 void platform_as_set_argv(const struct platform_ops *ops, struct platform_as *as,
                           char *const argv[]);
 
+/*
+ * Finds the command line `args` (`len` bytes, as platform_as_set_argv builds
+ * it) where a new image's initial stack keeps it: `sp` (the entry's stack
+ * pointer) points at argc, argv[0] follows, and the loader packs the strings
+ * as Linux does. Reads the memory of host thread `tid` (process_vm_readv).
+ * Returns argv[0]'s address when argc and the bytes there match, else 0
+ * (a signal frame on the stack, the app changed them, a cut command line).
+ */
+uintptr_t platform_find_argv(pid_t tid, uintptr_t sp, const char *args, size_t len);
+
 /* A host thread name waiting to be applied by its context's thread (ctx_set_name). */
 struct platform_name {
     char name[16]; /* Protected by a lock in platform.c */

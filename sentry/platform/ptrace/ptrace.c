@@ -663,18 +663,23 @@ static void ptrace_as_set_cmdline(struct platform_as *as, const char *args, size
 /*
  * Points the stub's command line (its mm's arg_start/arg_end) at the app's
  * argv with an injected prctl(PR_SET_MM_MAP), which needs no capability
- * when it leaves the exe file alone. The map's other fields (code, data,
- * brk, stack) mean nothing for a stub: they point into the same page. A
- * fork's child inherits the page and the fields, as on Linux.
+ * when it leaves the exe file alone. Where the new image's initial stack
+ * holds the strings, it points there, as Linux does (no memory of its own;
+ * an app rewriting its argv shows the new text), with the map's argument
+ * written below the stack pointer's red zone (free at an image's entry);
+ * else both go to a private anonymous page at the data page's address
+ * (Linux reads a command line from anonymous memory only). The map's other
+ * fields (code, data, brk, stack) mean nothing for a stub: they point at the
+ * same place. A fork's child inherits all of it, as on Linux.
  */
-static long apply_cmdline(struct platform_ctx *ctx)
+static long apply_cmdline(struct platform_ctx *ctx, const struct arch_regs *regs)
 {
-    uintptr_t page = PTRACE_STUB_CMDLINE_PAGE(ctx->as->p);
-    uintptr_t at = page + ARCH_PAGE_SIZE - sizeof(struct prctl_mm_map);
+    uintptr_t page = PTRACE_STUB_CMDLINE_PAGE(ctx->as->p), start, at;
     struct ptrace_cmdline *c;
     struct prctl_mm_map map = { 0 };
     struct iovec local[2], remote[2];
-    long ret;
+    int n = 0;
+    long ret = 0;
 
     _Static_assert(PLATFORM_CMDLINE_MAX + sizeof(struct prctl_mm_map) <= ARCH_PAGE_SIZE,
                    "a command line and its map fit the page");
@@ -683,31 +688,41 @@ static long apply_cmdline(struct platform_ctx *ctx)
     c = __atomic_exchange_n(&ctx->as->cmd_pending, NULL, __ATOMIC_ACQ_REL);
     if (c == NULL)
         return 0;
-    map.start_code = page;
-    map.end_code = page + 1;
-    map.start_data = page;
-    map.end_data = page;
-    map.start_brk = page;
-    map.brk = page;
-    map.start_stack = page;
-    map.arg_start = page;
-    map.arg_end = page + c->len;
-    map.env_start = page + c->len;
-    map.env_end = page + c->len;
-    map.exe_fd = (uint32_t)-1;
-    local[0] = (struct iovec){ .iov_base = c->buf, .iov_len = c->len };
-    local[1] = (struct iovec){ .iov_base = &map, .iov_len = sizeof(map) };
-    remote[0] = (struct iovec){ .iov_base = (void *)page, .iov_len = c->len };
-    remote[1] = (struct iovec){ .iov_base = (void *)at, .iov_len = sizeof(map) };
     /* The threads of one stub share the page. */
     pthread_mutex_lock(&g_name_page_mu);
-    ret =
-        inject_at(ctx, ctx->as->p->syscall_ip, SYS_mmap, page, ARCH_PAGE_SIZE,
-                  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, 0);
-    if (ret == (long)page &&
-        process_vm_writev(ctx->tid, local, 2, remote, 2, 0) == (ssize_t)(c->len + sizeof(map)))
+    start = platform_find_argv(ctx->tid, regs->r.rsp, c->buf, c->len);
+    if (start != 0) {
+        at = (regs->r.rsp - 128 - sizeof(map)) & ~(uintptr_t)7;
+    } else {
+        ret = inject_at(ctx, ctx->as->p->syscall_ip, SYS_mmap, page, ARCH_PAGE_SIZE,
+                        PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                        (uint64_t)-1, 0);
+        if (ret != (long)page)
+            goto out;
+        start = page;
+        at = page + ARCH_PAGE_SIZE - sizeof(map);
+        local[n] = (struct iovec){ .iov_base = c->buf, .iov_len = c->len };
+        remote[n++] = (struct iovec){ .iov_base = (void *)page, .iov_len = c->len };
+    }
+    map.start_code = start;
+    map.end_code = start + 1;
+    map.start_data = start;
+    map.end_data = start;
+    map.start_brk = start;
+    map.brk = start;
+    map.start_stack = start;
+    map.arg_start = start;
+    map.arg_end = start + c->len;
+    map.env_start = start + c->len;
+    map.env_end = start + c->len;
+    map.exe_fd = (uint32_t)-1;
+    local[n] = (struct iovec){ .iov_base = &map, .iov_len = sizeof(map) };
+    remote[n++] = (struct iovec){ .iov_base = (void *)at, .iov_len = sizeof(map) };
+    if (process_vm_writev(ctx->tid, local, (unsigned long)n, remote, (unsigned long)n, 0) ==
+        (ssize_t)(sizeof(map) + (n == 2 ? c->len : 0)))
         ret = inject_at(ctx, ctx->as->p->syscall_ip, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, at,
                         sizeof(map), 0, 0);
+out:
     pthread_mutex_unlock(&g_name_page_mu);
     free(c);
     return ret == -ESRCH ? ret : 0;
@@ -725,7 +740,7 @@ static long ptrace_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
         ev->kind = PLATFORM_EVENT_DEAD;
         return 0;
     }
-    if (apply_name(ctx) == -ESRCH || apply_cmdline(ctx) == -ESRCH)
+    if (apply_name(ctx) == -ESRCH || apply_cmdline(ctx, regs) == -ESRCH)
         goto dead;
     if (ctx->has_pending) {
         *ev = ctx->pending;

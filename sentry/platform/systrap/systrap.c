@@ -848,24 +848,28 @@ static void systrap_as_set_cmdline(struct platform_as *as, const char *args, siz
     free(as->cmd);
     as->cmd = copy;
     as->cmd_len = len;
+    as->arg_start = 0;
     __atomic_store_n(&as->cmd_pending, true, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&as->cmd_mu);
 }
 
 /*
- * Points the stub process's command line (its mm's arg_start/arg_end) at a
- * copy of the app's argv, with prctl(PR_SET_MM_MAP). Linux reads a command
- * line from anonymous memory only, so the copy goes to a private anonymous
- * page the stub maps over the last page of the header slot (its own; the
- * sentry's view there stays the untouched memfd, and a fork's child unmaps
- * it with its parent's region). The map's other fields (code, data, brk,
- * stack) mean nothing for a stub: they point into that page.
+ * Points the stub process's command line (its mm's arg_start/arg_end) at the
+ * app's argv, with prctl(PR_SET_MM_MAP). Where the new image's initial stack
+ * holds the strings (found at its first switch), it points there, as Linux
+ * does: no memory of its own, and an app that rewrites its argv (as
+ * setproctitle does) shows the new text. Otherwise (a signal frame on the
+ * stack) a copy goes to a private anonymous page the stub maps over the last
+ * page of the header slot (Linux reads a command line from anonymous memory
+ * only; the sentry's view there stays the untouched memfd, and a fork's
+ * child unmaps it with its parent's region). The map's other fields (code,
+ * data, brk, stack) mean nothing for a stub: they point at the same place.
  */
-static long apply_cmdline(struct platform_ctx *ctx)
+static long apply_cmdline(struct platform_ctx *ctx, const struct arch_regs *regs)
 {
     struct platform_as *as = ctx->as;
     struct systrap_header *h = (struct systrap_header *)as->region;
-    uintptr_t page = as->region + SYSTRAP_SLOT_SIZE - ARCH_PAGE_SIZE;
+    uintptr_t page = as->region + SYSTRAP_SLOT_SIZE - ARCH_PAGE_SIZE, start;
     struct iovec local, remote = { .iov_base = (void *)page };
     long ret = 0;
 
@@ -875,26 +879,34 @@ static long apply_cmdline(struct platform_ctx *ctx)
     pthread_mutex_lock(&as->cmd_mu);
     if (!as->cmd_pending || as->cmd == NULL)
         goto out;
-    ret = stub_syscall(ctx, SYS_mmap, page, ARCH_PAGE_SIZE, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, 0);
-    if (ret != (long)page)
-        goto out;
-    local = (struct iovec){ .iov_base = as->cmd, .iov_len = as->cmd_len };
-    remote.iov_len = as->cmd_len;
-    if (process_vm_writev(ctx->tid, &local, 1, &remote, 1, 0) != (ssize_t)as->cmd_len)
-        goto out;
+    start = as->arg_start;
+    if (start == 0)
+        start = platform_find_argv(ctx->tid, regs->r.rsp, as->cmd, as->cmd_len);
+    if (start != 0) {
+        as->arg_start = start;
+    } else {
+        ret = stub_syscall(ctx, SYS_mmap, page, ARCH_PAGE_SIZE, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, 0);
+        if (ret != (long)page)
+            goto out;
+        local = (struct iovec){ .iov_base = as->cmd, .iov_len = as->cmd_len };
+        remote.iov_len = as->cmd_len;
+        if (process_vm_writev(ctx->tid, &local, 1, &remote, 1, 0) != (ssize_t)as->cmd_len)
+            goto out;
+        start = page;
+    }
     memset(&h->mm_map, 0, sizeof(h->mm_map));
-    h->mm_map.start_code = page;
-    h->mm_map.end_code = page + 1;
-    h->mm_map.start_data = page;
-    h->mm_map.end_data = page;
-    h->mm_map.start_brk = page;
-    h->mm_map.brk = page;
-    h->mm_map.start_stack = page;
-    h->mm_map.arg_start = page;
-    h->mm_map.arg_end = page + as->cmd_len;
-    h->mm_map.env_start = page + as->cmd_len;
-    h->mm_map.env_end = page + as->cmd_len;
+    h->mm_map.start_code = start;
+    h->mm_map.end_code = start + 1;
+    h->mm_map.start_data = start;
+    h->mm_map.end_data = start;
+    h->mm_map.start_brk = start;
+    h->mm_map.brk = start;
+    h->mm_map.start_stack = start;
+    h->mm_map.arg_start = start;
+    h->mm_map.arg_end = start + as->cmd_len;
+    h->mm_map.env_start = start + as->cmd_len;
+    h->mm_map.env_end = start + as->cmd_len;
     h->mm_map.exe_fd = (uint32_t)-1;
     ret = stub_syscall(ctx, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, (uintptr_t)&h->mm_map,
                        sizeof(h->mm_map), 0, 0);
@@ -922,7 +934,7 @@ static long systrap_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
     if (ret == 0)
         ret = apply_name(ctx);
     if (ret == 0)
-        ret = apply_cmdline(ctx);
+        ret = apply_cmdline(ctx, regs);
     if (ret == -ESRCH)
         goto dead;
     if (ret < 0)
@@ -1162,13 +1174,19 @@ static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind
         nas->refs = 2; /* the caller's and nctx's */
         pthread_mutex_init(&nas->fd_mu, NULL);
         pthread_mutex_init(&nas->cmd_mu, NULL);
-        /* A forked child shows its parent's command line, as on Linux. */
+        /*
+         * A forked child shows its parent's command line, as on Linux: a
+         * copy of the host mm's fields, which point into the app's stack
+         * (the child's copy of it), or else into the stub's own page, which
+         * the child unmapped with its parent's region: it needs a new one.
+         */
         pthread_mutex_lock(&as->cmd_mu);
         if (as->cmd != NULL) {
             nas->cmd = xmalloc(as->cmd_len);
             memcpy(nas->cmd, as->cmd, as->cmd_len);
             nas->cmd_len = as->cmd_len;
-            nas->cmd_pending = true;
+            nas->arg_start = as->arg_start;
+            nas->cmd_pending = as->arg_start == 0;
         }
         pthread_mutex_unlock(&as->cmd_mu);
         nas->pid = (pid_t)tid;

@@ -187,6 +187,8 @@ struct platform_as {
     char *cmd;
     size_t cmd_len;
     bool cmd_pending;
+    /* Where the host command line points in the app's stack (0: the stub's own page). */
+    uintptr_t arg_start;
     bool from_factory; /* the stub came from the factory (not a child of the sentry) */
     struct platform_as_info info;
     /* Slots in use (bit i: slot i; slot 0 is the header). Atomic. */
