@@ -147,6 +147,12 @@ bool inet_is_socket(const struct file *f);
  */
 uint64_t inet_event_seq(const struct file *f);
 
+/*
+ * The same for any socket: a unix socket counts its own events (data queued
+ * or read, shutdown, peer closed, a connection queued); 0 for other files.
+ */
+uint64_t net_event_seq(struct file *f);
+
 /* socket(2) for AF_INET, AF_INET6 and AF_NETLINK, as net_socket. */
 long inet_socket(struct task *t, int domain, int type, int protocol, struct file **out);
 

@@ -63,7 +63,8 @@ struct unix_sock {
     struct unix_sock *acceptq_head, *acceptq_tail, *acceptq_next;
     int nacceptq, backlog;
     struct net_cred peercred;
-    size_t wmem; /* bytes charged for what it sent and nobody read yet */
+    size_t wmem;     /* bytes charged for what it sent and nobody read yet */
+    uint64_t ev_seq; /* its readiness events (net_event_seq); atomic, bumped under g_unix_mu */
     int sndbuf, rcvbuf, rcvlowat, priority, peek_off;
     bool passcred, reuseaddr, keepalive, broadcast, oobinline;
     struct linger linger;
@@ -114,6 +115,13 @@ void unix_sock_put_locked(struct unix_sock *s);
  */
 void unix_inflight_add(uint32_t uid, int n);
 long unix_inflight(uint32_t uid);
+
+/* Counts a readiness event of `s` (data, write space, shutdown, a connection): a new edge. */
+static inline void unix_sock_event(struct unix_sock *s)
+{
+    if (s != NULL)
+        __atomic_add_fetch(&s->ev_seq, 1, __ATOMIC_RELEASE);
+}
 
 /* Frees a message / a list of them with their files (without g_unix_mu). */
 void unix_msg_free(struct unix_msg *m);

@@ -229,6 +229,7 @@ void unix_uncharge_locked(struct unix_msg *m, size_t n)
         n = m->charge;
     m->charge -= n;
     m->sender->wmem -= n;
+    unix_sock_event(m->sender);
 }
 
 struct unix_msg *unix_dequeue_locked(struct unix_sock *s)
@@ -284,6 +285,7 @@ static void sock_release_locked(struct unix_sock *s, struct unix_msg **gc)
         *gc = m;
     }
     if (p != NULL) {
+        unix_sock_event(p);
         if (s->type != SOCK_DGRAM) {
             p->shutdown = SHUTDOWN_MASK;
             if (unread || s->embryo)
@@ -421,6 +423,15 @@ static const struct file_ops g_unix_ops;
 struct unix_sock *unix_sock_of(struct file *f)
 {
     return f->ops == &g_unix_ops ? f->priv : NULL;
+}
+
+uint64_t net_event_seq(struct file *f)
+{
+    struct unix_sock *s = unix_sock_of(f);
+
+    if (s == NULL)
+        return inet_event_seq(f);
+    return __atomic_load_n(&s->ev_seq, __ATOMIC_ACQUIRE);
 }
 
 bool net_is_socket(const struct file *f)
@@ -851,6 +862,8 @@ static long stream_connect(struct task *t, struct file *f, struct unix_sock *s,
             l->acceptq_head = e;
         l->acceptq_tail = e;
         l->nacceptq++;
+        unix_sock_event(l);
+        unix_sock_event(s);
         e = NULL; /* the queue's reference */
         ret = 0;
         break;
@@ -971,6 +984,8 @@ long net_shutdown(struct task *t, struct file *f, int how)
     mode = (how + 1) & SHUTDOWN_MASK;
     unix_lock();
     s->shutdown |= mode;
+    unix_sock_event(s);
+    unix_sock_event(s->peer);
     if (s->type != SOCK_DGRAM && s->peer != NULL) {
         int pm = 0;
 

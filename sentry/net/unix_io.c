@@ -91,6 +91,7 @@ static void enqueue_locked(struct unix_sock *to, struct unix_sock *from, struct 
         to->rq_head = m;
     to->rq_tail = m;
     to->rq_len++;
+    unix_sock_event(to);
 }
 
 static long stream_send(struct task *t, struct file *f, struct unix_sock *s, const char *buf,
