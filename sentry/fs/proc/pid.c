@@ -191,18 +191,38 @@ static const char *state_name(char st)
     }
 }
 
+/*
+ * VmLck of the process `c` names when it is the reader's own (kernel_mlocked_bytes
+ * takes k->mu, so it runs with no procfs lock held, on the reader's task, which
+ * cannot go away meanwhile); 0 for another process, whose task could.
+ */
+static uint64_t self_mlocked_kb(const struct kfs_ctx *c)
+{
+    struct task *self = g_kernel_current_task;
+    struct kernel *k = proc_kernel();
+    bool mine;
+
+    if (self == NULL || k == NULL)
+        return 0;
+    pthread_mutex_lock(&k->mu);
+    mine = self->tg != NULL && kernel_find_tg_locked(k, c->pid) == self->tg;
+    pthread_mutex_unlock(&k->mu);
+    return mine ? kernel_mlocked_bytes(self) / 1024 : 0;
+}
+
 static long show_status(const struct kfs_ctx *c, FILE *out)
 {
     struct proc_snap s;
     struct mm_vma *v;
     size_t nr;
     long ret = snap_get(c, &s, &v, &nr);
-    uint64_t vm_kb, exec_kb, data_kb;
+    uint64_t vm_kb, exec_kb, data_kb, lck_kb = 0;
     char groups[KERNEL_NGROUPS_MAX * 11 + 1];
     size_t glen = 0;
 
     if (ret < 0)
         return ret;
+    lck_kb = self_mlocked_kb(c);
     groups[0] = '\0';
     for (uint32_t i = 0; i < s.cred.ngroups; i++)
         glen += (size_t)snprintf(groups + glen, sizeof(groups) - glen, "%s%u", i ? " " : "",
@@ -213,7 +233,7 @@ static long show_status(const struct kfs_ctx *c, FILE *out)
     fprintf(out,
             "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
             "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t%s \n"
-            "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8d kB\nVmHWM:\t%8lu kB\n"
+            "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmHWM:\t%8lu kB\n"
             "VmRSS:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8d kB\nVmExe:\t%8lu kB\n"
             "Threads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n"
             "SigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t%016lx\n"
@@ -225,7 +245,7 @@ static long show_status(const struct kfs_ctx *c, FILE *out)
             s.cred.uid, s.cred.euid, s.cred.suid, s.cred.fsuid, s.cred.gid, s.cred.egid,
             s.cred.sgid, s.cred.fsgid,
             s.fdt != NULL ? ((fd_table_max_fd(s.fdt) + 63) / 64) * 64 : 0, groups,
-            (unsigned long)vm_kb, (unsigned long)vm_kb, 0, (unsigned long)vm_kb,
+            (unsigned long)vm_kb, (unsigned long)vm_kb, (unsigned long)lck_kb, (unsigned long)vm_kb,
             (unsigned long)vm_kb, (unsigned long)data_kb, 132, (unsigned long)exec_kb, s.nr_tasks,
             (unsigned long)s.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)s.pending,
             (unsigned long)s.shpending, (unsigned long)s.sigmask, (unsigned long)s.ignored,
