@@ -137,7 +137,15 @@ __asm__(".pushsection .rodata\n"
         "    test %rax, %rax\n"
         "    jz 8f\n"
         "    mov %rax, 88(%rbx)\n"
-        "    movl $4, (%rbx)\n" /* SYSTRAP_SYSCALL_DONE */
+        "    test %r14, %r14\n" /* a process: close the parent's copies of the child's fds */
+        "    jz 15f\n"
+        "    mov $3, %eax\n"
+        "    mov %r15, %rdi\n"
+        "    syscall\n"
+        "    mov $3, %eax\n"
+        "    mov %r9, %rdi\n" /* syscall keeps %r9 */
+        "    syscall\n"
+        "15: movl $4, (%rbx)\n" /* SYSTRAP_SYSCALL_DONE */
         "    jmp 3b\n"
         "8:  xor %esp, %esp\n"
         "    mov %r9, %r12\n"

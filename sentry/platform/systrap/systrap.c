@@ -1145,11 +1145,7 @@ static long systrap_ctx_clone(struct platform_ctx *ctx, enum platform_clone_kind
     post(ctx, SYSTRAP_CLONE);
     ret = wait_for(ctx, SYSTRAP_SYSCALL_DONE, &signo);
     tid = ret < 0 ? ret : (long)__atomic_load_n(&m->ret, __ATOMIC_RELAXED);
-    if (rfd >= 0 && ret == 0) {
-        /* The parent's copies of the child's fds. */
-        stub_syscall(ctx, SYS_close, (uint64_t)rfd, 0, 0, 0, 0, 0);
-        stub_syscall(ctx, SYS_close, (uint64_t)rsock, 0, 0, 0, 0, 0);
-    }
+    /* The parent's copies of the child's fds: the stub closed them after its clone. */
     if (tid <= 0) {
         ret = tid == -ENOMEM ? -ENOMEM : -EAGAIN;
         goto fail;

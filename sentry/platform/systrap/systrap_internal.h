@@ -66,7 +66,8 @@ enum systrap_state {
     /*
      * sentry: clone(args[0]) with the child's slot in args[1]; for a new
      * process also the old region (args[2]) to unmap, the new region (args[3])
-     * to map from fd args[4] and the new socket, fd args[5]. Answered by
+     * to map from fd args[4] and the new socket, fd args[5] (the parent closes
+     * its copies of both after the clone). Answered by
      * SYSCALL_DONE in the parent; the child parks at its first trap.
      */
     SYSTRAP_CLONE = 5,
