@@ -416,6 +416,9 @@ long sys_fcntl(struct task *t, const struct sys_args *a)
     case F_SETSIG:
     case F_GETSIG:
         return fcntl_owner(t, f, (int)a->a[1], a->a[2]);
+    case F_ADD_SEALS:
+    case F_GET_SEALS:
+        return sys_memfd_fcntl_seals(t, f, (int)a->a[1], a->a[2]);
     default:
         return -EINVAL;
     }

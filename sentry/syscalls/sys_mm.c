@@ -6,6 +6,7 @@
 
 #include "sentry/arch/arch.h"
 #include "sentry/fs/dev/devfs.h"
+#include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls_internal.h"
 #include "sentry/vfs/vfs.h"
@@ -55,7 +56,7 @@ long sys_mmap(struct task *t, const struct sys_args *a)
         return -EBADF;
     if (devfs_is_zero(f))
         ret = mmap_zero(t, a, f);
-    else
+    else if ((ret = tmpfs_file_check_mmap(f, (int)a->a[2], flags)) == 0)
         ret = mm_mmap_file(t->mm, a->a[0], a->a[1], (int)a->a[2], flags, f, off);
     put_file(f);
     return ret;

@@ -25,6 +25,13 @@ long sys_fcntl(struct task *t, const struct sys_args *a);
 long sys_ioctl(struct task *t, const struct sys_args *a);
 long sys_umask(struct task *t, const struct sys_args *a);
 
+/* sys_memfd.c */
+long sys_memfd_create(struct task *t, const struct sys_args *a);
+long sys_fallocate(struct task *t, const struct sys_args *a);
+/* fcntl's F_ADD_SEALS / F_GET_SEALS on `f` (`arg`: the seals to add). */
+struct file;
+long sys_memfd_fcntl_seals(struct task *t, struct file *f, int cmd, unsigned long arg);
+
 /* sys_open.c */
 long sys_open(struct task *t, const struct sys_args *a);
 long sys_openat(struct task *t, const struct sys_args *a);

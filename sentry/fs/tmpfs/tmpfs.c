@@ -51,6 +51,14 @@ struct tmpfs_node {
     uint64_t parent_ino;
     /* Regular files */
     int memfd; /* owned; -1 otherwise */
+    /*
+     * F_SEAL_* (memfd seals, enforced by the sentry: the host refuses
+     * F_ADD_SEALS to it). Every tmpfs file starts with F_SEAL_SEAL, as Linux's
+     * shmem files; a memfd_create'd file (`sealable`) may start with none.
+     * Protected by the super block's `mu`.
+     */
+    unsigned int seals;
+    bool sealable; /* a memfd: its files check the seals on write */
     /* Symlinks */
     char *target;
     /* FIFOs: the pipe every opener shares. */
@@ -137,6 +145,7 @@ static long node_new(struct super_block *sb, uint32_t mode, const struct vfs_own
     now(&ino->st.st_atim);
     ino->st.st_mtim = ino->st.st_atim;
     ino->st.st_ctim = ino->st.st_atim;
+    n->seals = F_SEAL_SEAL;
     if (S_ISREG(mode)) {
         n->memfd = memfd_create("tmpfs", MFD_CLOEXEC);
         if (n->memfd < 0) {
@@ -298,9 +307,187 @@ static void init_limited_ops(void)
     g_limited_ops.release = limited_release;
 }
 
+/* ---- memfd seals ---- */
+
+static unsigned int seals_of(struct inode *ino)
+{
+    struct tmpfs_sb *ts = tsb_of(ino);
+    unsigned int seals;
+
+    pthread_mutex_lock(&ts->mu);
+    seals = node_of(ino)->seals;
+    pthread_mutex_unlock(&ts->mu);
+    return seals;
+}
+
+/* The file's size now (the memfd's), or -errno. */
+static int64_t node_size(struct inode *ino)
+{
+    struct stat st;
+
+    if (fstat(node_of(ino)->memfd, &st) < 0)
+        return -errno;
+    return st.st_size;
+}
+
+/* Whether F_SEAL_SHRINK / F_SEAL_GROW forbid making the file `size` bytes long. */
+static bool seals_forbid_size(struct inode *ino, int64_t size)
+{
+    unsigned int seals = seals_of(ino);
+    int64_t cur;
+
+    if (!(seals & (F_SEAL_SHRINK | F_SEAL_GROW)))
+        return false;
+    cur = node_size(ino);
+    if (cur < 0)
+        return false;
+    return (size < cur && (seals & F_SEAL_SHRINK)) || (size > cur && (seals & F_SEAL_GROW));
+}
+
+/* Linux's shmem_write_begin checks: F_SEAL_WRITE / FUTURE_WRITE, then F_SEAL_GROW past EOF. */
+static long seals_check_write(struct inode *ino, int64_t off, size_t len)
+{
+    unsigned int seals = seals_of(ino);
+    int64_t cur;
+
+    if (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+        return -EPERM;
+    if ((seals & F_SEAL_GROW) && len > 0) {
+        cur = node_size(ino);
+        if (cur >= 0 && off + (int64_t)len > cur)
+            return -EPERM;
+    }
+    return 0;
+}
+
+static long sealed_pwrite(struct file *f, const void *buf, size_t len, int64_t off)
+{
+    struct inode *ino = ((struct tmpfs_file *)f->priv)->ino;
+    long ret = seals_check_write(ino, off, len);
+
+    if (ret < 0)
+        return ret;
+    if (tsb_of(ino)->max_bytes != 0)
+        return limited_pwrite(f, buf, len, off);
+    return g_vfs_fd_file_ops.pwrite(f, buf, len, off);
+}
+
+static long sealed_write(struct file *f, const void *buf, size_t len)
+{
+    long n;
+
+    if (f->flags & O_APPEND) {
+        off_t end = lseek(((struct tmpfs_file *)f->priv)->h.fd, 0, SEEK_END);
+
+        if (end < 0)
+            return -errno;
+        f->pos = end;
+    }
+    n = sealed_pwrite(f, buf, len, f->pos);
+    if (n > 0)
+        f->pos += n;
+    return n;
+}
+
+/* g_vfs_fd_file_ops for the files of a memfd: writes check the seals first. */
+static struct file_ops g_sealed_ops;
+static pthread_once_t g_sealed_once = PTHREAD_ONCE_INIT;
+
+static void init_sealed_ops(void)
+{
+    g_sealed_ops = g_vfs_fd_file_ops;
+    g_sealed_ops.write = sealed_write;
+    g_sealed_ops.pwrite = sealed_pwrite;
+    g_sealed_ops.release = limited_release;
+}
+
+/* The tmpfs inode behind `f` (a regular file of ours), or NULL. */
+static struct inode *tmpfs_inode_of(struct file *f)
+{
+    struct inode *ino = file_inode(f);
+
+    if (ino == NULL || ino->ops != &g_tmpfs_ops || !S_ISREG(ino->st.st_mode))
+        return NULL;
+    return ino;
+}
+
+long tmpfs_file_get_seals(struct file *f)
+{
+    struct inode *ino = tmpfs_inode_of(f);
+
+    return ino != NULL ? (long)seals_of(ino) : -EINVAL;
+}
+
+bool tmpfs_file_sealable(struct file *f)
+{
+    struct inode *ino = tmpfs_inode_of(f);
+
+    return ino != NULL && node_of(ino)->sealable;
+}
+
+long tmpfs_file_add_seals(struct file *f, unsigned int seals, bool writably_mapped)
+{
+    struct inode *ino = tmpfs_inode_of(f);
+    struct tmpfs_sb *ts;
+    struct tmpfs_node *n;
+    long ret = 0;
+
+    if (ino == NULL)
+        return -EINVAL;
+    if (!file_is_writable(f))
+        return -EPERM;
+    if (seals & ~TMPFS_ALL_SEALS)
+        return -EINVAL;
+    ts = tsb_of(ino);
+    n = node_of(ino);
+    pthread_mutex_lock(&ts->mu);
+    if (n->seals & F_SEAL_SEAL)
+        ret = -EPERM;
+    else if ((seals & F_SEAL_WRITE) && !(n->seals & F_SEAL_WRITE) && writably_mapped)
+        ret = -EBUSY;
+    else
+        n->seals |= seals;
+    pthread_mutex_unlock(&ts->mu);
+    return ret;
+}
+
+long tmpfs_file_check_mmap(struct file *f, int prot, int flags)
+{
+    struct inode *ino = tmpfs_inode_of(f);
+    int type = flags & MAP_TYPE;
+
+    if (ino == NULL || !(prot & PROT_WRITE) || (type != MAP_SHARED && type != MAP_SHARED_VALIDATE))
+        return 0;
+    return (seals_of(ino) & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) ? -EPERM : 0;
+}
+
+long tmpfs_file_check_fallocate(struct file *f, int mode, int64_t off, int64_t len)
+{
+    struct inode *ino = tmpfs_inode_of(f);
+    unsigned int seals;
+    int64_t cur;
+
+    if (ino == NULL)
+        return 0;
+    seals = seals_of(ino);
+    /*
+     * Linux's shmem_fallocate: a hole needs the right to write; anything else
+     * reaching past EOF is growth, even with FALLOC_FL_KEEP_SIZE.
+     */
+    if ((mode & FALLOC_FL_PUNCH_HOLE) && (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+        return -EPERM;
+    if (!(mode & FALLOC_FL_PUNCH_HOLE) && (seals & F_SEAL_GROW)) {
+        cur = node_size(ino);
+        if (cur >= 0 && off + len > cur)
+            return -EPERM;
+    }
+    return 0;
+}
+
 static long open_regular(struct inode *ino, unsigned int flags, struct file **out)
 {
     bool limited = tsb_of(ino)->max_bytes != 0;
+    bool sealable = node_of(ino)->sealable;
     struct tmpfs_file *tf = calloc(1, sizeof(*tf));
     struct file *f;
 
@@ -311,12 +498,16 @@ static long open_regular(struct inode *ino, unsigned int flags, struct file **ou
         free(tf);
         return -EMFILE;
     }
-    if (limited) {
+    if (limited || sealable) {
         pthread_once(&g_limited_once, init_limited_ops);
+        pthread_once(&g_sealed_once, init_sealed_ops);
         tf->ino = get_inode(ino);
     }
     /* Without a limit, g_vfs_fd_file_ops frees `tf` by its first member. */
-    f = file_new(limited ? &g_limited_ops : &g_vfs_fd_file_ops, flags, tf);
+    f = file_new(sealable  ? &g_sealed_ops
+                 : limited ? &g_limited_ops
+                           : &g_vfs_fd_file_ops,
+                 flags, tf);
     if (f == NULL) {
         close(tf->h.fd);
         put_inode(tf->ino);
@@ -567,6 +758,8 @@ static long tmpfs_setattr(struct inode *ino, const struct vfs_setattr *sa)
 
         if (n->memfd < 0)
             return S_ISDIR(ino->st.st_mode) ? -EISDIR : -EINVAL;
+        if (seals_forbid_size(ino, sa->size))
+            return -EPERM;
         if (ftruncate(n->memfd, sa->size) < 0)
             return -errno;
         /* A file that grows by truncate is sparse: only what it shrinks to is counted. */
@@ -923,5 +1116,75 @@ int tmpfs_opts_parse(struct tmpfs_opts *o, const char *opt)
             o->gid = (uint32_t)id;
         return 1;
     }
+    return 0;
+}
+
+/* ---- memfd_create ---- */
+
+/* The internal tmpfs memfds live in (Linux's shm_mnt), made on first use. */
+static pthread_once_t g_memfd_once = PTHREAD_ONCE_INIT;
+static struct mount_ns *g_memfd_ns; /* its root mount is the memfd tmpfs; never freed */
+static pthread_mutex_t g_memfd_mu = PTHREAD_MUTEX_INITIALIZER; /* one creation at a time */
+
+static void memfd_init(void)
+{
+    struct super_block *sb = tmpfs_new(01777, 0, 0);
+
+    if (sb == NULL)
+        return;
+    g_memfd_ns = mount_ns_new(sb, 0);
+    put_super_block(sb);
+}
+
+long tmpfs_memfd_create(const char *name, unsigned int seals, uint32_t mode,
+                        const struct vfs_owner *o, struct file **out)
+{
+    struct vfs_path root, p = { 0 };
+    struct inode *dir, *ino = NULL;
+    struct file *f = NULL;
+    char dname[sizeof("memfd:") + TMPFS_MEMFD_NAME_MAX];
+    long ret;
+
+    pthread_once(&g_memfd_once, memfd_init);
+    if (g_memfd_ns == NULL)
+        return -ENOMEM;
+    snprintf(dname, sizeof(dname), "memfd:%s", name);
+    root.mnt = g_memfd_ns->root;
+    root.d = g_memfd_ns->root->root;
+    dir = root.d->inode;
+    ret = node_new(dir->sb, S_IFREG | (mode & 07777), o, &ino);
+    if (ret < 0)
+        return ret;
+    node_of(ino)->seals = seals;
+    node_of(ino)->sealable = true;
+    ret = open_regular(ino, O_RDWR | O_LARGEFILE, &f);
+    if (ret < 0) {
+        put_inode(ino);
+        return ret;
+    }
+    /*
+     * The file's name: a dentry "memfd:NAME" below the root of the memfd
+     * mount, removed at once ("/memfd:NAME (deleted)" in /proc/<pid>/fd). A
+     * name the walk refuses (one with '/') leaves the file without a path.
+     */
+    pthread_mutex_lock(&g_memfd_mu);
+    if (add_entry(dir, dname, ino) == 0) {
+        struct tmpfs_dirent **pp = NULL;
+
+        if (vfs_lookup_child(&root, dname, &p) < 0)
+            p = (struct vfs_path){ 0 };
+        if (find(dir, dname, &pp) != NULL)
+            remove_entry(dir, pp);
+        vfs_dentry_forget(root.d, dname);
+    }
+    pthread_mutex_unlock(&g_memfd_mu);
+    ino->st.st_nlink = 0;
+    if (p.d != NULL) {
+        f->mnt = get_mount(p.mnt);
+        f->dentry = get_dentry(p.d);
+        vfs_path_put(&p);
+    }
+    put_inode(ino);
+    *out = f;
     return 0;
 }

@@ -40,6 +40,42 @@ struct super_block *tmpfs_new_opts(const struct tmpfs_opts *o);
  */
 int tmpfs_opts_parse(struct tmpfs_opts *o, const char *opt);
 
+/* ---- memfds and seals (F_ADD_SEALS / F_GET_SEALS) ---- */
+
+struct file;
+struct vfs_owner;
+
+/* Longest memfd_create name (Linux's MFD_NAME_MAX_LEN: NAME_MAX - strlen("memfd:")). */
+#define TMPFS_MEMFD_NAME_MAX 249
+/* Every seal Linux knows (F_SEAL_SEAL .. F_SEAL_EXEC). */
+#define TMPFS_ALL_SEALS 0x3fU
+
+/*
+ * memfd_create's file: a new regular file (mode `mode`, owner `o`) of the
+ * sandbox's internal tmpfs, unlinked at once, whose path reads
+ * "/memfd:NAME (deleted)", open O_RDWR, starting with `seals`. Its writes,
+ * truncations and fallocates honour the seals added later. Returns 0 with
+ * `*out` (owned) or -ENOMEM.
+ */
+long tmpfs_memfd_create(const char *name, unsigned int seals, uint32_t mode,
+                        const struct vfs_owner *o, struct file **out);
+
+/* F_GET_SEALS: the seals of a tmpfs regular file, or -EINVAL for any other file. */
+long tmpfs_file_get_seals(struct file *f);
+/* Whether `f` is a memfd (its writes check the seals). */
+bool tmpfs_file_sealable(struct file *f);
+/*
+ * F_ADD_SEALS (Linux's memfd_add_seals): -EINVAL (not a tmpfs file, unknown
+ * seals), -EPERM (not open for writing, or F_SEAL_SEAL set), -EBUSY
+ * (F_SEAL_WRITE while `writably_mapped`: the caller looked for shared
+ * mappings that may write the file). Returns 0.
+ */
+long tmpfs_file_add_seals(struct file *f, unsigned int seals, bool writably_mapped);
+/* mmap of `f`: -EPERM for a writable shared mapping under F_SEAL_WRITE / FUTURE_WRITE, else 0. */
+long tmpfs_file_check_mmap(struct file *f, int prot, int flags);
+/* fallocate of `f`: -EPERM when the seals forbid it (a hole, or growth), else 0. */
+long tmpfs_file_check_fallocate(struct file *f, int mode, int64_t off, int64_t len);
+
 /*
  * Extended attributes kept in sentry memory: tmpfs's, and those the gofer
  * client keeps for the host's files (names the host may not store). A list
