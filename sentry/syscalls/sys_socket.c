@@ -189,6 +189,14 @@ static long do_accept4(struct task *t, int fd, uint64_t uaddr, uint64_t ulenp, i
     f = sock_file(t, fd, &ret);
     if (f == NULL)
         return ret;
+    /*
+     * As Linux, a descriptor first: with none free, EMFILE and the connection
+     * stays queued (taken, it would be lost when the install failed).
+     */
+    ret = install(t, f, false);
+    if (ret < 0)
+        return ret;
+    fd_table_close(t->fdt, (int)ret);
     ret = inet_is_socket(f)
               ? inet_accept(t, f, (flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0, &nf, &peer)
               : net_accept(t, f, (flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0, &nf, &peer);
