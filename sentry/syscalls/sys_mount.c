@@ -63,7 +63,7 @@ static long do_bind(struct task *t, const struct vfs_path *at, const char *sourc
     if (ret < 0)
         return ret;
     /* Linux's clone_mnt keeps the source mount's flags: ro needs a remount. */
-    ret = vfs_mount_bind(t->fs->ns, at, &src, src.mnt->flags, recursive);
+    ret = vfs_mount_bind(t->fs->ns, at, &src, src.mnt->flags & ~VFS_MNT_EXPIRY_MARK, recursive);
     vfs_path_put(&src);
     return ret;
 }
@@ -175,6 +175,19 @@ out:
     return ret;
 }
 
+/*
+ * The first umount2(MNT_EXPIRE) of an unused mount marks it (EAGAIN); a
+ * second one unmounts it. Remounting clears the mark; using the mount in
+ * between does not (Linux clears it then).
+ */
+static long expire_mark(struct mount_ns *ns, struct mount *m)
+{
+    if (vfs_mount_is_busy(ns, m, /*holders=*/1))
+        return -EBUSY;
+    m->flags |= VFS_MNT_EXPIRY_MARK;
+    return -EAGAIN;
+}
+
 long sys_umount2(struct task *t, const struct sys_args *a)
 {
     unsigned int flags = (unsigned int)a->a[1];
@@ -202,8 +215,8 @@ long sys_umount2(struct task *t, const struct sys_args *a)
         ret = -EINVAL;
     else if (p.mnt == t->fs->root.mnt && !(flags & MNT_DETACH))
         ret = -EBUSY;
-    else if (flags & MNT_EXPIRE)
-        ret = -EAGAIN; /* marked for expiry; nothing expires it later here */
+    else if ((flags & MNT_EXPIRE) && !(p.mnt->flags & VFS_MNT_EXPIRY_MARK))
+        ret = expire_mark(t->fs->ns, p.mnt);
     else
         ret = vfs_umount(t->fs->ns, p.mnt, (flags & MNT_DETACH) != 0, /*holders=*/1);
     vfs_path_put(&p);

@@ -178,7 +178,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [163] = { .name = "acct", ARGS(SA_PATH) },
     [164] = { .name = "settimeofday", ARGS(SA_PTR, SA_PTR) },
     [165] = { .name = "mount", .fn = sys_mount, .support = SYS_SUPPORT_PARTIAL, .note = "the sentry's own file systems only (tmpfs, proc, sysfs, devpts, mqueue, cgroup2; bind, move, remount); propagation flags accepted, every mount stays private", ARGS(SA_PATH, SA_PATH, SA_PATH, SA_HEX, SA_PTR) },
-    [166] = { .name = "umount2", .fn = sys_umount2, .support = SYS_SUPPORT_PARTIAL, .note = "MNT_EXPIRE always EAGAIN (nothing expires marked mounts)", ARGS(SA_PATH, SA_HEX) },
+    [166] = { .name = "umount2", .fn = sys_umount2, .support = SYS_SUPPORT_PARTIAL, .note = "an MNT_EXPIRE mark is cleared by a remount only, not by using the mount", ARGS(SA_PATH, SA_HEX) },
     [167] = { .name = "swapon", ARGS(SA_PATH, SA_HEX) },
     [168] = { .name = "swapoff", ARGS(SA_PATH) },
     [169] = { .name = "reboot", ARGS(SA_HEX, SA_HEX, SA_HEX, SA_PTR) },

@@ -204,14 +204,19 @@ static bool has_submounts(const struct mount_ns *ns, const struct mount *m)
     return false;
 }
 
+bool vfs_mount_is_busy(const struct mount_ns *ns, const struct mount *m, int holders)
+{
+    /* The list's reference, the caller's holders; anything more is a user (cwd, open file). */
+    return has_submounts(ns, m) || __atomic_load_n(&m->refs, __ATOMIC_ACQUIRE) > 1 + holders;
+}
+
 long vfs_umount(struct mount_ns *ns, struct mount *m, bool lazy, int holders)
 {
     bool again = true;
 
     if (m == ns->root || !vfs_mount_is_attached(ns, m))
         return -EINVAL;
-    /* The list's reference, the caller's holders; anything more is a user (cwd, open file). */
-    if (!lazy && (has_submounts(ns, m) || m->refs > 1 + holders))
+    if (!lazy && vfs_mount_is_busy(ns, m, holders))
         return -EBUSY;
     /* Everything below `m` goes with it (umount_tree). */
     while (again) {

@@ -238,6 +238,8 @@ void put_dentry(struct dentry *d);
 #define VFS_MNT_NOSUID 2u
 #define VFS_MNT_NODEV  4u
 #define VFS_MNT_NOEXEC 8u
+/* umount2(MNT_EXPIRE) marked it: the next MNT_EXPIRE unmounts it (sys_mount.c). */
+#define VFS_MNT_EXPIRY_MARK 16u
 
 struct mount {
     int refs;
@@ -322,6 +324,8 @@ long vfs_mount_bind(struct mount_ns *ns, const struct vfs_path *at, const struct
  * mount alive.
  */
 long vfs_umount(struct mount_ns *ns, struct mount *m, bool lazy, int holders);
+/* Whether `m` has a submount or users beyond the list and `holders` references (EBUSY). */
+bool vfs_mount_is_busy(const struct mount_ns *ns, const struct mount *m, int holders);
 /* MS_MOVE: hangs `m` on `at`. Returns 0, -EINVAL, -ENOTDIR, -ELOOP (at is below m). */
 long vfs_mount_move(struct mount_ns *ns, struct mount *m, const struct vfs_path *at);
 /*

@@ -118,6 +118,11 @@ int main(void)
     CHECK(chdir(sub) == 0);
     CHECK_ERR(umount2(d, 0), EBUSY);
     CHECK(chdir("/") == 0);
+    /* MNT_EXPIRE: the first call marks it, the second unmounts it. */
+    CHECK_ERR(umount2(d, MNT_EXPIRE), EAGAIN);
+    CHECK(umount2(d, MNT_EXPIRE) == 0);
+    CHECK(!has_mount(d, "tmpfs"));
+    CHECK(mount("none", d, "tmpfs", 0, NULL) == 0);
     CHECK(umount2(d, 0) == 0);
     CHECK(!has_mount(d, "tmpfs"));
     CHECK_ERR(access(file, F_OK), ENOENT);
