@@ -38,6 +38,13 @@ cp "$BUILD/tests/syscalls/pids_limit" "$BUNDLE/rootfs/pids_limit"
 T_CWD=$T_TMP tap_run "$RUNSC" spec
 jq ".process.terminal = false | .process.args = [\"/pids_limit\", \"bomb\"] |
     .linux.resources.pids = {\"limit\": $LIMIT}" "$T_TMP/config.json" >"$BUNDLE/config.json"
+# Threads count: a process makes threads until the limit of 16, then cannot fork.
+THREADS_BUNDLE=$T_TMP/threads
+mkdir -p "$THREADS_BUNDLE"
+jq ".root.path = \"$BUNDLE/rootfs\" | .process.args = [\"/pids_limit\", \"threads\"] |
+    .linux.resources.pids = {\"limit\": 16}" "$BUNDLE/config.json" >"$THREADS_BUNDLE/config.json"
+THREADS_WANT="threads 15
+fork EAGAIN"
 
 # What the bomb prints at the limit: its forks (the init counts too), then pthread_create's error.
 COUNTED="forks $((LIMIT - 1))
@@ -79,13 +86,20 @@ if command -v runc >/dev/null && [ "$(id -u)" = 0 ]; then
     tap_is "$(nprocs "$NATIVE_ID" runc --root "$RUNC_ROOT")" $LIMIT \
         "native (runc): ps lists $LIMIT processes"
     timeout 30 runc --root "$RUNC_ROOT" delete --force "$NATIVE_ID" >/dev/null 2>&1
+    tap_run runc --root "$RUNC_ROOT" run --bundle "$THREADS_BUNDLE" "$NATIVE_ID"
+    tap_is "$T_OUT" "$THREADS_WANT" "native (runc): 15 threads + the process reach a limit of 16"
+    timeout 30 runc --root "$RUNC_ROOT" delete --force "$NATIVE_ID" >/dev/null 2>&1
 else
     tap_pass "native (runc): the same bomb under runc # SKIP needs runc and root"
+    tap_pass "native (runc): threads under runc # SKIP needs runc and root"
 fi
 
 for plat in systrap ptrace; do
     id=pids-$$-$plat
-    IDS+=("$id")
+    IDS+=("$id" "$id-threads")
+    tap_run "${R[@]}" --platform="$plat" run --bundle "$THREADS_BUNDLE" "$id-threads"
+    tap_is "$T_OUT" "$THREADS_WANT" "$plat: 15 threads + the process reach a limit of 16"
+    timeout 30 "${R[@]}" delete --force "$id-threads" >/dev/null 2>&1
     # `run -d` passes its stdio through to the init.
     rc=0
     timeout 30 "${R[@]}" --platform="$plat" run -d --bundle "$BUNDLE" "$id" \

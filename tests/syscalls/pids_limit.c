@@ -10,6 +10,9 @@
  *     EAGAIN, none ever exits: a fork bomb held at the limit.
  *   `pids_limit tryfork`: one fork, "fork EAGAIN" or "fork ok" (an exec'd
  *     process in the bomb's container).
+ *   `pids_limit threads`: threads until pthread_create fails (it must be
+ *     EAGAIN), "threads N" (N + 1 = the limit: threads count), then "fork
+ *     EAGAIN" when fork fails as it must.
  * Without arguments (the syscall runner, where no limit is set) it checks
  * that processes and threads come and go in bulk, zombies reaped, with the
  * same counts every round: the paths the sentry's count follows.
@@ -27,6 +30,34 @@
 static void *idle_thread(void *arg)
 {
     return arg;
+}
+
+static void *sleeping_thread(void *arg)
+{
+    for (;;)
+        pause();
+    return arg;
+}
+
+static void __attribute__((noreturn)) threads(void)
+{
+    pthread_attr_t attr;
+    pthread_t th;
+    pid_t pid;
+    int n = 0, ret;
+
+    CHECK(pthread_attr_init(&attr) == 0);
+    CHECK(pthread_attr_setstacksize(&attr, 64 * 1024) == 0);
+    while ((ret = pthread_create(&th, &attr, sleeping_thread, NULL)) == 0)
+        n++;
+    CHECK(ret == EAGAIN);
+    printf("threads %d\n", n);
+    pid = fork();
+    if (pid == 0)
+        _exit(0);
+    printf("fork %s\n", pid > 0 ? "ok" : errno == EAGAIN ? "EAGAIN" : strerror(errno));
+    fflush(stdout);
+    exit(0);
 }
 
 /* Forks forever, retrying 50 times a second after a failure; never returns. */
@@ -75,6 +106,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "bomb") == 0)
         bomb();
+    if (argc > 1 && strcmp(argv[1], "threads") == 0)
+        threads();
     if (argc > 1 && strcmp(argv[1], "tryfork") == 0) {
         pid_t pid = fork();
 
