@@ -625,17 +625,29 @@ static void ptrace_ctx_set_name(struct platform_ctx *ctx, const char *name)
 /* Serialises the name bytes of a code page: the threads of one stub share it. */
 static pthread_mutex_t g_name_page_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* Gives the host thread its app thread's new name (an injected prctl). */
-static long apply_name(struct platform_ctx *ctx)
+/*
+ * Gives the host thread its app thread's new name (an injected prctl). The
+ * name goes below the app's stack pointer's red zone, where a signal frame
+ * could go at any time; if that is not writable memory, to the code page's
+ * last bytes (PTRACE_POKEDATA: that stub then has its own copy of the page).
+ */
+static long apply_name(struct platform_ctx *ctx, const struct arch_regs *regs)
 {
-    uintptr_t at = ctx->as->p->code_page + ARCH_PAGE_SIZE - PTRACE_STUB_NAME_SIZE;
+    uintptr_t at = (regs->r.rsp - 128 - PTRACE_STUB_NAME_SIZE) & ~(uintptr_t)7;
     char name[PTRACE_STUB_NAME_SIZE];
+    struct iovec local = { .iov_base = name, .iov_len = sizeof(name) };
+    struct iovec remote = { .iov_base = (void *)at, .iov_len = sizeof(name) };
     uint64_t w[2];
     long ret;
 
     _Static_assert(sizeof(w) == PTRACE_STUB_NAME_SIZE, "two words of name");
     if (!platform_name_take(&ctx->name, name))
         return 0;
+    if (process_vm_writev(ctx->tid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof(name)) {
+        ret = inject_at(ctx, ctx->as->p->syscall_ip, SYS_prctl, PR_SET_NAME, at, 0, 0, 0, 0);
+        return ret == -ESRCH ? ret : 0;
+    }
+    at = ctx->as->p->code_page + ARCH_PAGE_SIZE - PTRACE_STUB_NAME_SIZE;
     memcpy(w, name, sizeof(w));
     pthread_mutex_lock(&g_name_page_mu);
     if (ptrace(PTRACE_POKEDATA, ctx->tid, at, w[0]) < 0 ||
@@ -740,7 +752,7 @@ static long ptrace_ctx_switch(struct platform_ctx *ctx, struct arch_regs *regs,
         ev->kind = PLATFORM_EVENT_DEAD;
         return 0;
     }
-    if (apply_name(ctx) == -ESRCH || apply_cmdline(ctx, regs) == -ESRCH)
+    if (apply_name(ctx, regs) == -ESRCH || apply_cmdline(ctx, regs) == -ESRCH)
         goto dead;
     if (ctx->has_pending) {
         *ev = ctx->pending;

@@ -109,7 +109,8 @@ struct ptrace_cmdline {
 /*
  * The last bytes of the stub's code page (no code there): where a thread's
  * new name is written (PTRACE_POKEDATA, so that stub gets its own copy of
- * the page) for an injected prctl(PR_SET_NAME).
+ * the page) for an injected prctl(PR_SET_NAME) when the app's stack cannot
+ * take it (see ptrace.c's apply_name).
  */
 #define PTRACE_STUB_NAME_SIZE 16
 
