@@ -55,11 +55,18 @@ static long read_nothing(struct file *f, int64_t off)
     return -EFAULT;
 }
 
-/* Reads at most `len` bytes into app memory at `buf`; `off` < 0 means the file position. */
+/*
+ * Reads at most `len` bytes into app memory at `buf`; `off` < 0 means the
+ * file position. RW_CHUNK at a time through one bounce buffer: a seekable
+ * file fills the whole request like Linux's regular files (a short chunk,
+ * EOF, or a failure after some bytes ends it with the count so far); a pipe,
+ * socket or tty gives one chunk, as a short read its callers loop on.
+ */
 static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, int64_t off)
 {
     cleanup_free char *kbuf = NULL;
-    long n, ret;
+    size_t chunk;
+    long done = 0;
 
     if (!file_is_readable(f))
         return -EBADF;
@@ -67,7 +74,7 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, in
         return off >= 0 ? -ESPIPE : -EINVAL;
     if (len == 0)
         return 0;
-    if (len > RW_CHUNK)
+    if (f->ops->pread == NULL && len > RW_CHUNK)
         len = RW_CHUNK;
     /* Read no more than the buffer can take: data a bad buffer cannot hold stays unread. */
     if (buf >= ARCH_TASK_SIZE || len > ARCH_TASK_SIZE - buf)
@@ -75,24 +82,48 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, in
     len = mm_writable_prefix(t->mm, buf, len);
     if (len == 0)
         return read_nothing(f, off);
-    kbuf = malloc(len);
+    chunk = len > RW_CHUNK ? RW_CHUNK : len;
+    kbuf = malloc(chunk);
     if (kbuf == NULL)
         return -ENOMEM;
-    g_pipe_current_task = t;
-    n = off >= 0 ? f->ops->pread(f, kbuf, len, off) : f->ops->read(f, kbuf, len);
-    g_pipe_current_task = NULL;
-    if (n <= 0)
-        return n;
+    while ((size_t)done < len) {
+        size_t want = len - (size_t)done < chunk ? len - (size_t)done : chunk;
+        long n, ret;
+
+        g_pipe_current_task = t;
+        n = off >= 0 ? f->ops->pread(f, kbuf, want, off + done) : f->ops->read(f, kbuf, want);
+        g_pipe_current_task = NULL;
+        if (n <= 0) {
+            if (done == 0)
+                return n;
+            break;
+        }
+        ret = task_copy_out(t, buf + (uint64_t)done, kbuf, (size_t)n);
+        if (ret < 0) {
+            if (done == 0)
+                return ret;
+            break;
+        }
+        done += n;
+        if ((size_t)n < want)
+            break;
+    }
     inotify_file(f, IN_ACCESS);
-    ret = task_copy_out(t, buf, kbuf, (size_t)n);
-    return ret < 0 ? ret : n;
+    return done;
 }
 
-/* Writes at most `len` bytes from app memory at `buf`. */
+/*
+ * Writes at most `len` bytes from app memory at `buf`, RW_CHUNK at a time
+ * through one bounce buffer. A seekable file takes them all like Linux's
+ * regular files (a chunk that comes up short, or fails after some were
+ * written, ends it with the count so far); a pipe or socket takes one chunk,
+ * a short write its callers loop on.
+ */
 static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, int64_t off)
 {
     cleanup_free char *kbuf = NULL;
-    long n;
+    size_t chunk = len > RW_CHUNK ? RW_CHUNK : len;
+    long done = 0;
 
     if (!file_is_writable(f))
         return -EBADF;
@@ -100,21 +131,36 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, i
         return off >= 0 ? -ESPIPE : -EINVAL;
     if (len == 0)
         return 0;
-    if (len > RW_CHUNK)
-        len = RW_CHUNK;
-    kbuf = malloc(len);
+    if (f->ops->pread == NULL)
+        len = chunk;
+    kbuf = malloc(chunk);
     if (kbuf == NULL)
         return -ENOMEM;
-    /* Like Linux, write what could be copied before a bad page; EFAULT if nothing. */
-    n = task_copy_in_partial(t, kbuf, buf, len);
-    if (n < 0)
-        return n;
-    g_pipe_current_task = t;
-    n = off >= 0 ? f->ops->pwrite(f, kbuf, (size_t)n, off) : f->ops->write(f, kbuf, (size_t)n);
-    g_pipe_current_task = NULL;
-    if (n > 0)
-        inotify_file(f, IN_MODIFY);
-    return n;
+    while ((size_t)done < len) {
+        size_t want = len - (size_t)done < chunk ? len - (size_t)done : chunk;
+        long got, n;
+
+        /* Like Linux, write what could be copied before a bad page; EFAULT if nothing. */
+        got = task_copy_in_partial(t, kbuf, buf + (uint64_t)done, want);
+        if (got < 0)
+            break;
+        g_pipe_current_task = t;
+        n = off >= 0 ? f->ops->pwrite(f, kbuf, (size_t)got, off + done)
+                     : f->ops->write(f, kbuf, (size_t)got);
+        g_pipe_current_task = NULL;
+        if (n <= 0) {
+            if (done == 0)
+                return n;
+            break;
+        }
+        done += n;
+        if (n < got || (size_t)got < want)
+            break;
+    }
+    if (done == 0)
+        return -EFAULT;
+    inotify_file(f, IN_MODIFY);
+    return done;
 }
 
 long sys_read(struct task *t, const struct sys_args *a)
