@@ -302,11 +302,11 @@ static void test_sandbox(void)
     /* After one answered request, the boot process is past its setup (sync fd closed). */
     snprintf(path, sizeof(path), "/proc/%d/fd", (int)sb.pid);
     /* The server closes the start request's connection just after its reply: allow it 1 s. */
-    for (int i = 0; i < 100 && count_entries(path, names, sizeof(names)) != 8; i++)
+    for (int i = 0; i < 100 && count_entries(path, names, sizeof(names)) != 10; i++)
         usleep(10000);
-    tap_ok(count_entries(path, names, sizeof(names)) == 8,
-           "8 fds: stdio, control socket, its eventfd, log, stub factory socket, the ptrace "
-           "platform's fd-passing socket (%s)",
+    tap_ok(count_entries(path, names, sizeof(names)) == 10,
+           "10 fds: stdio, control socket, its eventfd, log, stub factory socket, the ptrace "
+           "platform's fd-passing socket, the netns's /proc/net/snmp and netstat (%s)",
            names);
     {
         /* The ptrace stub factory: boot's only child, forked after the drop, before the filter. */
