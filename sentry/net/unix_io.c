@@ -67,7 +67,7 @@ static struct unix_msg *msg_new(struct task *t, const void *buf, size_t len,
         for (int i = 0; i < ctl->nfiles; i++)
             m->files[i] = get_file(ctl->files[i]);
         m->nfiles = ctl->nfiles;
-        m->files_uid = t->cred.uid;
+        m->files_uid = t != NULL ? t->cred.uid : 0;
         unix_inflight_add(m->files_uid, m->nfiles);
     }
     if (ctl != NULL && ctl->has_cred)
