@@ -7,7 +7,7 @@
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-e2e_need_pkgs docker.io containerd runc
+e2e_need_pkgs docker.io containerd runc tmux curl iptables
 rt_path=$(e2e_runtime_path)
 
 # ---- a private dockerd ------------------------------------------------------
@@ -82,6 +82,40 @@ printf 'line1\nline2\n' >"$T_TMP/stdin"
 T_STDIN=$T_TMP/stdin tap_run "${RUN[@]}" --rm -i "$IMG" cat
 tap_is "$T_OUT" "line1
 line2" "run -i: stdin reaches the container"
+tap_rc 0 "run -i: cat sees stdin's EOF and exits 0"
+
+# ---- run -it in a real terminal (a private tmux server) --------------------
+# The container's sh shows its prompt, ^C interrupts a sleep (status 130) and
+# the prompt comes back, `exit 5` ends `docker run` with 5.
+TM=(tmux -L "e2e-docker-$$")
+e2e_on_exit "${TM[*]} kill-server"
+# screen_has REGEX: a line of the pane matches.
+screen_has() {
+    "${TM[@]}" capture-pane -p -t t 2>/dev/null | grep -qE -- "$1"
+}
+# expect_screen REGEX NAME [SECONDS]: one check: the pane shows REGEX in time.
+expect_screen() {
+    local r=1
+    e2e_wait "${3:-20}" screen_has "$1" && r=0
+    tap_result "$r" "$2" "want a line matching: $1" "screen:" \
+        "$("${TM[@]}" capture-pane -p -t t 2>&1)"
+}
+keys() {
+    "${TM[@]}" send-keys -t t "$@"
+}
+"${TM[@]}" -f /dev/null new-session -d -x 100 -y 30 -s t \
+    "${RUN[*]} -it --rm -e 'PS1=CTR# ' $IMG sh; echo EXITED-\$?; sleep 600"
+expect_screen '^CTR# ?$' "run -it: the container's shell prompt shows in tmux" 60
+keys 'tty; (echo F$((1+1)); exec sleep 100)' Enter
+expect_screen '^F2$' "run -it: a sleep runs in the foreground"
+keys C-c
+keys 'echo rc=$?' Enter
+expect_screen '^rc=130$' "run -it: Ctrl-C interrupts the sleep and the prompt is back"
+tap_like "$("${TM[@]}" capture-pane -p -t t 2>&1)" '^/dev/pts/[0-9]+$' \
+    "run -it: the shell's stdin is a terminal"
+keys 'exit 5' Enter
+expect_screen '^EXITED-5$' "run -it: exit 5 ends docker run with 5"
+"${TM[@]}" kill-server >/dev/null 2>&1
 
 # Killed by SIGKILL from outside: the foreground `docker run` exits 137.
 docker_ rm -f e2e-kill >/dev/null 2>&1
@@ -128,6 +162,7 @@ tap_is "$T_OUT" sh "exec sees PID 1 (sh) in the container's PID namespace"
 printf 'to-exec\n' >"$T_TMP/exec.in"
 T_STDIN=$T_TMP/exec.in tap_run "${DOCKER[@]}" exec -i "$C" cat
 tap_is "$T_OUT" to-exec "exec -i: stdin reaches the exec'd process"
+tap_rc 0 "exec -i: cat sees stdin's EOF and exits 0"
 tap_run "${DOCKER[@]}" exec -u 65534 "$C" id -u
 tap_is "$T_OUT" 65534 "exec -u 65534 runs as that user"
 tap_run "${DOCKER[@]}" exec -w /tmp "$C" pwd
@@ -229,7 +264,7 @@ tap_like "$cgp" "$cid" "the container's PID is in its own memory cgroup"
 tap_is "$(e2e_cgroup_file memory "$cgp" memory.limit_in_bytes)" 67108864 \
     "--memory 64m: memory.limit_in_bytes is 64 MiB"
 cgp=$(awk -F: '$2 == "pids" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)
-tap_is "$(e2e_cgroup_file pids "$cgp" pids.max)" 20 "--pids-limit 20: pids.max is 20"
+e2e_pids_max_check "$cgp" 20
 tap_run "${DOCKER[@]}" stats --no-stream --format '{{.MemUsage}}' e2e-limits
 tap_like "$T_OUT" '/ 64MiB$' "stats shows the 64 MiB limit"
 docker_ rm -f e2e-limits >/dev/null 2>&1
@@ -240,9 +275,61 @@ tap_run "${RUN[@]}" --rm --pids-limit 20 "$IMG" \
 tap_result "$([ "$T_OUT" != "spawned 40" ] && grep -qE "can't fork|Resource temporarily" <<<"$T_ERR" && echo 0 || echo 1)" \
     "--pids-limit 20: 40 processes cannot be forked (EAGAIN)" "$(tap_last_run)"
 
-tap_run "${RUN[@]}" --rm --memory 64m --memory-swap 64m "$IMG" \
+docker_ rm -f e2e-oom >/dev/null 2>&1
+tap_run "${RUN[@]}" --name e2e-oom --memory 64m --memory-swap 64m "$IMG" \
     sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a); echo survived ${#x}'
 tap_result "$([ "$T_RC" -eq 137 ] && echo 0 || echo 1)" \
     "--memory 64m: allocating 200 MB is OOM-killed (137)" "$(tap_last_run)"
+tap_is "$(docker_ inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' e2e-oom 2>&1)" \
+    "true 137" "--memory 64m: inspect says OOMKilled true, exit code 137"
+docker_ rm -f e2e-oom >/dev/null 2>&1
+
+# ---- --network bridge, a published port, reached from the host --------------
+# A second private dockerd with iptables on (the first one has none) and a
+# bridge of our own (Docker uses an existing bridge named in "bridge"), so
+# nothing of the host's docker0 is touched; ip-forward and ip-masq stay off
+# (they are host-wide), which host-to-container traffic does not need.
+BR=e2ebr$$
+BRD=$T_TMP/docker-bridge
+mkdir -p "$BRD"
+bridge_cleanup() {
+    local t rule
+    for t in nat filter; do
+        iptables -t "$t" -S 2>/dev/null | grep -F -- "$BR" | while read -r rule; do
+            eval "iptables -t $t -D ${rule#-A }"
+        done
+    done
+    ip link del "$BR"
+}
+if ip link add "$BR" type bridge && ip addr add 10.199.$(($$ % 250)).1/24 dev "$BR" &&
+    ip link set "$BR" up; then
+    e2e_on_exit bridge_cleanup
+    jq --arg b "$BR" '. + {iptables: true, "ip-forward": false, "ip-masq": false, bridge: $b}' \
+        "$D/daemon.json" >"$BRD/daemon.json"
+    BSOCK=$BRD/docker.sock
+    e2e_start_daemon "dockerd (bridge $BR)" "$BRD/dockerd.log" dockerd \
+        --config-file "$BRD/daemon.json" --data-root "$BRD/data" --exec-root "$BRD/exec" \
+        --pidfile "$BRD/docker.pid" -H "unix://$BSOCK"
+    BDOCKER=(/usr/bin/docker -H "unix://$BSOCK")
+    e2e_wait 60 "${BDOCKER[@]}" version || e2e_daemon_failed "dockerd (bridge)" "$BRD/dockerd.log"
+    e2e_on_exit "${BDOCKER[*]} rm -f e2e-web"
+    T_STDIN=$T_TMP/rootfs.tar tap_run "${BDOCKER[@]}" import - "$IMG"
+    # A free host port.
+    port=$((20000 + $$ % 20000))
+    while ss -Htln "sport = :$port" | grep -q .; do port=$((port + 1)); done
+    tap_run "${BDOCKER[@]}" run -d --runtime "$rt_name" --network bridge -p "127.0.0.1:$port:80" \
+        --name e2e-web "$IMG" sh -c \
+        'mkdir -p /www && echo e2e-bridge-ok > /www/index.html && ip -o -4 addr show eth0 && exec httpd -f -p 80 -h /www'
+    tap_rc 0 "--network bridge -p $port:80: run -d of busybox httpd"
+    e2e_wait 30 sh -c "[ \"\$(${BDOCKER[*]} inspect -f '{{.State.Status}}' e2e-web)\" = running ]"
+    tap_like "$("${BDOCKER[@]}" logs e2e-web 2>&1)" 'eth0 +inet 10\.199\.' \
+        "--network bridge: the container has eth0 on the bridge's subnet"
+    e2e_wait 20 curl -fsS --max-time 2 "http://127.0.0.1:$port/"
+    tap_run curl -fsS --max-time 5 "http://127.0.0.1:$port/"
+    tap_is "$T_OUT" e2e-bridge-ok "--network bridge: curl from the host reaches httpd through the published port"
+    tap_ok "rm -f of the bridged container" "${BDOCKER[@]}" rm -f e2e-web
+else
+    tap_fail "--network bridge: bridge $BR created" "ip link add $BR type bridge failed"
+fi
 
 tap_done

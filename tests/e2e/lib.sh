@@ -195,3 +195,15 @@ e2e_cgroup_file() {
     echo "(no $1 cgroup $2/$3)"
     return 1
 }
+
+# e2e_pids_max_check CGROUP_PATH LIMIT: one check of the host pids.max of a
+# container started with --pids-limit LIMIT. runc and crun write LIMIT; runsc-c
+# enforces the limit in the sentry (clone fails with EAGAIN, as the pids
+# cgroup does) and gives the host cgroup a backstop of 2 x LIMIT + 256 for the
+# sandbox's own threads.
+e2e_pids_max_check() {
+    local got want=$2
+    got=$(e2e_cgroup_file pids "$1" pids.max)
+    [ "$RUNTIME" = runsc-c ] && want=$((2 * $2 + 256))
+    tap_is "$got" "$want" "--pids-limit $2: pids.max is $2 (runsc-c: its backstop)"
+}

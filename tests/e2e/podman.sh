@@ -72,6 +72,7 @@ printf 'line1\nline2\n' >"$T_TMP/stdin"
 T_STDIN=$T_TMP/stdin tap_run "${RUN[@]}" --rm -i "$IMG" cat
 tap_is "$T_OUT" "line1
 line2" "run -i: stdin reaches the container"
+tap_rc 0 "run -i: cat sees stdin's EOF and exits 0"
 
 tap_run "${RUN[@]}" -d --name e2e-kill "$IMG" sleep 1000
 e2e_wait 30 is_running e2e-kill
@@ -153,23 +154,60 @@ cgp=$(awk -F: '$2 == "memory" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)
 tap_is "$(e2e_cgroup_file memory "$cgp" memory.limit_in_bytes)" 67108864 \
     "--memory 64m: memory.limit_in_bytes is 64 MiB"
 cgp=$(awk -F: '$2 == "pids" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)
-tap_is "$(e2e_cgroup_file pids "$cgp" pids.max)" 20 "--pids-limit 20: pids.max is 20"
+e2e_pids_max_check "$cgp" 20
 "${PODMAN[@]}" rm -f -t 0 e2e-limits >/dev/null 2>&1
 
 # ---- a pod: two containers sharing the infra container's UTS and IPC ----------
+# With runsc-c the pod is one sandbox: podman marks the infra container
+# io.kubernetes.cri-o.ContainerType=sandbox and the others "container" with
+# the infra's id as io.kubernetes.cri-o.SandboxID, so there is one
+# `runsc-c boot --id=<infra id>` and none for the members.
+# sandbox_ids ID...: the ids among ID... that a `runsc-c boot --id=` process
+# runs (sorted, one a line).
+sandbox_ids() {
+    local d id
+    for d in /proc/[0-9]*; do
+        tr '\0' '\n' 2>/dev/null <"$d/cmdline" | sed -n 's/^--id=//p'
+    done | sort -u | while read -r id; do
+        case " $* " in *" $id "*) echo "$id" ;; esac
+    done
+}
+sandbox_gone() {
+    [ -z "$(sandbox_ids "$1")" ]
+}
 tap_ok "pod create" "${PODMAN[@]}" pod create --name e2e-pod --hostname e2e-podhost \
     --network none --share uts,ipc
 tap_run "${PODMAN[@]}" run -d --pod e2e-pod --name e2e-pod-a "$IMG" \
     sh -c 'echo shared > /dev/shm/f; sleep 1000'
 tap_rc 0 "first container runs in the pod"
 e2e_wait 30 is_running e2e-pod-a
-tap_run "${PODMAN[@]}" run --rm --pod e2e-pod "$IMG" sh -c 'hostname; cat /dev/shm/f'
+tap_run "${PODMAN[@]}" run -d --pod e2e-pod --name e2e-pod-b "$IMG" sleep 1000
 tap_rc 0 "second container runs in the pod"
-tap_is "$T_OUT" "e2e-podhost
-shared" "the second container sees the pod's hostname and the first's /dev/shm"
+e2e_wait 30 is_running e2e-pod-b
+tap_run "${PODMAN[@]}" exec e2e-pod-a echo from-a
+tap_is "$T_OUT" from-a "exec in the pod's first container"
+tap_run "${PODMAN[@]}" exec e2e-pod-b sh -c 'echo from-b; hostname; cat /dev/shm/f'
+tap_is "$T_OUT" "from-b
+e2e-podhost
+shared" "exec in the second: the pod's hostname and the first's /dev/shm"
+tap_run "${PODMAN[@]}" run --rm --pod e2e-pod "$IMG" cat /dev/shm/f
+tap_is "$T_OUT" shared "run --rm in the pod sees the shared /dev/shm"
 tap_run "${PODMAN[@]}" pod ps --format '{{.Name}} {{.Status}} {{.NumberOfContainers}}'
-tap_like "$T_OUT" '^e2e-pod Running 2$' "pod ps: the pod runs with infra + one container"
+tap_like "$T_OUT" '^e2e-pod Running 3$' "pod ps: the pod runs with infra + two containers"
+infra=$("${PODMAN[@]}" pod inspect -f '{{.InfraContainerID}}' e2e-pod 2>/dev/null)
+ida=$("${PODMAN[@]}" inspect -f '{{.Id}}' e2e-pod-a 2>/dev/null)
+idb=$("${PODMAN[@]}" inspect -f '{{.Id}}' e2e-pod-b 2>/dev/null)
+if [ "$RUNTIME" = runsc-c ]; then
+    tap_is "$(sandbox_ids "$infra" "$ida" "$idb")" "$infra" \
+        "the pod is one sandbox: one runsc-c boot, the infra container's"
+fi
 tap_ok "pod stop" "${PODMAN[@]}" pod stop -t 1 e2e-pod
+tap_is "$(state e2e-pod-a | cut -d' ' -f1) $(state e2e-pod-b | cut -d' ' -f1)" "exited exited" \
+    "pod stop: both containers exited"
+if [ "$RUNTIME" = runsc-c ]; then
+    e2e_wait 10 sandbox_gone "$infra"
+    tap_is "$(sandbox_ids "$infra" "$ida" "$idb")" "" "pod stop: the sandbox is gone"
+fi
 tap_ok "pod rm" "${PODMAN[@]}" pod rm -f e2e-pod
 
 tap_done
