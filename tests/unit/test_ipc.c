@@ -29,6 +29,8 @@ static void fake_task(struct task *t, struct thread_group *tg, struct ipc_ns *ns
     tg->ipcns = ns;
     tg->umask = 022;
     tg->rlimits[RLIMIT_NOFILE].rlim_cur = tg->rlimits[RLIMIT_NOFILE].rlim_max = 1024;
+    /* Linux's default: POSIX queues are charged against it (bcc7a31). */
+    tg->rlimits[RLIMIT_MSGQUEUE].rlim_cur = tg->rlimits[RLIMIT_MSGQUEUE].rlim_max = 819200;
     t->k = &g_k;
     t->tg = tg;
     kernel_cred_init_root(&t->cred);
