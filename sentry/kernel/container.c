@@ -251,14 +251,31 @@ static long mount_bind(struct task *scratch, struct mount_ns *ns, const struct s
     return ret;
 }
 
-static bool has_tmpfs_at(const struct sentry_container_args *a, const char *path)
+/* Whether `dest` is `path` or below it ("/tmp" holds "/tmp" and "/tmp/x", not "/tmpx"). */
+static bool at_or_below(const char *dest, const char *path)
+{
+    size_t n = strlen(path);
+
+    return strncmp(dest, path, n) == 0 && (dest[n] == '\0' || dest[n] == '/');
+}
+
+/*
+ * Whether the spec mounts anything (tmpfs, bind, one of the sentry's own
+ * file systems) at `path` or below it: a default tmpfs there would hide it,
+ * since the defaults are mounted last.
+ */
+static bool spec_mounts_at_or_below(const struct sentry_container_args *a, const char *path)
 {
     for (size_t i = 0; i < a->n_tmpfs; i++) {
-        if (strcmp(a->tmpfs[i].destination, path) == 0)
+        if (at_or_below(a->tmpfs[i].destination, path))
             return true;
     }
     for (size_t i = 0; i < a->n_binds; i++) {
-        if (strcmp(a->binds[i].destination, path) == 0)
+        if (at_or_below(a->binds[i].destination, path))
+            return true;
+    }
+    for (size_t i = 0; i < a->n_fs_mounts; i++) {
+        if (at_or_below(a->fs_mounts[i].destination, path))
             return true;
     }
     return false;
@@ -418,7 +435,7 @@ static long mask_paths(struct task *scratch, struct mount_ns *ns,
 
 /*
  * The spec's mounts in its order (the sentry's own file systems, tmpfs,
- * binds), then /tmp and /dev/shm where the spec has none and the image has
+ * binds), then /tmp and /dev/shm where the spec mounts nothing at or below them and the image has
  * the directory, then the masked and read-only paths.
  */
 static int mount_tmpfs_all(struct kernel *k, struct mount_ns *ns,
@@ -463,7 +480,7 @@ static int mount_tmpfs_all(struct kernel *k, struct mount_ns *ns,
         struct sentry_tmpfs_mount m = { .destination = defaults[i], .mode = 01777 };
 
         /* Optional: an image without the directory goes without. */
-        if (has_tmpfs_at(a, defaults[i]) || has_fs_mount_at(a, defaults[i]) ||
+        if (spec_mounts_at_or_below(a, defaults[i]) ||
             vfs_walk(scratch, AT_FDCWD, defaults[i], VFS_WALK_FOLLOW | VFS_WALK_DIRECTORY, &p) < 0)
             continue;
         vfs_path_put(&p);

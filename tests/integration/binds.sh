@@ -54,4 +54,14 @@ run_sh 'mkdir /data/sub && echo deep >/data/sub/f && ls /data'
 tap_rc 0 "directories made in a rw bind"
 tap_is "$(cat "$T_TMP/rw/sub/f" 2>/dev/null)" "deep" "... are on the host too"
 
+# A bind below /tmp: the sentry's default /tmp tmpfs must not hide it.
+N=$((N + 1))
+mkdir -p "$T_TMP/b$N"
+jq --arg r "$ROOTFS" --arg ro "$T_TMP/ro" '.root.path = $r | .root.readonly = false | .process.terminal = false |
+    .process.args = ["/bin/sh", "-c", "cat /tmp/in/hello"] |
+    .mounts += [{destination: "/tmp/in", type: "bind", source: $ro, options: ["rbind", "ro"]}]' \
+    "$T_TMP/config.json" >"$T_TMP/b$N/config.json"
+tap_run "${R[@]}" run --bundle "$T_TMP/b$N" "bd-$$-$N"
+tap_is "$T_OUT" "from the host" "a bind mount below /tmp is not hidden by the default /tmp tmpfs"
+
 tap_done
