@@ -614,6 +614,20 @@ long sys_getcwd(struct task *t, const struct sys_args *a)
         n = vfs_path_name(&t->fs->root, &t->fs->cwd, buf, sizeof(buf));
         if (n < 0)
             return n;
+        /*
+         * A cwd outside the root (chroot without chdir): Linux shows its path
+         * from the namespace's root behind "(unreachable)", which glibc's
+         * getcwd turns into ENOENT.
+         */
+        if (!vfs_path_is_reachable(&t->fs->cwd, &t->fs->root)) {
+            static const char prefix[] = "(unreachable)";
+
+            if ((size_t)n + sizeof(prefix) > sizeof(buf))
+                return -ENAMETOOLONG;
+            memmove(buf + sizeof(prefix) - 1, buf, (size_t)n + 1);
+            memcpy(buf, prefix, sizeof(prefix) - 1);
+            n += (long)sizeof(prefix) - 1;
+        }
     }
     if (a->a[1] < (uint64_t)n + 1)
         return -ERANGE;
