@@ -24,8 +24,8 @@
 
 /* Namespaces and other flags the sandbox does not offer to its apps. */
 #define CLONE_UNSUPPORTED                                                                         \
-    (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
-     CLONE_NEWNET | CLONE_PIDFD)
+    (CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
+     CLONE_PIDFD)
 
 struct task *kernel_task_alloc(struct kernel *k);
 
@@ -141,7 +141,8 @@ static long clone_task(struct task *t, const struct kernel_clone_args *a,
     nt->fdt = (a->flags & CLONE_FILES) ? get_fd_table(t->fdt) : fd_table_copy(t->fdt);
     if (t->fs != NULL)
         nt->fs = (a->flags & CLONE_FS) ? get_vfs_fs(t->fs) : vfs_fs_copy(t->fs);
-    if (nt->fdt == NULL || (t->fs != NULL && nt->fs == NULL)) {
+    if (nt->fdt == NULL || (t->fs != NULL && nt->fs == NULL) ||
+        (nt->fs != NULL && (a->flags & CLONE_NEWNS) && vfs_fs_unshare_ns(nt->fs) < 0)) {
         kernel_task_free(nt);
         return -ENOMEM;
     }
@@ -265,6 +266,9 @@ long kernel_clone(struct task *t, const struct kernel_clone_args *a)
     ret = validate(a);
     if (ret < 0)
         return ret;
+    /* A mount namespace of its own (a copy of the caller's), as unshare(CLONE_NEWNS). */
+    if ((a->flags & CLONE_NEWNS) && !task_capable(t, CAP_SYS_ADMIN))
+        return -EPERM;
     kind = (a->flags & CLONE_THREAD) ? PLATFORM_CLONE_THREAD
            : (a->flags & CLONE_VM)   ? PLATFORM_CLONE_VM
                                      : PLATFORM_CLONE_PROCESS;
