@@ -23,9 +23,10 @@
 #include "sentry/vfs/vfs.h"
 
 /* Namespaces and other flags the sandbox does not offer to its apps. */
-#define CLONE_UNSUPPORTED                                                                         \
+#define CLONE_UNSUPPORTED                                                                          \
     (CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
      CLONE_PIDFD)
+/* CLONE_PIDFD is the syscall layer's (sys_process.c clone_pidfd): it never reaches here. */
 
 struct task *kernel_task_alloc(struct kernel *k);
 

@@ -19,6 +19,11 @@ long sys_vmsplice(struct task *t, const struct sys_args *a);
 long sys_pidfd_open(struct task *t, const struct sys_args *a);
 long sys_pidfd_send_signal(struct task *t, const struct sys_args *a);
 long sys_pidfd_getfd(struct task *t, const struct sys_args *a);
+/*
+ * A new close-on-exec pidfd of `t` for the process `pid` (as pidfd_open
+ * names it; `flags` O_NONBLOCK or 0): the fd, -ESRCH, -EMFILE or -ENOMEM.
+ */
+long pidfd_install(struct task *t, int pid, unsigned int flags);
 
 struct file;
 /*

@@ -92,17 +92,13 @@ long pidfd_wait_pid(struct task *t, int fd, bool *nonblock)
     return pid;
 }
 
-long sys_pidfd_open(struct task *t, const struct sys_args *a)
+long pidfd_install(struct task *t, int pid, unsigned int flags)
 {
-    int pid = (int)a->a[0];
-    unsigned int flags = (unsigned int)a->a[1];
     struct thread_group *tg;
     struct pidfd *p;
     struct file *f;
     long ret;
 
-    if ((flags & ~(unsigned int)O_NONBLOCK) != 0 || pid <= 0)
-        return -EINVAL;
     p = calloc(1, sizeof(*p));
     if (p == NULL)
         return -ENOMEM;
@@ -124,6 +120,16 @@ long sys_pidfd_open(struct task *t, const struct sys_args *a)
     ret = fd_table_install(t->fdt, f, 0, /*cloexec=*/true, task_nofile_limit(t));
     put_file(f);
     return ret;
+}
+
+long sys_pidfd_open(struct task *t, const struct sys_args *a)
+{
+    int pid = (int)a->a[0];
+    unsigned int flags = (unsigned int)a->a[1];
+
+    if ((flags & ~(unsigned int)O_NONBLOCK) != 0 || pid <= 0)
+        return -EINVAL;
+    return pidfd_install(t, pid, flags);
 }
 
 long sys_pidfd_send_signal(struct task *t, const struct sys_args *a)

@@ -442,6 +442,38 @@ long sys_waitid(struct task *t, const struct sys_args *a)
     return 0;
 }
 
+/*
+ * kernel_clone with CLONE_PIDFD: the parent gets a pidfd of the child at
+ * `pidfd_addr` (an int). The address is checked first, so a bad one fails the
+ * call before any child exists, as Linux writes it before the child runs.
+ */
+static long clone_pidfd(struct task *t, struct kernel_clone_args *ca, uint64_t pidfd_addr)
+{
+    long pid, fd;
+    int v;
+
+    if (!(ca->flags & CLONE_PIDFD))
+        return kernel_clone(t, ca);
+    /* Linux: a pidfd names a process, not a thread; CLONE_DETACHED is its old alias. */
+    if (ca->flags & (CLONE_THREAD | CLONE_DETACHED))
+        return -EINVAL;
+    if (mm_writable_prefix(t->mm, pidfd_addr, sizeof(v)) < sizeof(v))
+        return -EFAULT;
+    ca->flags &= ~(uint64_t)CLONE_PIDFD;
+    pid = kernel_clone(t, ca);
+    if (pid <= 0)
+        return pid;
+    /* The child may already have exited: until the parent reaps it, it is there. */
+    fd = pidfd_install(t, (int)pid, 0);
+    v = fd < 0 ? -1 : (int)fd;
+    if (task_copy_out(t, pidfd_addr, &v, sizeof(v)) < 0 && fd >= 0)
+        log_debug("sentry: task %d: CLONE_PIDFD: the pidfd's address went away", t->tid);
+    if (fd < 0)
+        log_warning("sentry: task %d: CLONE_PIDFD: no pidfd for child %ld: %s", t->tid, pid,
+                    strerror((int)-fd));
+    return pid;
+}
+
 long sys_clone(struct task *t, const struct sys_args *a)
 {
     /* x86-64 order: flags, stack, parent_tid, child_tid, tls. */
@@ -458,7 +490,10 @@ long sys_clone(struct task *t, const struct sys_args *a)
     ca.flags &= ~(uint64_t)CLONE_DETACHED;
     if (ca.flags & CLONE_THREAD)
         ca.exit_signal = 0;
-    return kernel_clone(t, &ca);
+    /* clone(2) writes the pidfd where the parent's tid would go: not both. */
+    if ((ca.flags & CLONE_PIDFD) && (ca.flags & CLONE_PARENT_SETTID))
+        return -EINVAL;
+    return clone_pidfd(t, &ca, ca.parent_tid);
 }
 
 long sys_fork(struct task *t, const struct sys_args *a)
@@ -528,7 +563,7 @@ long sys_clone3(struct task *t, const struct sys_args *a)
         .child_tid = c.child_tid,
         .tls = c.tls,
     };
-    return kernel_clone(t, &ca);
+    return clone_pidfd(t, &ca, c.pidfd);
 }
 
 /* prctl(2) options that are plain per-task or per-process state. */
