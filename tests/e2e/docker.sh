@@ -320,7 +320,7 @@ if ip link add "$BR" type bridge && ip addr add 10.199.$(($$ % 250)).1/24 dev "$
     tap_run "${BDOCKER[@]}" run -d --runtime "$rt_name" --network bridge -p "127.0.0.1:$port:80" \
         --name e2e-web "$IMG" sh -c \
         'mkdir -p /www && echo e2e-bridge-ok > /www/index.html && ip -o -4 addr show eth0 && exec httpd -f -p 80 -h /www'
-    tap_rc 0 "--network bridge -p $port:80: run -d of busybox httpd"
+    tap_rc 0 "--network bridge -p 127.0.0.1:PORT:80: run -d of busybox httpd"
     e2e_wait 30 sh -c "[ \"\$(${BDOCKER[*]} inspect -f '{{.State.Status}}' e2e-web)\" = running ]"
     tap_like "$("${BDOCKER[@]}" logs e2e-web 2>&1)" 'eth0 +inet 10\.199\.' \
         "--network bridge: the container has eth0 on the bridge's subnet"
@@ -329,7 +329,7 @@ if ip link add "$BR" type bridge && ip addr add 10.199.$(($$ % 250)).1/24 dev "$
     tap_is "$T_OUT" e2e-bridge-ok "--network bridge: curl from the host reaches httpd through the published port"
     tap_ok "rm -f of the bridged container" "${BDOCKER[@]}" rm -f e2e-web
 else
-    tap_fail "--network bridge: bridge $BR created" "ip link add $BR type bridge failed"
+    tap_fail "--network bridge: our bridge is created" "ip link add $BR type bridge failed"
 fi
 
 tap_done
