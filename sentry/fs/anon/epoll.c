@@ -11,6 +11,7 @@
 
 #include "sentry/fs/anon/anon.h"
 #include "sentry/fs/anon/anon_internal.h"
+#include "sentry/fs/pipe/pipe.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/net/net.h"
 #include "sentry/vfs/vfs.h"
@@ -25,7 +26,7 @@ struct epitem {
     uint32_t events; /* what was asked (EPOLLIN ... | EPOLLET | EPOLLONESHOT ...) */
     uint64_t data;
     unsigned int last; /* edge-triggered: readiness already reported */
-    uint64_t seq;      /* edge-triggered: the file's net_event_seq when `last` was last kept */
+    uint64_t seq;      /* edge-triggered: the file's event count when `last` was last kept */
     bool disabled;     /* one-shot: reported once, waits for EPOLL_CTL_MOD */
 };
 
@@ -92,8 +93,9 @@ int epoll_file_collect(struct file *f, struct task *t, struct epoll_event *out, 
         if (it->disabled)
             continue;
         if (it->events & EPOLLET) {
-            /* A socket's new event is a new edge, also when it stayed ready (Linux's ET). */
-            uint64_t seq = net_event_seq(it->file);
+            /* A socket's or pipe's new event is a new edge, also when it stayed ready (Linux's
+             * ET). */
+            uint64_t seq = net_event_seq(it->file) + pipe_event_seq(it->file);
 
             if (seq != it->seq) {
                 it->seq = seq;

@@ -18,15 +18,40 @@
 
 __thread struct task *g_pipe_current_task;
 
+/* One page-sized buffer of the ring (Linux's pipe_buffer). */
+struct pipe_slot {
+    size_t off, len;
+    bool packet; /* written in O_DIRECT mode: a read takes at most this buffer */
+};
+
 struct pipe {
     int refs;
     pthread_mutex_t mu;
     pthread_cond_t cv; /* signalled on every change below */
-    char *buf;         /* ring of `size` bytes; Protected by mu */
-    size_t size, head, len;
-    int readers, writers; /* open ends; Protected by mu */
-    bool had_writer;      /* a FIFO reader sees EOF only once a writer came and went */
+    char *buf;         /* `nslots` pages, slot i at buf + i * PAGE; Protected by mu */
+    struct pipe_slot *slots;
+    size_t size, nslots, first, used; /* ring of `used` slots from `first` */
+    size_t len;                       /* bytes buffered */
+    int readers, writers;             /* open ends; Protected by mu */
+    bool had_writer;                  /* a FIFO reader sees EOF only once a writer came and went */
+    uint64_t rd_seq;                  /* events for the read end: data written, last writer gone */
+    uint64_t wr_seq;                  /* events for the write end: a slot freed, last reader gone */
 };
+
+#define PIPE_PAGE 4096
+
+/* Allocates the ring for `size` bytes into p (buf, slots, size, nslots). Returns 0 or -ENOMEM. */
+static int ring_alloc(size_t size, char **buf, struct pipe_slot **slots)
+{
+    *buf = malloc(size);
+    *slots = calloc(size / PIPE_PAGE, sizeof(**slots));
+    if (*buf == NULL || *slots == NULL) {
+        free(*buf);
+        free(*slots);
+        return -ENOMEM;
+    }
+    return 0;
+}
 
 struct pipe *pipe_new(void)
 {
@@ -35,8 +60,8 @@ struct pipe *pipe_new(void)
     if (p == NULL)
         return NULL;
     p->size = PIPE_DEFAULT_SIZE;
-    p->buf = malloc(p->size);
-    if (p->buf == NULL) {
+    p->nslots = p->size / PIPE_PAGE;
+    if (ring_alloc(p->size, &p->buf, &p->slots) < 0) {
         free(p);
         return NULL;
     }
@@ -53,6 +78,7 @@ void put_pipe(struct pipe *p)
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     free(p->buf);
+    free(p->slots);
     free(p);
 }
 
@@ -60,6 +86,12 @@ static struct pipe *get_pipe(struct pipe *p)
 {
     __atomic_add_fetch(&p->refs, 1, __ATOMIC_ACQ_REL);
     return p;
+}
+
+/* Counts an event for epoll's edge-triggered items (mu held). */
+static void bump(uint64_t *seq)
+{
+    __atomic_add_fetch(seq, 1, __ATOMIC_RELEASE);
 }
 
 /*
@@ -88,6 +120,46 @@ static long wait_locked(struct pipe *p)
     return 0;
 }
 
+static struct pipe_slot *slot_at(struct pipe *p, size_t i)
+{
+    return &p->slots[(p->first + i) % p->nslots];
+}
+
+static char *slot_data(struct pipe *p, const struct pipe_slot *s)
+{
+    return p->buf + (size_t)(s - p->slots) * PIPE_PAGE;
+}
+
+/* Moves buffered bytes out, slot by slot; a packet slot ends the read and its rest is dropped. */
+static size_t ring_read(struct pipe *p, char *buf, size_t len)
+{
+    size_t done = 0;
+
+    while (done < len && p->used > 0) {
+        struct pipe_slot *s = slot_at(p, 0);
+        size_t n = s->len < len - done ? s->len : len - done;
+        bool packet = s->packet;
+
+        memcpy(buf + done, slot_data(p, s) + s->off, n);
+        done += n;
+        s->off += n;
+        s->len -= n;
+        p->len -= n;
+        if (packet) {
+            p->len -= s->len;
+            s->len = 0;
+        }
+        if (s->len == 0) {
+            p->first = (p->first + 1) % p->nslots;
+            p->used--;
+            bump(&p->wr_seq);
+        }
+        if (packet)
+            break;
+    }
+    return done;
+}
+
 static long pipe_read(struct file *f, void *buf, size_t len)
 {
     struct pipe *p = f->priv;
@@ -95,7 +167,7 @@ static long pipe_read(struct file *f, void *buf, size_t len)
     long ret = 0;
 
     pthread_mutex_lock(&p->mu);
-    while (p->len == 0) {
+    while (p->used == 0) {
         if (p->writers == 0 && (p->had_writer || !(f->flags & O_NONBLOCK)))
             goto out;
         if (p->writers == 0 && !p->had_writer)
@@ -108,18 +180,7 @@ static long pipe_read(struct file *f, void *buf, size_t len)
         if (ret < 0)
             goto out;
     }
-    while (done < len && p->len > 0) {
-        size_t chunk = p->size - p->head;
-
-        if (chunk > p->len)
-            chunk = p->len;
-        if (chunk > len - done)
-            chunk = len - done;
-        memcpy((char *)buf + done, p->buf + p->head, chunk);
-        p->head = (p->head + chunk) % p->size;
-        p->len -= chunk;
-        done += chunk;
-    }
+    done = ring_read(p, buf, len);
     pthread_cond_broadcast(&p->cv);
 out:
     pthread_mutex_unlock(&p->mu);
@@ -140,45 +201,71 @@ static void send_sigpipe(void)
     task_send_signal(t, &info);
 }
 
+/*
+ * Copies what fits of buf into the ring (mu held), as Linux's pipe_write: a
+ * short first chunk merges into the last buffer when it fits whole there,
+ * then each free slot takes up to a page (one packet per slot in O_DIRECT).
+ * Writes of at most PIPE_BUF bytes thus go in whole or not at all.
+ */
+static size_t ring_write(struct pipe *p, const char *buf, size_t len, bool packet, bool first)
+{
+    size_t done = 0;
+
+    if (first && !packet && p->used > 0) {
+        struct pipe_slot *s = slot_at(p, p->used - 1);
+        size_t head = len % PIPE_PAGE;
+
+        if (!s->packet && head > 0 && s->off + s->len + head <= PIPE_PAGE) {
+            memcpy(slot_data(p, s) + s->off + s->len, buf, head);
+            s->len += head;
+            done = head;
+        }
+    }
+    while (done < len && p->used < p->nslots) {
+        struct pipe_slot *s = slot_at(p, p->used);
+        size_t n = len - done < PIPE_PAGE ? len - done : PIPE_PAGE;
+
+        memcpy(slot_data(p, s), buf + done, n);
+        s->off = 0;
+        s->len = n;
+        s->packet = packet;
+        p->used++;
+        done += n;
+    }
+    p->len += done;
+    if (done > 0)
+        bump(&p->rd_seq);
+    return done;
+}
+
 static long pipe_write(struct file *f, const void *buf, size_t len)
 {
     struct pipe *p = f->priv;
+    bool packet = (f->flags & O_DIRECT) != 0;
     size_t done = 0;
     long ret = 0;
 
     pthread_mutex_lock(&p->mu);
     while (done < len) {
-        size_t room, n;
+        size_t n;
 
         if (p->readers == 0) {
             ret = -EPIPE;
             break;
         }
-        room = p->size - p->len;
-        /* Writes of at most PIPE_BUF bytes are atomic: all or (block / EAGAIN) nothing. */
-        if (room == 0 || (len <= PIPE_BUF && room < len)) {
-            if (f->flags & O_NONBLOCK) {
-                ret = -EAGAIN;
-                break;
-            }
-            ret = wait_locked(p);
-            if (ret < 0)
-                break;
+        n = ring_write(p, (const char *)buf + done, len - done, packet, done == 0);
+        if (n > 0) {
+            done += n;
+            pthread_cond_broadcast(&p->cv);
             continue;
         }
-        n = len - done < room ? len - done : room;
-        for (size_t i = 0; i < n;) {
-            size_t tail = (p->head + p->len) % p->size;
-            size_t chunk = p->size - tail;
-
-            if (chunk > n - i)
-                chunk = n - i;
-            memcpy(p->buf + tail, (const char *)buf + done + i, chunk);
-            p->len += chunk;
-            i += chunk;
+        if (f->flags & O_NONBLOCK) {
+            ret = -EAGAIN;
+            break;
         }
-        done += n;
-        pthread_cond_broadcast(&p->cv);
+        ret = wait_locked(p);
+        if (ret < 0)
+            break;
     }
     pthread_mutex_unlock(&p->mu);
     if (ret == -EPIPE && done == 0)
@@ -199,7 +286,7 @@ static unsigned int pipe_poll(struct file *f)
             ev |= POLLHUP;
     }
     if (file_is_writable(f)) {
-        if (p->size - p->len >= PIPE_BUF)
+        if (p->used < p->nslots)
             ev |= POLLOUT | POLLWRNORM;
         if (p->readers == 0)
             ev |= POLLERR;
@@ -253,10 +340,10 @@ static void pipe_release(struct file *f)
     struct pipe *p = f->priv;
 
     pthread_mutex_lock(&p->mu);
-    if (file_is_readable(f))
-        p->readers--;
-    if (file_is_writable(f))
-        p->writers--;
+    if (file_is_readable(f) && --p->readers == 0)
+        bump(&p->wr_seq);
+    if (file_is_writable(f) && --p->writers == 0)
+        bump(&p->rd_seq);
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
     put_pipe(p);
@@ -354,30 +441,57 @@ long pipe_get_size(struct file *f)
 long pipe_set_size(struct file *f, unsigned long size)
 {
     struct pipe *p = f->priv;
-    size_t want = 4096;
+    unsigned int arg = (unsigned int)size; /* Linux's pipe_fcntl takes an unsigned int */
+    size_t want = PIPE_PAGE, nslots;
+    struct pipe_slot *ns;
     char *nb;
 
-    if (size > PIPE_MAX_SIZE)
-        return -EPERM;
-    while (want < size)
+    if (arg > (1U << 31))
+        return -EINVAL;
+    while (want < arg)
         want *= 2;
+    if (want > PIPE_MAX_SIZE)
+        return -EPERM;
+    nslots = want / PIPE_PAGE;
     pthread_mutex_lock(&p->mu);
-    if (want < p->len) {
+    if (nslots < p->used) {
         pthread_mutex_unlock(&p->mu);
         return -EBUSY;
     }
-    nb = malloc(want);
-    if (nb == NULL) {
+    if (ring_alloc(want, &nb, &ns) < 0) {
         pthread_mutex_unlock(&p->mu);
         return -ENOMEM;
     }
-    for (size_t i = 0; i < p->len; i++)
-        nb[i] = p->buf[(p->head + i) % p->size];
+    for (size_t i = 0; i < p->used; i++) {
+        struct pipe_slot *s = slot_at(p, i);
+
+        memcpy(nb + i * PIPE_PAGE + s->off, slot_data(p, s) + s->off, s->len);
+        ns[i] = *s;
+    }
     free(p->buf);
+    free(p->slots);
     p->buf = nb;
-    p->head = 0;
+    p->slots = ns;
+    p->first = 0;
     p->size = want;
+    p->nslots = nslots;
+    bump(&p->wr_seq);
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
     return (long)want;
+}
+
+uint64_t pipe_event_seq(const struct file *f)
+{
+    struct pipe *p;
+    uint64_t seq = 0;
+
+    if (!pipe_is_pipe(f))
+        return 0;
+    p = f->priv;
+    if (file_is_readable(f))
+        seq += __atomic_load_n(&p->rd_seq, __ATOMIC_ACQUIRE);
+    if (file_is_writable(f))
+        seq += __atomic_load_n(&p->wr_seq, __ATOMIC_ACQUIRE);
+    return seq;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct pipe;
 struct file;
@@ -35,6 +36,14 @@ bool pipe_is_pipe(const struct file *f);
 /* F_GETPIPE_SZ / F_SETPIPE_SZ on a pipe end. Return the size or -Exxx. */
 long pipe_get_size(struct file *f);
 long pipe_set_size(struct file *f, unsigned long size);
+
+/*
+ * A count of the events on pipe end `f` (0 for any other file): for a read
+ * end, data written and the last writer gone; for a write end, a buffer freed,
+ * a resize and the last reader gone. epoll's edge-triggered items report again
+ * when it moves, even if the end stayed ready.
+ */
+uint64_t pipe_event_seq(const struct file *f);
 
 /*
  * The task a blocking pipe operation serves, set by the syscall layer around
