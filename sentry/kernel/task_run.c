@@ -200,13 +200,19 @@ static void thread_group_dead_locked(struct thread_group *tg)
         struct thread_group *c = klist_entry(pos, struct thread_group, sibling);
         struct klist *tp;
 
-        /* PR_SET_PDEATHSIG: the child hears of its parent's death. */
+        /*
+         * PR_SET_PDEATHSIG: the child hears of its parent's death, sent as by
+         * the dying parent (Linux: SEND_SIG_NOINFO from the exiting task).
+         */
         klist_for_each(tp, &c->tasks)
         {
             struct task *ct = klist_entry(tp, struct task, tg_node);
 
             if (ct->pdeathsig > 0) {
                 siginfo_t info = { .si_signo = ct->pdeathsig, .si_code = SI_USER };
+
+                info.si_pid = tg->pid;
+                info.si_uid = tg->zombie_uid;
 
                 task_send_signal_locked(ct, &info);
             }
