@@ -64,10 +64,19 @@ long mm_fork(struct mm *mm, struct platform_as *nas, struct mm **out)
         free(n);
         return -ENOMEM;
     }
-    memcpy(n->vmas, mm->vmas, mm->nr * sizeof(*n->vmas));
-    /* The child's copies of SysV shm attachments count (Linux: shm_open at fork). */
-    for (size_t i = 0; i < n->nr; i++)
-        ipc_shm_vma_ref(n->vmas[i].shm, 1, 0);
+    /*
+     * MADV_DONTFORK ranges are not in the host child (Linux's dup_mmap skips
+     * VM_DONTCOPY). The child's copies of SysV shm attachments count (Linux:
+     * shm_open at fork).
+     */
+    n->nr = 0;
+    for (size_t i = 0; i < mm->nr; i++) {
+        if (mm->vmas[i].dontfork)
+            continue;
+        n->vmas[n->nr] = mm->vmas[i];
+        ipc_shm_vma_ref(n->vmas[n->nr].shm, 1, 0);
+        n->nr++;
+    }
     mm_unlock(mm);
     init_lock(n);
     *out = n;
@@ -576,6 +585,55 @@ out:
     return ret;
 }
 
+/*
+ * The fork advice of madvise: the host applies it to its mapping (its fork
+ * then skips or zeroes the range), and the vmas remember it for mm_fork.
+ * WIPEONFORK is EINVAL on shared or file memory, as Linux's.
+ */
+static long madvise_fork_locked(struct mm *mm, uintptr_t addr, size_t len, int advice)
+{
+    uintptr_t end;
+    long ret;
+
+    if (len == 0)
+        return 0;
+    len = ARCH_PAGE_UP(len);
+    end = addr + len;
+    if (end <= addr || end > ARCH_TASK_SIZE)
+        return -EINVAL;
+    if (!vma_covers(mm, addr, end))
+        return -ENOMEM;
+    if (vma_overlaps_reserved(mm, addr, end))
+        return -EINVAL;
+    for (size_t i = vma_lower_bound(mm, addr); i < mm->nr && mm->vmas[i].start < end; i++) {
+        const struct mm_vma *v = &mm->vmas[i];
+
+        if (advice == MADV_WIPEONFORK &&
+            (v->file || v->shm != NULL || v->shared_id != 0 || (v->flags & MAP_SHARED)))
+            return -EINVAL;
+    }
+    ret = vma_split_at(mm, addr);
+    if (ret == 0)
+        ret = vma_split_at(mm, end);
+    if (ret < 0)
+        return ret;
+    ret = mm->ops->as_madvise(mm->as, addr, len, advice);
+    if (ret < 0) {
+        vma_merge_all(mm);
+        return ret;
+    }
+    for (size_t i = vma_lower_bound(mm, addr); i < mm->nr && mm->vmas[i].start < end; i++) {
+        struct mm_vma *v = &mm->vmas[i];
+
+        if (advice == MADV_DONTFORK || advice == MADV_DOFORK)
+            v->dontfork = advice == MADV_DONTFORK;
+        else
+            v->wipeonfork = advice == MADV_WIPEONFORK;
+    }
+    vma_merge_all(mm);
+    return 0;
+}
+
 static long mm_madvise_locked(struct mm *mm, uintptr_t addr, size_t len, int advice)
 {
     uintptr_t end;
@@ -589,8 +647,6 @@ static long mm_madvise_locked(struct mm *mm, uintptr_t addr, size_t len, int adv
     case MADV_WILLNEED:
     case MADV_DONTNEED:
     case MADV_FREE:
-    case MADV_DONTFORK:
-    case MADV_DOFORK:
     case MADV_MERGEABLE:
     case MADV_UNMERGEABLE:
     case MADV_HUGEPAGE:
@@ -600,6 +656,11 @@ static long mm_madvise_locked(struct mm *mm, uintptr_t addr, size_t len, int adv
     case MADV_COLD:
     case MADV_PAGEOUT:
         break;
+    case MADV_DONTFORK:
+    case MADV_DOFORK:
+    case MADV_WIPEONFORK:
+    case MADV_KEEPONFORK:
+        return madvise_fork_locked(mm, addr, len, advice);
     default:
         return -EINVAL;
     }

@@ -58,6 +58,14 @@ struct mm_vma {
      * offset in the segment. Such vmas never merge. NULL otherwise.
      */
     struct ipc_shm *shm;
+    /*
+     * madvise MADV_DONTFORK (a fork's child does not get the range) and
+     * MADV_WIPEONFORK (the child gets zeroed pages; private anonymous memory
+     * only). The host applies both to its mapping; the mm keeps them so a
+     * fork's vma list matches what the host child has.
+     */
+    bool dontfork;
+    bool wipeonfork;
     const char *name; /* "[heap]", "[stack]", "[vdso]", ... or NULL. Static storage. */
 };
 

@@ -131,7 +131,8 @@ static bool vma_mergeable(const struct mm_vma *a, const struct mm_vma *b)
            !b->reserved && a->name == b->name && a->shared_id == b->shared_id &&
            (a->shared_id == 0 || a->shared_off + (a->end - a->start) == b->shared_off) &&
            a->file == b->file && a->file_dev == b->file_dev && a->file_ino == b->file_ino &&
-           a->fd_backed == b->fd_backed && a->may_write == b->may_write && a->shm == NULL &&
+           a->fd_backed == b->fd_backed && a->may_write == b->may_write &&
+           a->dontfork == b->dontfork && a->wipeonfork == b->wipeonfork && a->shm == NULL &&
            b->shm == NULL && (!a->file || a->file_off + (a->end - a->start) == b->file_off);
 }
 
