@@ -119,6 +119,19 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, size_t len, in
  * written, ends it with the count so far); a pipe or socket takes one chunk,
  * a short write its callers loop on.
  */
+/*
+ * Where pwrite(2) at `off` writes: the end of the file when it was opened
+ * O_APPEND (Linux ignores the offset there, a documented bug), else `off`.
+ */
+static int64_t append_pos(struct file *f, int64_t off)
+{
+    struct stat st;
+
+    if ((f->flags & O_APPEND) && f->ops->fstat != NULL && f->ops->fstat(f, &st) == 0)
+        return st.st_size;
+    return off;
+}
+
 static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, int64_t off)
 {
     cleanup_free char *kbuf = NULL;
@@ -145,7 +158,7 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, size_t len, i
         if (got < 0)
             break;
         g_pipe_current_task = t;
-        n = off >= 0 ? f->ops->pwrite(f, kbuf, (size_t)got, off + done)
+        n = off >= 0 ? f->ops->pwrite(f, kbuf, (size_t)got, append_pos(f, off + done))
                      : f->ops->write(f, kbuf, (size_t)got);
         g_pipe_current_task = NULL;
         if (n <= 0) {
