@@ -16,6 +16,9 @@
      O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | \
      O_PATH | O_SYNC | __O_TMPFILE)
 
+/* The kernel's O_LARGEFILE (asm-generic/fcntl.h). */
+#define KERNEL_O_LARGEFILE 0100000
+
 static long do_open(struct task *t, int dirfd, uint64_t path_addr, unsigned int flags,
                     uint32_t mode)
 {
@@ -23,7 +26,9 @@ static long do_open(struct task *t, int dirfd, uint64_t path_addr, unsigned int 
     cleanup_file_ref struct file *f = NULL;
     long ret;
 
-    flags &= VALID_OPEN_FLAGS;
+    /* 64-bit Linux forces O_LARGEFILE (force_o_largefile; not kept with O_PATH) and F_GETFL
+     * shows it: the kernel's value, as glibc's O_LARGEFILE is 0 on 64-bit. */
+    flags = (flags & VALID_OPEN_FLAGS) | KERNEL_O_LARGEFILE;
     if ((flags & __O_TMPFILE) == __O_TMPFILE)
         return -EOPNOTSUPP;
     if (flags & O_PATH)
