@@ -8,6 +8,7 @@
 #include <linux/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -20,6 +21,7 @@
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/syscalls/sys_vfs.h"
 #include "sentry/syscalls/syscalls_internal.h"
+#include "sentry/vfs/locks.h"
 #include "sentry/vfs/vfs.h"
 
 /* Linux's MAX_RW_COUNT: one read or write moves at most this much. */
@@ -437,6 +439,138 @@ static long fcntl_owner(struct task *t, struct file *f, int cmd, uint64_t arg)
     }
 }
 
+/*
+ * struct flock -> an inclusive byte range, as Linux's flock_to_posix_lock:
+ * l_whence relative to 0, the file position or its size; a negative l_len
+ * locks the bytes before l_start; l_len 0 runs to the end of the file.
+ */
+static long flock_to_range(struct file *f, const struct flock *fl, struct vfs_lock *lk)
+{
+    int64_t base, start;
+
+    switch (fl->l_whence) {
+    case SEEK_SET:
+        base = 0;
+        break;
+    case SEEK_CUR:
+        base = f->pos;
+        break;
+    case SEEK_END: {
+        struct stat st;
+        long ret = f->ops->fstat != NULL ? f->ops->fstat(f, &st) : -EINVAL;
+
+        if (ret < 0)
+            return ret;
+        base = st.st_size;
+        break;
+    }
+    default:
+        return -EINVAL;
+    }
+    if (__builtin_add_overflow(base, (int64_t)fl->l_start, &start) || start < 0)
+        return -EINVAL;
+    if (fl->l_len > 0) {
+        int64_t end;
+
+        if (__builtin_add_overflow(start, (int64_t)fl->l_len - 1, &end))
+            return -EOVERFLOW;
+        lk->start = (uint64_t)start;
+        lk->end = (uint64_t)end;
+    } else if (fl->l_len < 0) {
+        lk->end = (uint64_t)start - 1;
+        start += fl->l_len;
+        if (start < 0)
+            return -EINVAL;
+        lk->start = (uint64_t)start;
+    } else {
+        lk->start = (uint64_t)start;
+        lk->end = VFS_LOCK_EOF;
+    }
+    if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK && fl->l_type != F_UNLCK)
+        return -EINVAL;
+    lk->type = fl->l_type;
+    return 0;
+}
+
+/*
+ * F_GETLK/F_SETLK/F_SETLKW and their F_OFD_ forms: POSIX locks belong to the
+ * fd table (dropped when any of its fds of the file closes), OFD locks to the
+ * open file description; both are held by the sentry's lock manager.
+ */
+static long fcntl_lock(struct task *t, struct file *f, int cmd, uint64_t arg)
+{
+    bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
+    enum vfs_lock_kind kind = ofd ? VFS_LOCK_OFD : VFS_LOCK_POSIX;
+    void *owner = ofd ? (void *)f : (void *)t->fdt;
+    struct vfs_lock lk = { .pid = t->tg->pid };
+    struct flock fl;
+    long ret;
+
+    if (f->flags & O_PATH)
+        return -EBADF;
+    ret = task_copy_in(t, &fl, arg, sizeof(fl));
+    if (ret < 0)
+        return ret;
+    if (ofd && fl.l_pid != 0)
+        return -EINVAL;
+    ret = flock_to_range(f, &fl, &lk);
+    if (ret < 0)
+        return ret;
+    if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+        if (lk.type == F_UNLCK)
+            return -EINVAL;
+        vfs_lock_get(f, kind, owner, &lk);
+        fl.l_type = (short)lk.type;
+        if (lk.type != F_UNLCK) {
+            if (lk.pid > 0) {
+                pthread_mutex_lock(&t->k->mu);
+                fl.l_pid = task_pid_vnr_locked(t, lk.pid);
+                pthread_mutex_unlock(&t->k->mu);
+            } else {
+                fl.l_pid = lk.pid;
+            }
+            fl.l_whence = SEEK_SET;
+            fl.l_start = (off_t)lk.start;
+            fl.l_len = lk.end == VFS_LOCK_EOF ? 0 : (off_t)(lk.end - lk.start + 1);
+        }
+        return task_copy_out(t, arg, &fl, sizeof(fl));
+    }
+    if ((lk.type == F_RDLCK && !file_is_readable(f)) ||
+        (lk.type == F_WRLCK && !file_is_writable(f)))
+        return -EBADF;
+    if (ofd)
+        lk.pid = -1;
+    return vfs_lock_set(t, f, kind, owner, &lk, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
+}
+
+/* flock(2): whole-file locks of the open file description (LOCK_MAND is ignored, as Linux). */
+long sys_flock(struct task *t, const struct sys_args *a)
+{
+    unsigned int cmd = (unsigned int)a->a[1];
+    struct vfs_lock lk = { .start = 0, .end = VFS_LOCK_EOF, .pid = -1 };
+    cleanup_file_ref struct file *f = NULL;
+
+    if (cmd & 32) /* LOCK_MAND: since Linux 5.17 a warning and success */
+        return 0;
+    switch (cmd & ~(unsigned int)LOCK_NB) {
+    case LOCK_SH:
+        lk.type = F_RDLCK;
+        break;
+    case LOCK_EX:
+        lk.type = F_WRLCK;
+        break;
+    case LOCK_UN:
+        lk.type = F_UNLCK;
+        break;
+    default:
+        return -EINVAL;
+    }
+    f = fd_table_get(t->fdt, (int)a->a[0]);
+    if (f == NULL || (f->flags & O_PATH))
+        return -EBADF;
+    return vfs_lock_set(t, f, VFS_LOCK_FLOCK, f, &lk, !(cmd & LOCK_NB));
+}
+
 /* The status flags F_SETFL may change (Linux's SETFL_MASK). */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
@@ -478,6 +612,13 @@ long sys_fcntl(struct task *t, const struct sys_args *a)
     case F_ADD_SEALS:
     case F_GET_SEALS:
         return sys_memfd_fcntl_seals(t, f, (int)a->a[1], a->a[2]);
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
+        return fcntl_lock(t, f, (int)a->a[1], a->a[2]);
     default:
         return -EINVAL;
     }

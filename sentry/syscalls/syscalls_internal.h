@@ -22,6 +22,7 @@ long sys_dup(struct task *t, const struct sys_args *a);
 long sys_dup2(struct task *t, const struct sys_args *a);
 long sys_dup3(struct task *t, const struct sys_args *a);
 long sys_fcntl(struct task *t, const struct sys_args *a);
+long sys_flock(struct task *t, const struct sys_args *a);
 long sys_ioctl(struct task *t, const struct sys_args *a);
 long sys_umask(struct task *t, const struct sys_args *a);
 

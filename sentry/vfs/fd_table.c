@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sentry/vfs/locks.h"
 #include "sentry/vfs/vfs.h"
 
 struct fd_slot {
@@ -45,8 +46,11 @@ void put_fd_table(struct fd_table *fdt)
 {
     if (fdt == NULL || __atomic_sub_fetch(&fdt->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
-    for (size_t i = 0; i < fdt->cap; i++)
+    for (size_t i = 0; i < fdt->cap; i++) {
+        if (fdt->slots[i].file != NULL)
+            vfs_locks_close(fdt, fdt->slots[i].file);
         put_file(fdt->slots[i].file);
+    }
     free(fdt->slots);
     pthread_mutex_destroy(&fdt->mu);
     free(fdt);
@@ -123,6 +127,8 @@ long fd_table_install_at(struct fd_table *fdt, int fd, struct file *f, bool cloe
     fdt->slots[fd].file = get_file(f);
     fdt->slots[fd].cloexec = cloexec;
     pthread_mutex_unlock(&fdt->mu);
+    if (old != NULL) /* dup2 over an open fd closes it: POSIX locks go as on close */
+        vfs_locks_close(fdt, old);
     put_file(old);
     return fd;
 }
@@ -140,6 +146,7 @@ long fd_table_close(struct fd_table *fdt, int fd)
     fdt->slots[fd].file = NULL;
     fdt->slots[fd].cloexec = false;
     pthread_mutex_unlock(&fdt->mu);
+    vfs_locks_close(fdt, f);
     put_file(f);
     return 0;
 }
@@ -173,6 +180,7 @@ void fd_table_close_on_exec(struct fd_table *fdt)
     pthread_mutex_lock(&fdt->mu);
     for (size_t i = 0; i < fdt->cap; i++) {
         if (fdt->slots[i].file != NULL && fdt->slots[i].cloexec) {
+            vfs_locks_close(fdt, fdt->slots[i].file);
             put_file(fdt->slots[i].file);
             fdt->slots[i].file = NULL;
             fdt->slots[i].cloexec = false;
@@ -216,6 +224,7 @@ void fd_table_close_range(struct fd_table *fdt, unsigned int first, unsigned int
 
             fdt->slots[i].file = NULL;
             fdt->slots[i].cloexec = false;
+            vfs_locks_close(fdt, f);
             put_file(f);
         }
     }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "sentry/fs/anon/inotify.h"
+#include "sentry/vfs/locks.h"
 #include "sentry/vfs/vfs.h"
 
 struct file *file_new(const struct file_ops *ops, unsigned int flags, void *priv)
@@ -30,6 +31,7 @@ void put_file(struct file *f)
     if (f == NULL || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     inotify_file(f, file_is_writable(f) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
+    vfs_locks_file_release(f);
     if (f->ops->release != NULL)
         f->ops->release(f);
     put_dentry(f->dentry);
