@@ -16,11 +16,16 @@
      O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | \
      O_PATH | O_SYNC | __O_TMPFILE)
 
+/* The RESOLVE_* flags openat2 knows (Linux's VALID_RESOLVE_FLAGS). */
+#define VALID_RESOLVE_FLAGS                                                            \
+    (RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | \
+     RESOLVE_IN_ROOT | RESOLVE_CACHED)
+
 /* The kernel's O_LARGEFILE (asm-generic/fcntl.h). */
 #define KERNEL_O_LARGEFILE 0100000
 
 static long do_open(struct task *t, int dirfd, uint64_t path_addr, unsigned int flags,
-                    uint32_t mode)
+                    uint32_t mode, uint64_t resolve)
 {
     char path[PATH_MAX];
     cleanup_file_ref struct file *f = NULL;
@@ -36,7 +41,7 @@ static long do_open(struct task *t, int dirfd, uint64_t path_addr, unsigned int 
     ret = sys_copy_in_path(t, path_addr, path, /*empty_ok=*/false);
     if (ret < 0)
         return ret;
-    ret = vfs_open(t, dirfd, path, flags, mode, &f);
+    ret = vfs_open_resolve(t, dirfd, path, flags, mode, resolve, &f);
     if (ret < 0)
         return ret;
     return fd_table_install(t->fdt, f, 0, (flags & O_CLOEXEC) != 0, task_nofile_limit(t));
@@ -44,17 +49,17 @@ static long do_open(struct task *t, int dirfd, uint64_t path_addr, unsigned int 
 
 long sys_open(struct task *t, const struct sys_args *a)
 {
-    return do_open(t, AT_FDCWD, a->a[0], (unsigned int)a->a[1], (uint32_t)a->a[2]);
+    return do_open(t, AT_FDCWD, a->a[0], (unsigned int)a->a[1], (uint32_t)a->a[2], 0);
 }
 
 long sys_openat(struct task *t, const struct sys_args *a)
 {
-    return do_open(t, (int)a->a[0], a->a[1], (unsigned int)a->a[2], (uint32_t)a->a[3]);
+    return do_open(t, (int)a->a[0], a->a[1], (unsigned int)a->a[2], (uint32_t)a->a[3], 0);
 }
 
 long sys_creat(struct task *t, const struct sys_args *a)
 {
-    return do_open(t, AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, (uint32_t)a->a[1]);
+    return do_open(t, AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, (uint32_t)a->a[1], 0);
 }
 
 long sys_openat2(struct task *t, const struct sys_args *a)
@@ -85,13 +90,22 @@ long sys_openat2(struct task *t, const struct sys_args *a)
     }
     if (how.flags & ~(uint64_t)VALID_OPEN_FLAGS)
         return -EINVAL;
-    if (how.resolve != 0)
-        return -EINVAL; /* RESOLVE_* are not implemented: refused rather than ignored */
+    if (how.resolve & ~(uint64_t)VALID_RESOLVE_FLAGS)
+        return -EINVAL;
+    if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
+        return -EINVAL;
+    if ((how.flags & O_PATH) &&
+        (how.flags & ~(uint64_t)(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)))
+        return -EINVAL; /* openat2 is strict where open(2) drops them */
+    /* RESOLVE_CACHED: every walk here is as good as cached, but nothing may be created. */
+    if ((how.resolve & RESOLVE_CACHED) && (how.flags & (O_CREAT | O_TRUNC | __O_TMPFILE)))
+        return -EAGAIN;
     if (!(how.flags & (O_CREAT | __O_TMPFILE)) && how.mode != 0)
         return -EINVAL;
     if (how.mode & ~(uint64_t)07777)
         return -EINVAL;
-    return do_open(t, (int)a->a[0], a->a[1], (unsigned int)how.flags, (uint32_t)how.mode);
+    return do_open(t, (int)a->a[0], a->a[1], (unsigned int)how.flags, (uint32_t)how.mode,
+                   how.resolve);
 }
 
 long sys_close_range(struct task *t, const struct sys_args *a)

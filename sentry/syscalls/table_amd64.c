@@ -360,7 +360,7 @@ const struct sys_entry g_syscall_table[SYSCALL_TABLE_SIZE] = {
     [434] = { .name = "pidfd_open", .fn = sys_pidfd_open, .support = SYS_SUPPORT_PARTIAL, .note = "no PIDFD_THREAD", ARGS(SA_INT, SA_HEX) },
     [435] = { .name = "clone3", .fn = sys_clone3, .support = SYS_SUPPORT_PARTIAL, .note = "no set_tid, cgroup or CLONE_CLEAR_SIGHAND", ARGS(SA_PTR, SA_LEN) },
     [436] = { .name = "close_range", .fn = sys_close_range, .support = SYS_SUPPORT_PARTIAL, .note = "CLOSE_RANGE_UNSHARE acts on the current table", ARGS(SA_FD, SA_FD, SA_HEX) },
-    [437] = { .name = "openat2", .fn = sys_openat2, .support = SYS_SUPPORT_PARTIAL, .note = "RESOLVE_* flags are refused with EINVAL", ARGS(SA_FD, SA_PATH, SA_PTR, SA_LEN) },
+    [437] = { .name = "openat2", .fn = sys_openat2, .support = SYS_SUPPORT_PARTIAL, .note = "RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_XDEV; RESOLVE_CACHED walks normally", ARGS(SA_FD, SA_PATH, SA_PTR, SA_LEN) },
     [438] = { .name = "pidfd_getfd", .fn = sys_pidfd_getfd, .support = SYS_SUPPORT_FULL, ARGS(SA_FD, SA_FD, SA_HEX) },
     [439] = { .name = "faccessat2", .fn = sys_faccessat2, .support = SYS_SUPPORT_FULL, ARGS(SA_FD, SA_PATH, SA_INT, SA_HEX) },
     [440] = { .name = "process_madvise", ARGS(SA_FD, SA_PTR, SA_LEN, SA_INT, SA_HEX) },

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,31 @@ struct walker {
     bool want_file;
     /* owned: that file; the walk's path is then meaningless */
     struct file *file;
+    /* openat2's RESOLVE_* flags; with RESOLVE_BENEATH or RESOLVE_IN_ROOT, `scope` (owned)
+     * is the dirfd the walk may not leave (IN_ROOT: "/" and ".." stop there). */
+    uint64_t resolve;
+    struct vfs_path scope;
+    struct mount *start_mnt; /* RESOLVE_NO_XDEV: the one mount the walk may use; Not owned */
 };
+
+static bool scoped(const struct walker *w)
+{
+    return (w->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) != 0;
+}
+
+/* The walk's "/": the task's root, or the dirfd of a scoped openat2. */
+static const struct vfs_path *walk_root(const struct walker *w)
+{
+    return scoped(w) ? &w->scope : &w->fs->root;
+}
+
+/* RESOLVE_NO_XDEV: -EXDEV once the walk has left its starting mount. */
+static long check_xdev(const struct walker *w, const struct vfs_path *cur)
+{
+    if ((w->resolve & RESOLVE_NO_XDEV) && w->start_mnt != NULL && cur->mnt != w->start_mnt)
+        return -EXDEV;
+    return 0;
+}
 
 static bool path_eq(const struct vfs_path *a, const struct vfs_path *b)
 {
@@ -41,11 +66,13 @@ static void cross_mounts(struct mount_ns *ns, struct vfs_path *p)
 }
 
 /* "..": up one level, never above the task's root, across mounts. */
-static void step_dotdot(struct walker *w, struct vfs_path *cur)
+static long step_dotdot(struct walker *w, struct vfs_path *cur)
 {
     for (;;) {
+        if (scoped(w) && path_eq(cur, &w->scope)) /* RESOLVE_BENEATH may not leave it */
+            return (w->resolve & RESOLVE_BENEATH) ? -EXDEV : 0;
         if (path_eq(cur, &w->fs->root))
-            return;
+            return 0;
         if (cur->d != cur->mnt->root) {
             struct dentry *parent = get_dentry(cur->d->parent);
 
@@ -54,7 +81,7 @@ static void step_dotdot(struct walker *w, struct vfs_path *cur)
             break;
         }
         if (cur->mnt->parent == NULL)
-            return;
+            return 0;
         {
             struct vfs_path up = { .mnt = cur->mnt->parent, .d = cur->mnt->mountpoint };
 
@@ -64,6 +91,7 @@ static void step_dotdot(struct walker *w, struct vfs_path *cur)
         }
     }
     cross_mounts(w->fs->ns, cur);
+    return 0;
 }
 
 static long lookup_in(struct mount_ns *ns, const struct vfs_path *dir, const char *name,
@@ -132,7 +160,7 @@ static long follow_link(struct walker *w, struct vfs_path *cur, struct inode *li
     cleanup_free char *target = NULL;
     long n;
 
-    if (++w->nlinks > VFS_MAX_SYMLINKS)
+    if (++w->nlinks > VFS_MAX_SYMLINKS || (w->resolve & RESOLVE_NO_SYMLINKS))
         return -ELOOP;
     if (link->ops->get_link_file != NULL) {
         struct file *f = NULL;
@@ -140,8 +168,15 @@ static long follow_link(struct walker *w, struct vfs_path *cur, struct inode *li
         n = link->ops->get_link_file(link, &f);
         if (n < 0)
             return n;
-        if (f != NULL)
-            return follow_magic(w, cur, f, is_last);
+        if (f != NULL && (w->resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH |
+                                        RESOLVE_IN_ROOT))) { /* as Linux's nd_jump_link */
+            put_file(f);
+            return (w->resolve & RESOLVE_NO_MAGICLINKS) ? -ELOOP : -EXDEV;
+        }
+        if (f != NULL) {
+            n = follow_magic(w, cur, f, is_last);
+            return n < 0 ? n : check_xdev(w, cur);
+        }
     }
     if (link->ops->readlink == NULL)
         return -EINVAL;
@@ -168,8 +203,12 @@ static long walk_components(struct walker *w, struct vfs_path *cur, const char *
     bool trailing = false;
 
     if (*p == '/') {
+        if (w->resolve & RESOLVE_BENEATH)
+            return -EXDEV;
         vfs_path_put(cur);
-        vfs_path_copy(cur, &w->fs->root);
+        vfs_path_copy(cur, walk_root(w));
+        if (check_xdev(w, cur) < 0)
+            return -EXDEV;
     }
     for (;;) {
         const char *q, *r;
@@ -212,12 +251,21 @@ static long walk_components(struct walker *w, struct vfs_path *cur, const char *
         if (strcmp(name, ".") == 0)
             continue;
         if (strcmp(name, "..") == 0) {
-            step_dotdot(w, cur);
+            ret = step_dotdot(w, cur);
+            if (ret == 0)
+                ret = check_xdev(w, cur);
+            if (ret < 0)
+                return ret;
             continue;
         }
         ret = lookup_in(w->fs->ns, cur, name, &next);
         if (ret < 0)
             return ret;
+        ret = check_xdev(w, &next);
+        if (ret < 0) {
+            vfs_path_put(&next);
+            return ret;
+        }
         if (S_ISLNK(next.d->inode->st.st_mode) && (!is_last || follow_last || trailing)) {
             ret = follow_link(w, cur, next.d->inode, is_last);
             vfs_path_put(&next);
@@ -247,7 +295,7 @@ static long walk_components(struct walker *w, struct vfs_path *cur, const char *
 
 /* Sets `start` to where a walk of `path` from `dirfd` begins. */
 static long walk_start(struct task *t, int dirfd, const char *path, bool empty_ok,
-                       struct vfs_path *start)
+                       struct vfs_path *start, bool scoped_start)
 {
     struct file *f;
 
@@ -255,7 +303,7 @@ static long walk_start(struct task *t, int dirfd, const char *path, bool empty_o
         return -ENOENT;
     if (path[0] == '\0' && !empty_ok)
         return -ENOENT;
-    if (path[0] == '/') {
+    if (path[0] == '/' && !scoped_start) {
         vfs_path_copy(start, &t->fs->root);
         return 0;
     }
@@ -280,18 +328,33 @@ static long walk_start(struct task *t, int dirfd, const char *path, bool empty_o
  * vfs_walk; with `file` non-NULL, a walk ending at a magic link to a file
  * without a path sets `*file` (owned) instead of `*out`.
  */
-static long walk_full(struct task *t, int dirfd, const char *path, unsigned int flags,
-                      struct vfs_path *out, struct file **file)
+/* Starts walker `w` (its `resolve` set) at `cur` for `path` from `dirfd`. */
+static long walker_start(struct task *t, struct walker *w, int dirfd, const char *path,
+                         bool empty_ok, struct vfs_path *cur)
 {
-    struct walker w = { .fs = t->fs, .want_file = file != NULL };
+    long ret = walk_start(t, dirfd, path, empty_ok, cur, scoped(w));
+
+    if (ret < 0)
+        return ret;
+    if (scoped(w))
+        vfs_path_copy(&w->scope, cur);
+    w->start_mnt = cur->mnt;
+    vfs_task_cred(t, &w->cred);
+    return 0;
+}
+
+static long walk_full(struct task *t, int dirfd, const char *path, unsigned int flags,
+                      uint64_t resolve, struct vfs_path *out, struct file **file)
+{
+    struct walker w = { .fs = t->fs, .want_file = file != NULL, .resolve = resolve };
     struct vfs_path cur = { 0 };
     long ret;
 
-    ret = walk_start(t, dirfd, path, (flags & VFS_WALK_EMPTY_PATH) != 0, &cur);
+    ret = walker_start(t, &w, dirfd, path, (flags & VFS_WALK_EMPTY_PATH) != 0, &cur);
     if (ret < 0)
         return ret;
-    vfs_task_cred(t, &w.cred);
     ret = walk_components(&w, &cur, path, (flags & VFS_WALK_FOLLOW) != 0, NULL);
+    vfs_path_put(&w.scope);
     if (ret == 0 && w.file != NULL) {
         vfs_path_put(&cur);
         if (flags & VFS_WALK_DIRECTORY) {
@@ -314,23 +377,33 @@ static long walk_full(struct task *t, int dirfd, const char *path, unsigned int 
 
 long vfs_walk(struct task *t, int dirfd, const char *path, unsigned int flags, struct vfs_path *out)
 {
-    return walk_full(t, dirfd, path, flags, out, NULL);
+    return walk_full(t, dirfd, path, flags, 0, out, NULL);
+}
+
+static long walk_parent(struct task *t, int dirfd, const char *path, uint64_t resolve,
+                        struct vfs_parent *out)
+{
+    struct walker w = { .fs = t->fs, .resolve = resolve };
+    long ret;
+
+    memset(out, 0, sizeof(*out));
+    ret = walker_start(t, &w, dirfd, path, /*empty_ok=*/false, &out->dir);
+    if (ret < 0)
+        return ret;
+    ret = walk_components(&w, &out->dir, path, /*follow_last=*/false, out);
+    /* A parent walk ending in ".." leaves the last step to its caller: check it here. */
+    if (ret == 0 && out->type == VFS_LAST_DOTDOT && (resolve & RESOLVE_BENEATH) &&
+        path_eq(&out->dir, &w.scope))
+        ret = -EXDEV;
+    vfs_path_put(&w.scope);
+    if (ret < 0)
+        vfs_path_put(&out->dir);
+    return ret;
 }
 
 long vfs_walk_parent(struct task *t, int dirfd, const char *path, struct vfs_parent *out)
 {
-    struct walker w = { .fs = t->fs };
-    long ret;
-
-    memset(out, 0, sizeof(*out));
-    ret = walk_start(t, dirfd, path, /*empty_ok=*/false, &out->dir);
-    if (ret < 0)
-        return ret;
-    vfs_task_cred(t, &w.cred);
-    ret = walk_components(&w, &out->dir, path, /*follow_last=*/false, out);
-    if (ret < 0)
-        vfs_path_put(&out->dir);
-    return ret;
+    return walk_parent(t, dirfd, path, 0, out);
 }
 
 void vfs_parent_put(struct vfs_parent *p)
@@ -484,13 +557,14 @@ static long reopen_pathless(struct file *target, unsigned int flags, struct file
 
 /* Opens an existing file: walks `path` (`walk_flags`), checks and opens it. */
 static long open_existing(struct task *t, const struct vfs_cred *c, int dirfd, const char *path,
-                          unsigned int flags, unsigned int walk_flags, struct file **out)
+                          unsigned int flags, unsigned int walk_flags, uint64_t resolve,
+                          struct file **out)
 {
     struct vfs_path p = { 0 };
     struct file *target = NULL;
     long ret;
 
-    ret = walk_full(t, dirfd, path, walk_flags, &p, &target);
+    ret = walk_full(t, dirfd, path, walk_flags, resolve, &p, &target);
     if (ret < 0)
         return ret;
     if (target != NULL) {
@@ -512,7 +586,7 @@ static long open_existing(struct task *t, const struct vfs_cred *c, int dirfd, c
 
 /* O_CREAT: finds or creates the last component. */
 static long open_create(struct task *t, const struct vfs_cred *c, int dirfd, const char *path,
-                        unsigned int flags, uint32_t mode, struct file **out)
+                        unsigned int flags, uint32_t mode, uint64_t resolve, struct file **out)
 {
     struct vfs_parent par;
     struct vfs_path child = { 0 };
@@ -521,7 +595,7 @@ static long open_create(struct task *t, const struct vfs_cred *c, int dirfd, con
     struct file *f = NULL;
     long ret;
 
-    ret = vfs_walk_parent(t, dirfd, path, &par);
+    ret = walk_parent(t, dirfd, path, resolve, &par);
     if (ret < 0)
         return ret;
     dino = par.dir.d->inode;
@@ -533,6 +607,11 @@ static long open_create(struct task *t, const struct vfs_cred *c, int dirfd, con
     if (ret < 0)
         goto out;
     ret = lookup_in(t->fs->ns, &par.dir, par.name, &child);
+    if (ret == 0 && (resolve & RESOLVE_NO_XDEV) && child.mnt != par.dir.mnt) {
+        vfs_path_put(&child);
+        ret = -EXDEV;
+        goto out;
+    }
     if (ret == 0) {
         bool is_link = S_ISLNK(child.d->inode->st.st_mode);
 
@@ -548,7 +627,7 @@ static long open_create(struct task *t, const struct vfs_cred *c, int dirfd, con
         vfs_parent_put(&par);
         /* Exists (possibly through a symlink): an ordinary open of the full path. */
         /* A dangling symlink: Linux creates its target. Kept simple: refuse (ENOENT). */
-        return open_existing(t, c, dirfd, path, flags, VFS_WALK_FOLLOW, out);
+        return open_existing(t, c, dirfd, path, flags, VFS_WALK_FOLLOW, resolve, out);
     }
     if (ret != -ENOENT)
         goto out;
@@ -591,16 +670,22 @@ out:
 long vfs_open(struct task *t, int dirfd, const char *path, unsigned int flags, uint32_t mode,
               struct file **out)
 {
+    return vfs_open_resolve(t, dirfd, path, flags, mode, 0, out);
+}
+
+long vfs_open_resolve(struct task *t, int dirfd, const char *path, unsigned int flags,
+                      uint32_t mode, uint64_t resolve, struct file **out)
+{
     struct vfs_cred c;
     struct file *f = NULL;
     long ret;
 
     vfs_task_cred(t, &c);
     if ((flags & O_CREAT) && !(flags & O_PATH)) {
-        ret = open_create(t, &c, dirfd, path, flags, mode, &f);
+        ret = open_create(t, &c, dirfd, path, flags, mode, resolve, &f);
     } else {
         ret = open_existing(t, &c, dirfd, path, flags, (flags & O_NOFOLLOW) ? 0 : VFS_WALK_FOLLOW,
-                            &f);
+                            resolve, &f);
     }
     if (ret < 0)
         return ret;

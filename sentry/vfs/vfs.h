@@ -436,6 +436,13 @@ void vfs_dentry_forget(struct dentry *dir, const char *name);
  */
 long vfs_open(struct task *t, int dirfd, const char *path, unsigned int flags, uint32_t mode,
               struct file **out);
+/*
+ * vfs_open with openat2's RESOLVE_* flags (`resolve`): RESOLVE_BENEATH,
+ * RESOLVE_IN_ROOT (dirfd as "/"), RESOLVE_NO_SYMLINKS, RESOLVE_NO_MAGICLINKS,
+ * RESOLVE_NO_XDEV; the caller has validated them.
+ */
+long vfs_open_resolve(struct task *t, int dirfd, const char *path, unsigned int flags,
+                      uint32_t mode, uint64_t resolve, struct file **out);
 
 /* Opens the inode of `p` with `flags` (permission checks done by the caller). */
 long vfs_open_path(const struct vfs_path *p, unsigned int flags, struct file **out);
