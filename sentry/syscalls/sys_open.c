@@ -34,6 +34,9 @@ static long do_open(struct task *t, int dirfd, uint64_t path_addr, unsigned int 
     /* 64-bit Linux forces O_LARGEFILE (force_o_largefile; not kept with O_PATH) and F_GETFL
      * shows it: the kernel's value, as glibc's O_LARGEFILE is 0 on 64-bit. */
     flags = (flags & VALID_OPEN_FLAGS) | KERNEL_O_LARGEFILE;
+    /* Since Linux 6.4 O_CREAT|O_DIRECTORY never creates a regular file: EINVAL. */
+    if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+        return -EINVAL;
     if ((flags & __O_TMPFILE) == __O_TMPFILE)
         return -EOPNOTSUPP;
     if (flags & O_PATH)

@@ -328,12 +328,19 @@ static long walk_start(struct task *t, int dirfd, const char *path, bool empty_o
  * vfs_walk; with `file` non-NULL, a walk ending at a magic link to a file
  * without a path sets `*file` (owned) instead of `*out`.
  */
-/* Starts walker `w` (its `resolve` set) at `cur` for `path` from `dirfd`. */
-static long walker_start(struct task *t, struct walker *w, int dirfd, const char *path,
-                         bool empty_ok, struct vfs_path *cur)
+/*
+ * Starts walker `w` (its `resolve` set) at `cur` for `path` from `dirfd`, or
+ * from `from` when non-NULL (a dangling symlink's directory: never scoped).
+ */
+static long walker_start(struct task *t, struct walker *w, int dirfd, const struct vfs_path *from,
+                         const char *path, bool empty_ok, struct vfs_path *cur)
 {
-    long ret = walk_start(t, dirfd, path, empty_ok, cur, scoped(w));
+    long ret = 0;
 
+    if (from != NULL)
+        vfs_path_copy(cur, from);
+    else
+        ret = walk_start(t, dirfd, path, empty_ok, cur, scoped(w));
     if (ret < 0)
         return ret;
     if (scoped(w))
@@ -343,14 +350,15 @@ static long walker_start(struct task *t, struct walker *w, int dirfd, const char
     return 0;
 }
 
-static long walk_full(struct task *t, int dirfd, const char *path, unsigned int flags,
-                      uint64_t resolve, struct vfs_path *out, struct file **file)
+static long walk_full(struct task *t, int dirfd, const struct vfs_path *from, const char *path,
+                      unsigned int flags, uint64_t resolve, struct vfs_path *out,
+                      struct file **file)
 {
     struct walker w = { .fs = t->fs, .want_file = file != NULL, .resolve = resolve };
     struct vfs_path cur = { 0 };
     long ret;
 
-    ret = walker_start(t, &w, dirfd, path, (flags & VFS_WALK_EMPTY_PATH) != 0, &cur);
+    ret = walker_start(t, &w, dirfd, from, path, (flags & VFS_WALK_EMPTY_PATH) != 0, &cur);
     if (ret < 0)
         return ret;
     ret = walk_components(&w, &cur, path, (flags & VFS_WALK_FOLLOW) != 0, NULL);
@@ -377,17 +385,17 @@ static long walk_full(struct task *t, int dirfd, const char *path, unsigned int 
 
 long vfs_walk(struct task *t, int dirfd, const char *path, unsigned int flags, struct vfs_path *out)
 {
-    return walk_full(t, dirfd, path, flags, 0, out, NULL);
+    return walk_full(t, dirfd, NULL, path, flags, 0, out, NULL);
 }
 
-static long walk_parent(struct task *t, int dirfd, const char *path, uint64_t resolve,
-                        struct vfs_parent *out)
+static long walk_parent(struct task *t, int dirfd, const struct vfs_path *from, const char *path,
+                        uint64_t resolve, struct vfs_parent *out)
 {
     struct walker w = { .fs = t->fs, .resolve = resolve };
     long ret;
 
     memset(out, 0, sizeof(*out));
-    ret = walker_start(t, &w, dirfd, path, /*empty_ok=*/false, &out->dir);
+    ret = walker_start(t, &w, dirfd, from, path, /*empty_ok=*/false, &out->dir);
     if (ret < 0)
         return ret;
     ret = walk_components(&w, &out->dir, path, /*follow_last=*/false, out);
@@ -403,7 +411,7 @@ static long walk_parent(struct task *t, int dirfd, const char *path, uint64_t re
 
 long vfs_walk_parent(struct task *t, int dirfd, const char *path, struct vfs_parent *out)
 {
-    return walk_parent(t, dirfd, path, 0, out);
+    return walk_parent(t, dirfd, NULL, path, 0, out);
 }
 
 void vfs_parent_put(struct vfs_parent *p)
@@ -469,9 +477,10 @@ static long may_open(const struct vfs_cred *c, const struct vfs_path *p, unsigne
 
     if (flags & O_PATH)
         return 0;
-    if ((flags & O_ACCMODE) == O_RDONLY || (flags & O_ACCMODE) == O_RDWR)
+    /* Access mode 3 (ioctl-only use) needs both permissions, as Linux's ACC_MODE. */
+    if ((flags & O_ACCMODE) != O_WRONLY)
         acc |= VFS_MAY_READ;
-    if ((flags & O_ACCMODE) == O_WRONLY || (flags & O_ACCMODE) == O_RDWR || (flags & O_TRUNC))
+    if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
         acc |= VFS_MAY_WRITE;
     if (S_ISLNK(ino->st.st_mode))
         return -ELOOP;
@@ -508,11 +517,16 @@ long vfs_open_path(const struct vfs_path *p, unsigned int flags, struct file **o
         if (f == NULL)
             return -ENOMEM;
     } else {
+        /* Access mode 3 allows neither read nor write: the fs opens it read-only. */
+        bool no_access = (flags & O_ACCMODE) == O_ACCMODE;
+
         if (ino->ops->open == NULL)
             return S_ISDIR(ino->st.st_mode) ? -EACCES : -ENXIO;
-        ret = ino->ops->open(ino, flags, &f);
+        ret = ino->ops->open(ino, no_access ? (flags & ~(unsigned int)O_ACCMODE) : flags, &f);
         if (ret < 0)
             return ret;
+        if (no_access)
+            f->flags |= O_ACCMODE;
     }
     if (f->dentry == NULL) {
         f->mnt = get_mount(p->mnt);
@@ -556,15 +570,15 @@ static long reopen_pathless(struct file *target, unsigned int flags, struct file
 }
 
 /* Opens an existing file: walks `path` (`walk_flags`), checks and opens it. */
-static long open_existing(struct task *t, const struct vfs_cred *c, int dirfd, const char *path,
-                          unsigned int flags, unsigned int walk_flags, uint64_t resolve,
-                          struct file **out)
+static long open_existing(struct task *t, const struct vfs_cred *c, int dirfd,
+                          const struct vfs_path *from, const char *path, unsigned int flags,
+                          unsigned int walk_flags, uint64_t resolve, struct file **out)
 {
     struct vfs_path p = { 0 };
     struct file *target = NULL;
     long ret;
 
-    ret = walk_full(t, dirfd, path, walk_flags, resolve, &p, &target);
+    ret = walk_full(t, dirfd, from, path, walk_flags, resolve, &p, &target);
     if (ret < 0)
         return ret;
     if (target != NULL) {
@@ -572,7 +586,11 @@ static long open_existing(struct task *t, const struct vfs_cred *c, int dirfd, c
         put_file(target);
         return ret;
     }
-    if ((flags & O_PATH) && (flags & O_DIRECTORY) && !S_ISDIR(p.d->inode->st.st_mode))
+    /* As Linux's do_open, before may_open: an existing directory under O_CREAT is EISDIR,
+     * and O_DIRECTORY's ENOTDIR wins over the ELOOP of an unfollowed symlink. */
+    if ((flags & O_CREAT) && !(flags & O_PATH) && S_ISDIR(p.d->inode->st.st_mode))
+        ret = -EISDIR;
+    else if ((flags & O_DIRECTORY) && !S_ISDIR(p.d->inode->st.st_mode))
         ret = -ENOTDIR;
     if (ret == 0)
         ret = may_open(c, &p, flags);
@@ -585,8 +603,9 @@ static long open_existing(struct task *t, const struct vfs_cred *c, int dirfd, c
 }
 
 /* O_CREAT: finds or creates the last component. */
-static long open_create(struct task *t, const struct vfs_cred *c, int dirfd, const char *path,
-                        unsigned int flags, uint32_t mode, uint64_t resolve, struct file **out)
+static long open_create(struct task *t, const struct vfs_cred *c, int dirfd,
+                        const struct vfs_path *from, const char *path, unsigned int flags,
+                        uint32_t mode, uint64_t resolve, int depth, struct file **out)
 {
     struct vfs_parent par;
     struct vfs_path child = { 0 };
@@ -595,7 +614,7 @@ static long open_create(struct task *t, const struct vfs_cred *c, int dirfd, con
     struct file *f = NULL;
     long ret;
 
-    ret = walk_parent(t, dirfd, path, resolve, &par);
+    ret = walk_parent(t, dirfd, from, path, resolve, &par);
     if (ret < 0)
         return ret;
     dino = par.dir.d->inode;
@@ -613,21 +632,35 @@ static long open_create(struct task *t, const struct vfs_cred *c, int dirfd, con
         goto out;
     }
     if (ret == 0) {
-        bool is_link = S_ISLNK(child.d->inode->st.st_mode);
+        struct inode *link = S_ISLNK(child.d->inode->st.st_mode) ? get_inode(child.d->inode) : NULL;
+        cleanup_free char *target = NULL;
 
         vfs_path_put(&child);
-        if (flags & O_EXCL) {
-            ret = -EEXIST;
+        if ((flags & O_EXCL) || (link != NULL && (flags & O_NOFOLLOW))) {
+            put_inode(link);
+            ret = (flags & O_EXCL) ? -EEXIST : -ELOOP;
             goto out;
         }
-        if (is_link && (flags & O_NOFOLLOW)) {
-            ret = -ELOOP;
-            goto out;
-        }
-        vfs_parent_put(&par);
         /* Exists (possibly through a symlink): an ordinary open of the full path. */
-        /* A dangling symlink: Linux creates its target. Kept simple: refuse (ENOENT). */
-        return open_existing(t, c, dirfd, path, flags, VFS_WALK_FOLLOW, resolve, out);
+        ret = open_existing(t, c, dirfd, from, path, flags, VFS_WALK_FOLLOW, resolve, out);
+        /*
+         * A dangling symlink: Linux creates its target, the link's text walked from
+         * its directory (not in scoped openat2 walks: ENOENT stays).
+         */
+        if (ret == -ENOENT && link != NULL && link->ops->readlink != NULL &&
+            !(resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) &&
+            (target = malloc(PATH_MAX)) != NULL) {
+            long n = link->ops->readlink(link, target, PATH_MAX - 1);
+
+            if (n > 0) {
+                target[n] = '\0';
+                ret = depth >= VFS_MAX_SYMLINKS ? -ELOOP
+                                                : open_create(t, c, dirfd, &par.dir, target, flags,
+                                                              mode, resolve, depth + 1, out);
+            }
+        }
+        put_inode(link);
+        goto out;
     }
     if (ret != -ENOENT)
         goto out;
@@ -682,10 +715,10 @@ long vfs_open_resolve(struct task *t, int dirfd, const char *path, unsigned int 
 
     vfs_task_cred(t, &c);
     if ((flags & O_CREAT) && !(flags & O_PATH)) {
-        ret = open_create(t, &c, dirfd, path, flags, mode, resolve, &f);
+        ret = open_create(t, &c, dirfd, NULL, path, flags, mode, resolve, 0, &f);
     } else {
-        ret = open_existing(t, &c, dirfd, path, flags, (flags & O_NOFOLLOW) ? 0 : VFS_WALK_FOLLOW,
-                            resolve, &f);
+        ret = open_existing(t, &c, dirfd, NULL, path, flags,
+                            (flags & O_NOFOLLOW) ? 0 : VFS_WALK_FOLLOW, resolve, &f);
     }
     if (ret < 0)
         return ret;
