@@ -49,7 +49,7 @@ long sys_getdents64(struct task *t, const struct sys_args *a)
     int64_t pos0;
     long ret;
 
-    if (f == NULL)
+    if (f == NULL || (f->flags & O_PATH)) /* O_PATH fds: EBADF, as Linux's fdget */
         return -EBADF;
     if (f->ops->readdir == NULL)
         return -ENOTDIR;
@@ -713,8 +713,13 @@ long sys_chmod(struct task *t, const struct sys_args *a)
 
 long sys_fchmod(struct task *t, const struct sys_args *a)
 {
+    cleanup_file_ref struct file *f = fd_table_get(t->fdt, (int)a->a[0]);
     struct vfs_path p = { 0 };
-    long ret = file_path(t, (int)a->a[0], &p);
+    long ret;
+
+    if (f == NULL || (f->flags & O_PATH)) /* O_PATH fds: EBADF, as Linux's fdget */
+        return -EBADF;
+    ret = file_path(t, (int)a->a[0], &p);
 
     return ret < 0 ? ret : chmod_path(t, &p, (uint32_t)a->a[1]);
 }
@@ -771,8 +776,13 @@ long sys_lchown(struct task *t, const struct sys_args *a)
 
 long sys_fchown(struct task *t, const struct sys_args *a)
 {
+    cleanup_file_ref struct file *f = fd_table_get(t->fdt, (int)a->a[0]);
     struct vfs_path p = { 0 };
-    long ret = file_path(t, (int)a->a[0], &p);
+    long ret;
+
+    if (f == NULL || (f->flags & O_PATH)) /* O_PATH fds: EBADF, as Linux's fdget */
+        return -EBADF;
+    ret = file_path(t, (int)a->a[0], &p);
 
     return ret < 0 ? ret : chown_path(t, &p, (uint32_t)a->a[1], (uint32_t)a->a[2]);
 }
@@ -900,7 +910,7 @@ long sys_ftruncate(struct task *t, const struct sys_args *a)
     cleanup_file_ref struct file *f = fd_table_get(t->fdt, (int)a->a[0]);
     struct inode *ino;
 
-    if (f == NULL)
+    if (f == NULL || (f->flags & O_PATH)) /* O_PATH fds: EBADF, as Linux's fdget */
         return -EBADF;
     if ((int64_t)a->a[1] < 0)
         return -EINVAL;

@@ -344,7 +344,7 @@ long sys_lseek(struct task *t, const struct sys_args *a)
     cleanup_file_ref struct file *f = fd_table_get(t->fdt, (int)a->a[0]);
     int whence = (int)a->a[2];
 
-    if (f == NULL)
+    if (f == NULL || (f->flags & O_PATH)) /* O_PATH fds: EBADF, as Linux's fdget */
         return -EBADF;
     if (whence < SEEK_SET || whence > SEEK_HOLE)
         return -EINVAL;
@@ -629,7 +629,7 @@ long sys_ioctl(struct task *t, const struct sys_args *a)
     cleanup_file_ref struct file *f = fd_table_get(t->fdt, (int)a->a[0]);
     unsigned int cmd = (unsigned int)a->a[1];
 
-    if (f == NULL)
+    if (f == NULL || (f->flags & O_PATH)) /* O_PATH fds: EBADF, as Linux's fdget */
         return -EBADF;
     if (cmd == FIOCLEX || cmd == FIONCLEX)
         return fd_table_set_cloexec(t->fdt, (int)a->a[0], cmd == FIOCLEX);

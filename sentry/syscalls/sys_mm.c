@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Memory syscalls: thin wrappers over sentry/mm, which validates like Linux. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -52,6 +53,10 @@ long sys_mmap(struct task *t, const struct sys_args *a)
     if (off & (off_t)(ARCH_PAGE_SIZE - 1))
         return -EINVAL;
     f = fd_table_get(t->fdt, (int)a->a[4]);
+    if (f != NULL && (f->flags & O_PATH)) { /* O_PATH fds: EBADF, as Linux's fdget */
+        put_file(f);
+        return -EBADF;
+    }
     if (f == NULL)
         return -EBADF;
     if (devfs_is_zero(f))

@@ -39,14 +39,17 @@ void put_file(struct file *f)
     free(f);
 }
 
+/* An O_PATH file is neither (Linux's FMODE_PATH has no FMODE_READ/FMODE_WRITE): EBADF. */
 bool file_is_readable(const struct file *f)
 {
-    return (f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_ACCMODE) == O_RDWR;
+    return !(f->flags & O_PATH) &&
+           ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_ACCMODE) == O_RDWR);
 }
 
 bool file_is_writable(const struct file *f)
 {
-    return (f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_ACCMODE) == O_RDWR;
+    return !(f->flags & O_PATH) &&
+           ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_ACCMODE) == O_RDWR);
 }
 
 struct inode *file_inode(const struct file *f)
