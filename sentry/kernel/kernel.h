@@ -291,8 +291,13 @@ struct task {
     bool regs_replaced;
     /* The syscall just served returned a restart code (see task_deliver_signals). */
     bool in_syscall;
-    /* Running app code (inside the platform's switch): /proc shows it 'R', else 'S'. Atomic */
+    /*
+     * Running app code (inside the platform's switch), or sleeping in one of
+     * the sentry's blocking waits (task_block_locked, pipes, unix sockets,
+     * terminals, file locks): /proc shows 'R' or 'S'. Atomic
+     */
     bool in_app;
+    bool sleeping;
     /* restart_syscall(2): what ERESTART_RESTARTBLOCK resumes. */
     long (*restart_fn)(struct task *t);
     uint64_t restart_args[6];
@@ -519,6 +524,13 @@ int task_pid_from_vnr_locked(const struct task *t, int nr);
  * -ETIMEDOUT or -EINTR. Callers loop.
  */
 long task_block_locked(struct task *t, const struct timespec *deadline);
+
+/* Marks `t` (may be NULL) as sleeping in a blocking wait, or not, for /proc's state. */
+static inline void task_set_sleeping(struct task *t, bool on)
+{
+    if (t != NULL)
+        __atomic_store_n(&t->sleeping, on, __ATOMIC_RELAXED);
+}
 
 /* Wakes `t` from task_block_locked and interrupts its app code. Needs k->mu. */
 void task_kick_locked(struct task *t);

@@ -53,10 +53,12 @@ long task_block_locked(struct task *t, const struct timespec *deadline)
 
     if (task_interrupted_locked(t))
         return -EINTR;
+    task_set_sleeping(t, true);
     if (deadline != NULL)
         ret = pthread_cond_timedwait(&t->wake, &t->k->mu, deadline);
     else
         ret = pthread_cond_wait(&t->wake, &t->k->mu);
+    task_set_sleeping(t, false);
     if (task_interrupted_locked(t))
         return -EINTR;
     return ret == ETIMEDOUT ? -ETIMEDOUT : 0;

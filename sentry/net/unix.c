@@ -84,7 +84,9 @@ long unix_wait_locked(struct task *t, const struct timespec *deadline)
     if (deadline != NULL && (deadline->tv_sec < ts.tv_sec ||
                              (deadline->tv_sec == ts.tv_sec && deadline->tv_nsec < ts.tv_nsec)))
         ts = *deadline;
+    task_set_sleeping(t, true);
     pthread_cond_timedwait(&g_unix_cv, &g_unix_mu, &ts);
+    task_set_sleeping(t, false);
     return 0;
 }
 

@@ -298,7 +298,9 @@ long vfs_lock_set(struct task *t, struct file *f, enum vfs_lock_kind kind, void 
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000;
         }
+        task_set_sleeping(t, true);
         pthread_cond_timedwait(&g_cv, &g_mu, &ts);
+        task_set_sleeping(t, false);
         if (t != NULL && task_should_interrupt(t)) {
             lf = find_locked(f, false);
             if (lf != NULL)

@@ -188,7 +188,9 @@ static long tty_wait_locked(struct tty *tty, struct task *t, const struct timesp
         (deadline->tv_sec < until.tv_sec ||
          (deadline->tv_sec == until.tv_sec && deadline->tv_nsec < until.tv_nsec)))
         until = *deadline;
+    task_set_sleeping(t, true);
     pthread_cond_timedwait(&tty->cv, &tty->mu, &until);
+    task_set_sleeping(t, false);
     if (t != NULL && task_should_interrupt(t))
         return -ERESTARTSYS;
     return 0;

@@ -114,7 +114,9 @@ static long wait_locked(struct pipe *p)
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000;
     }
+    task_set_sleeping(t, true);
     pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+    task_set_sleeping(t, false);
     if (t != NULL && task_should_interrupt(t))
         return -ERESTARTSYS;
     return 0;

@@ -101,11 +101,12 @@ static long snap_get(const struct kfs_ctx *c, struct proc_snap *s, struct mm_vma
         s->state = 'Z';
     else if (tg->stopped)
         s->state = 'T';
-    else if (t != NULL &&
-             (t == g_kernel_current_task || __atomic_load_n(&t->in_app, __ATOMIC_RELAXED)))
-        s->state = 'R'; /* the reader itself, or a task running app code */
+    else if (t != NULL && t != g_kernel_current_task &&
+             !__atomic_load_n(&t->in_app, __ATOMIC_RELAXED) &&
+             __atomic_load_n(&t->sleeping, __ATOMIC_RELAXED))
+        s->state = 'S'; /* in one of the sentry's blocking waits */
     else
-        s->state = 'S';
+        s->state = 'R'; /* the reader, app code, or a syscall being served */
     if (t != NULL) {
         memcpy(s->comm, t->comm, sizeof(s->comm));
         s->comm[sizeof(s->comm) - 1] = '\0';
