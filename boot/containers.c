@@ -246,9 +246,9 @@ static void process_args_of(const struct spec_process *proc, const struct contro
 /*
  * The spec's tmpfs mounts as the sentry takes them (options ro, nosuid,
  * nodev, noexec here; the sentry applies size=, nr_inodes=, mode=, uid=, gid=). Other types
- * are not mounted here: proc and devpts are the sentry's own, bind mounts
- * come with gofer connections (bind_mounts_of); sysfs, mqueue, cgroup are not
- * mounted yet.
+ * are not mounted here: bind mounts come with gofer connections
+ * (bind_mounts_of), proc, sysfs, devpts, mqueue and cgroup are the sentry's
+ * own (fs_mounts_of).
  */
 static struct sentry_tmpfs_mount *tmpfs_mounts_of(const struct spec *spec, size_t *n)
 {
