@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `runsc-c run [--detach] ID`: create and start a container, then wait for it unless detached. */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -19,12 +20,43 @@ static void forward_to_waiter(int sig)
         kill(g_run_waiter, sig);
 }
 
+static void free_cgroupp(struct cgroup **cg)
+{
+    cgroup_free(*cg);
+}
+
+/*
+ * An attached run removes its container once it ended, as runc's does
+ * (failures only logged: the exit status is the container's).
+ */
+static void delete_after_run(struct runsc_global_opts *g, const char *id, struct cgroup *own)
+{
+    char cmd[] = "delete", force[] = "--force";
+    char *argv[] = { cmd, force, (char *)id, NULL };
+    cleanup_error rt_error_t e = NULL;
+
+    /*
+     * The sandbox and the gofer are our children (create forked them): with
+     * SIGCHLD ignored they leave no zombie in the cgroup that delete removes.
+     */
+    signal(SIGCHLD, SIG_IGN);
+    /* create put us in the container's cgroup: leave it, or it cannot be removed. */
+    if (own != NULL && own->ops->add_pid(own, getpid(), &e) < 0) {
+        log_warning("leaving container `%s`'s cgroup: %s", id, rt_error_msg(e));
+        rt_error_release(&e);
+    }
+    optind = 0; /* cmd_delete parses with getopt: a fresh scan */
+    if (cmd_delete(g, 3, argv, &e) < 0)
+        log_warning("removing container `%s` after run: %s", id, rt_error_msg(e));
+}
+
 int cmd_run(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
 {
     static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
     struct sigaction fwd = { .sa_handler = forward_to_waiter };
     struct runsc_create_args a;
     cleanup_close int master = -1;
+    __attribute__((cleanup(free_cgroupp))) struct cgroup *own = NULL;
     pid_t waiter = 0;
     int status;
 
@@ -37,6 +69,9 @@ int cmd_run(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
     /* Attached with a terminal and no console socket: the pty master is ours (as runc). */
     if (!a.detach && a.console_socket == NULL)
         a.console_master = &master;
+    /* Where we are before create moves us into the container's cgroup (attached only). */
+    if (!a.detach && cgroup_open_own(&own, err) < 0)
+        return rt_error_wrap(err, "run");
     if (runsc_create(g, &a, &waiter, err) < 0)
         return -1;
     if (runsc_start(g, a.id, err) < 0) {
@@ -66,11 +101,12 @@ int cmd_run(struct runsc_global_opts *g, int argc, char **argv, rt_error_t *err)
     if (master >= 0) {
         if (runsc_console_attach(master, waiter, &status, err) < 0)
             return rt_error_wrap(err, "container `%s`'s terminal", a.id);
-        return waiter_exit_code(status);
+    } else {
+        while (waitpid(waiter, &status, 0) < 0) {
+            if (errno != EINTR)
+                return rt_make_error(err, errno, "waiting for container `%s`", a.id);
+        }
     }
-    while (waitpid(waiter, &status, 0) < 0) {
-        if (errno != EINTR)
-            return rt_make_error(err, errno, "waiting for container `%s`", a.id);
-    }
+    delete_after_run(g, a.id, own);
     return waiter_exit_code(status);
 }

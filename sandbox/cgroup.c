@@ -700,6 +700,18 @@ int cgroup_open(const char *mount_root, const char *cgroups_path, const char *id
     return 0;
 }
 
+int cgroup_open_own(struct cgroup **out, rt_error_t *err)
+{
+    struct cgroup *cg;
+
+    if (cgroup_open(NULL, "/", "own", &cg, err) < 0)
+        return -1;
+    free(cg->path);
+    cg->path = own_cgroup(cg->ops == &g_cgroup_v2_ops ? "" : "memory");
+    *out = cg;
+    return 0;
+}
+
 void cgroup_free(struct cgroup *cg)
 {
     if (cg == NULL)

@@ -178,6 +178,13 @@ extern const char *const g_cgroup_v1_controllers[CGROUP_V1_MAX_CONTROLLERS];
 int cgroup_open(const char *mount_root, const char *cgroups_path, const char *id,
                 struct cgroup **out, rt_error_t *err);
 
+/*
+ * The caller's own cgroup (as cgroup_open places relative paths below it),
+ * to move back into before removing a cgroup it joined. Returns 0 or < 0
+ * with *err.
+ */
+int cgroup_open_own(struct cgroup **out, rt_error_t *err);
+
 /* Frees `cg` (the cgroup itself stays). NULL is fine. */
 void cgroup_free(struct cgroup *cg);
 

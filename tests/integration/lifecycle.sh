@@ -71,6 +71,9 @@ tap_rc 0 "run: a container that exits 0"
 tap_is "$T_OUT" "hello from init" "run: the container's stdout is ours"
 run_ctr exit7 "$(args /init exit 7)"
 tap_rc 7 "run: exits with the container's status (7)"
+# As runc's, an attached run removes its container (state, sandbox, cgroup) at the end.
+tap_is "$(timeout 30 "${R[@]}" list -q 2>&1 | grep -c "^$ID$")" 0 "run: the ended container is removed"
+tap_is "$(pgrep -f -- "--id=$ID" | wc -l)" 0 "run: no sandbox process of it is left"
 run_ctr killed "$(args /init kill-self KILL)"
 tap_rc 137 "run: a container killed by SIGKILL gives 137"
 
