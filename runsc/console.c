@@ -39,21 +39,6 @@ static void copy_winsize(int master)
         ioctl(master, TIOCSWINSZ, &ws);
 }
 
-static bool write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 /* Copies what `from` has now to `to`. Returns false at EOF or an error of `from`. */
 static bool copy_once(int from, int to)
 {
@@ -64,7 +49,7 @@ static bool copy_once(int from, int to)
         return true;
     if (n <= 0)
         return false;
-    write_all(to, buf, (size_t)n);
+    rt_write_all_raw(to, buf, (size_t)n);
     return true;
 }
 

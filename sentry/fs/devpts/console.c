@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "common/fdutil.h"
 #include "sentry/fs/devpts/devpts_internal.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
@@ -78,21 +79,6 @@ static void *console_input_thread(void *arg)
     return NULL;
 }
 
-static bool write_all(int fd, const uint8_t *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 /* Follows the host pty's window size (a resize of the user's terminal) into the sentry's. */
 static void sync_winsize(struct console_bridge *b)
 {
@@ -116,7 +102,7 @@ static void *console_output_thread(void *arg)
         bool hung_up;
 
         if (n > 0) {
-            if (!write_all(b->fd, buf, (size_t)n))
+            if (rt_write_all_raw(b->fd, buf, (size_t)n) < 0)
                 break;
             continue;
         }
