@@ -244,6 +244,28 @@ static void process_args_of(const struct spec_process *proc, const struct contro
 }
 
 /*
+ * A spec mount option among ro, rw, nosuid, nodev and noexec: sets (or, for
+ * rw, clears) its flag and returns true; false for any other option.
+ */
+static bool mount_flag_option(const char *o, bool *readonly, bool *nosuid, bool *nodev,
+                              bool *noexec)
+{
+    if (strcmp(o, "ro") == 0)
+        *readonly = true;
+    else if (strcmp(o, "rw") == 0)
+        *readonly = false;
+    else if (strcmp(o, "nosuid") == 0)
+        *nosuid = true;
+    else if (strcmp(o, "nodev") == 0)
+        *nodev = true;
+    else if (strcmp(o, "noexec") == 0)
+        *noexec = true;
+    else
+        return false;
+    return true;
+}
+
+/*
  * The spec's tmpfs mounts as the sentry takes them (options ro, nosuid,
  * nodev, noexec here; the sentry applies size=, nr_inodes=, mode=, uid=, gid=). Other types
  * are not mounted here: bind mounts come with gofer connections
@@ -273,17 +295,8 @@ static struct sentry_tmpfs_mount *tmpfs_mounts_of(const struct spec *spec, size_
         for (size_t j = 0; j < m->options.n; j++) {
             const char *o = m->options.v[j];
 
-            if (strcmp(o, "ro") == 0)
-                t->readonly = true;
-            else if (strcmp(o, "rw") == 0)
-                t->readonly = false;
-            else if (strcmp(o, "nosuid") == 0)
-                t->nosuid = true;
-            else if (strcmp(o, "nodev") == 0)
-                t->nodev = true;
-            else if (strcmp(o, "noexec") == 0)
-                t->noexec = true;
-            else if (strncmp(o, "mode=", 5) == 0)
+            if (!mount_flag_option(o, &t->readonly, &t->nosuid, &t->nodev, &t->noexec) &&
+                strncmp(o, "mode=", 5) == 0)
                 t->mode = (uint32_t)strtoul(o + 5, NULL, 8) & 07777;
         }
         (*n)++;
@@ -317,16 +330,7 @@ static struct sentry_bind_mount *bind_mounts_of(const struct boot_container *c,
         for (size_t j = 0; m != NULL && j < m->options.n; j++) {
             const char *o = m->options.v[j];
 
-            if (strcmp(o, "ro") == 0)
-                b->readonly = true;
-            else if (strcmp(o, "rw") == 0)
-                b->readonly = false;
-            else if (strcmp(o, "nosuid") == 0)
-                b->nosuid = true;
-            else if (strcmp(o, "nodev") == 0)
-                b->nodev = true;
-            else if (strcmp(o, "noexec") == 0)
-                b->noexec = true;
+            mount_flag_option(o, &b->readonly, &b->nosuid, &b->nodev, &b->noexec);
         }
     }
     *n = count;
@@ -356,16 +360,7 @@ static struct sentry_fs_mount *fs_mounts_of(const struct spec *spec, size_t *n)
         for (size_t j = 0; j < m->options.n; j++) {
             const char *o = m->options.v[j];
 
-            if (strcmp(o, "ro") == 0)
-                f->readonly = true;
-            else if (strcmp(o, "rw") == 0)
-                f->readonly = false;
-            else if (strcmp(o, "nosuid") == 0)
-                f->nosuid = true;
-            else if (strcmp(o, "nodev") == 0)
-                f->nodev = true;
-            else if (strcmp(o, "noexec") == 0)
-                f->noexec = true;
+            mount_flag_option(o, &f->readonly, &f->nosuid, &f->nodev, &f->noexec);
         }
         (*n)++;
     }
