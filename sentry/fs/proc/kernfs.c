@@ -197,6 +197,41 @@ static const struct file_ops g_kfs_buf_ops = {
     .release = buf_release,
 };
 
+static unsigned int buf_poll_ro(struct file *f)
+{
+    (void)f;
+    return POLLIN | POLLRDNORM;
+}
+
+/* kfs_snapshot_file_new's files: the same, with no write at all. */
+static const struct file_ops g_kfs_ro_buf_ops = {
+    .name = "snapshot",
+    .read = buf_read,
+    .pread = buf_pread,
+    .lseek = buf_lseek,
+    .poll = buf_poll_ro,
+    .release = buf_release,
+};
+
+long kfs_snapshot_file_new(char *data, size_t len, unsigned int flags, struct file **out)
+{
+    struct kfs_buf *b = calloc(1, sizeof(*b));
+
+    if (b == NULL) {
+        free(data);
+        return -ENOMEM;
+    }
+    b->data = data;
+    b->len = len;
+    *out = file_new(&g_kfs_ro_buf_ops, flags & ~(unsigned int)(O_CREAT | O_EXCL | O_TRUNC), b);
+    if (*out == NULL) {
+        free(data);
+        free(b);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
 static long open_file(struct kfs_node *n, unsigned int flags, struct file **out)
 {
     struct kfs_buf *b = calloc(1, sizeof(*b));

@@ -61,5 +61,13 @@ struct kfs_entry {
  */
 struct super_block *kfs_new(const char *fs_name, uint64_t magic, const struct kfs_entry *root);
 
+/*
+ * A read-only file over a snapshot `data` of `len` bytes (owned from the
+ * call on, even on failure; made with open_memstream at open, as kernfs's
+ * own files): read, pread, lseek and poll; no write. Returns 0 with *out, or
+ * -ENOMEM. For other sentry file systems with generated files (cgroupfs).
+ */
+long kfs_snapshot_file_new(char *data, size_t len, unsigned int flags, struct file **out);
+
 /* Returns the context of a kernfs inode. */
 const struct kfs_ctx *kfs_inode_ctx(const struct inode *ino);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "sentry/fs/proc/kernfs.h"
 #include "sentry/fs/sys/sysfs.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/vfs/vfs.h"
@@ -24,12 +25,6 @@ struct cgfs_sb {
 struct cgfs_file {
     const char *name;
     void (*show)(const struct cgroupfs_limits *l, FILE *out);
-};
-
-/* A file's snapshot, taken at open. */
-struct cgfs_buf {
-    char *data; /* owned */
-    size_t len;
 };
 
 static void out_max(FILE *out, int64_t v)
@@ -153,67 +148,6 @@ static const struct cgfs_file g_files[] = {
 
 static const struct inode_ops g_cgfs_inode_ops;
 
-/* ---- regular files ---- */
-
-static long buf_pread(struct file *f, void *out, size_t len, int64_t off)
-{
-    struct cgfs_buf *b = f->priv;
-
-    if (off < 0)
-        return -EINVAL;
-    if ((uint64_t)off >= b->len)
-        return 0;
-    if (len > b->len - (size_t)off)
-        len = b->len - (size_t)off;
-    memcpy(out, b->data + off, len);
-    return (long)len;
-}
-
-static long buf_read(struct file *f, void *out, size_t len)
-{
-    long n = buf_pread(f, out, len, f->pos);
-
-    if (n > 0)
-        f->pos += n;
-    return n;
-}
-
-static long buf_lseek(struct file *f, int64_t off, int whence)
-{
-    struct cgfs_buf *b = f->priv;
-    int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->pos : (int64_t)b->len;
-
-    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
-        return -EINVAL;
-    if (base + off < 0)
-        return -EINVAL;
-    f->pos = base + off;
-    return f->pos;
-}
-
-static unsigned int buf_poll(struct file *f)
-{
-    (void)f;
-    return POLLIN | POLLRDNORM;
-}
-
-static void buf_release(struct file *f)
-{
-    struct cgfs_buf *b = f->priv;
-
-    free(b->data);
-    free(b);
-}
-
-static const struct file_ops g_cgfs_buf_ops = {
-    .name = "cgroupfs",
-    .read = buf_read,
-    .pread = buf_pread,
-    .lseek = buf_lseek,
-    .poll = buf_poll,
-    .release = buf_release,
-};
-
 /* ---- the root directory ---- */
 
 struct cgfs_dir_file {
@@ -291,7 +225,8 @@ static long cgfs_open(struct inode *ino, unsigned int flags, struct file **out)
     intptr_t idx = (intptr_t)ino->priv;
     const struct cgfs_sb *s = ino->sb->priv;
     unsigned int fflags = flags & ~(unsigned int)(O_CREAT | O_EXCL | O_TRUNC);
-    struct cgfs_buf *b;
+    char *data = NULL;
+    size_t len = 0;
     FILE *fp;
 
     if (idx < 0) {
@@ -308,27 +243,15 @@ static long cgfs_open(struct inode *ino, unsigned int flags, struct file **out)
             free(d);
         return *out == NULL ? -ENOMEM : 0;
     }
-    b = calloc(1, sizeof(*b));
-    if (b == NULL)
+    fp = open_memstream(&data, &len);
+    if (fp == NULL)
         return -ENOMEM;
-    fp = open_memstream(&b->data, &b->len);
-    if (fp == NULL) {
-        free(b);
-        return -ENOMEM;
-    }
     g_files[idx].show(&s->l, fp);
     if (fclose(fp) != 0) {
-        free(b->data);
-        free(b);
+        free(data);
         return -ENOMEM;
     }
-    *out = file_new(&g_cgfs_buf_ops, fflags, b);
-    if (*out == NULL) {
-        free(b->data);
-        free(b);
-        return -ENOMEM;
-    }
-    return 0;
+    return kfs_snapshot_file_new(data, len, fflags, out);
 }
 
 static long cgfs_statfs(struct inode *ino, struct statfs *sf)
